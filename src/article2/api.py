@@ -1,0 +1,68 @@
+"""The Python API: what the CLI, the web app and notebooks call.
+
+>>> import article2.api as a2            # doctest: +SKIP
+>>> a2.build()                           # doctest: +SKIP
+>>> a2.sources().head()                  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from article2 import countries as _countries
+from article2 import warehouse
+from article2.warehouse import BuildReport, build
+
+__all__ = [
+    "BuildReport",
+    "build",
+    "countries",
+    "quarantine",
+    "sources",
+    "unmapped",
+    "write_outputs",
+]
+
+
+def sources() -> pd.DataFrame:
+    """The provenance table: one row per raw file with origin, licence, SHA-256 and row counts."""
+    return warehouse.query("SELECT * FROM sources ORDER BY source_id")
+
+
+def unmapped() -> pd.DataFrame:
+    """Codes in the sources that are not countries (unmapped or aggregates), with row counts."""
+    return warehouse.query("SELECT * FROM unmapped ORDER BY source_id, status, rows DESC")
+
+
+def quarantine(source_id: str | None = None) -> pd.DataFrame:
+    """Rows rejected by the build, with row number, field, value and reason."""
+    if source_id:
+        return warehouse.query(
+            "SELECT * FROM quarantine WHERE source_id = ? ORDER BY row", [source_id]
+        )
+    return warehouse.query("SELECT * FROM quarantine ORDER BY source_id, row")
+
+
+def countries(query: str | None = None) -> pd.DataFrame:
+    """The identity table, optionally filtered by a search text (name or any code)."""
+    return _countries.search(query) if query else _countries.country_table()
+
+
+def write_outputs(folder: Path) -> list[Path]:
+    """Write the main job's outputs into ``folder`` and return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in {
+        "sources.csv": sources(),
+        "unmapped.csv": unmapped(),
+        "quarantine_summary.csv": warehouse.query(
+            "SELECT source_id, reason, count(DISTINCT row) AS rows FROM quarantine "
+            "GROUP BY ALL ORDER BY source_id, rows DESC"
+        ),
+    }.items():
+        path = folder / name
+        frame.to_csv(path, index=False)
+        written.append(path)
+    return written

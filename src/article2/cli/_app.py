@@ -1,0 +1,66 @@
+"""The Typer application object and the shared output helpers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["Format", "app", "console", "emit", "err_console", "fail"]
+
+app = typer.Typer(
+    name="article2",
+    help="article2: U.S.-Japan economic cooperation in the Indo-Pacific, from public data.\n\n"
+    "Example: article2 run",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+# wide enough for tables when output is piped (Rich assumes 80 columns then)
+console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print an error (no traceback) and return the Exit to raise."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _jsonable(v):
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat()
+    if hasattr(v, "item"):
+        return v.item()
+    if v is pd.NA or v is pd.NaT:
+        return None
+    return v
+
+
+def emit(frame: pd.DataFrame, fmt: Format, *, title: str | None = None) -> None:
+    """Print a table for people (Rich), or JSON records / CSV for machines (stdout)."""
+    if fmt is Format.json:
+        records = [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict("records")]
+        sys.stdout.write(json.dumps(records, indent=2, default=str) + "\n")
+    elif fmt is Format.csv:
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        table = Table(title=title, show_lines=False)
+        for col in frame.columns:
+            table.add_column(str(col), overflow="fold")
+        for row in frame.itertuples(index=False):
+            table.add_row(*("" if _jsonable(v) is None else str(v) for v in row))
+        console.print(table)

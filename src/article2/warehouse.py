@@ -1,0 +1,294 @@
+"""The warehouse: an embedded DuckDB file built from raw files, swapped in atomically.
+
+``build`` reads every file of a snapshot (laid out like ``../shared/data`` with its
+``MANIFEST.json``), verifies its SHA-256 against the manifest, reads it with its provider's
+reader, and writes the canonical tables of :mod:`article2.schema` into a new DuckDB file
+beside the current one. Only when everything succeeded is the new file moved over the old
+one (``os.replace``), so a failed build leaves the previous warehouse byte-for-byte as it was.
+
+``connect`` opens the warehouse read-only for queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from article2 import __version__, countries, paths, schema
+from article2.errors import ChecksumMismatchError, MissingFileError, WarehouseMissingError
+from article2.provenance import Origin, load_manifest, sha256_file
+from article2.sources import reader_for
+from article2.sources._base import ReadResult
+
+__all__ = ["BuildReport", "SourceReport", "build", "connect", "exists", "query"]
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    """What the build made of one raw file.
+
+    Attributes:
+        source_id: the file's id (path relative to the snapshot).
+        rows_read, rows_loaded, rows_rejected: raw data rows; loaded + rejected = read.
+        reasons: rejection reason -> number of raw rows.
+        year_min, year_max, n_countries: coverage of what was loaded (None if not applicable).
+        unmapped: codes that are not countries -> rows (``"system:code"`` keys).
+        status: ``"loaded"`` or ``"no reader"``.
+    """
+
+    source_id: str
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    reasons: dict[str, int]
+    year_min: int | None
+    year_max: int | None
+    n_countries: int | None
+    unmapped: dict[str, int]
+    status: str
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """Result of :func:`build`: where the warehouse is and one report per source file."""
+
+    warehouse: Path
+    snapshot: Path
+    sources: tuple[SourceReport, ...]
+    seconds: float
+
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+def exists() -> bool:
+    return paths.warehouse_path().is_file()
+
+
+def connect(path: Path | None = None, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (read-only by default).
+
+    Raises:
+        WarehouseMissingError: when no warehouse has been built (the message says how to).
+    """
+    path = path or paths.warehouse_path()
+    if not path.is_file():
+        raise WarehouseMissingError(
+            f"no warehouse at {path}; run `article2 build` (or set ARTICLE2_HOME)"
+        )
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def query(
+    sql: str, params: list | tuple | None = None, *, path: Path | None = None
+) -> pd.DataFrame:
+    """Run a parameterised query on the warehouse and return a DataFrame."""
+    with connect(path) as con:
+        return con.execute(sql, params or []).df()
+
+
+def _verify(origin: Origin, file: Path) -> None:
+    if not file.is_file():
+        raise MissingFileError("file listed in MANIFEST.json not found", file=origin.source_id)
+    if origin.sha256:
+        actual = sha256_file(file)
+        if actual != origin.sha256:
+            raise ChecksumMismatchError(
+                f"SHA-256 mismatch: manifest says {origin.sha256}, file has {actual}",
+                file=origin.source_id,
+            )
+
+
+def _coverage(result: ReadResult) -> tuple[int | None, int | None, int | None]:
+    years: list[pd.Series] = []
+    isos: set[str] = set()
+    for table in result.tables.values():
+        if table.empty:
+            continue
+        if "year" in table.columns:
+            years.append(table["year"])
+        for col in ("iso3", "iso3_o", "iso3_d", "exporter", "importer", "iso3_a"):
+            if col in table.columns:
+                isos.update(table[col].dropna().unique().tolist())
+    if years:
+        y = pd.concat(years)
+        ymin, ymax = (int(y.min()), int(y.max())) if len(y) else (None, None)
+    else:
+        ymin = ymax = None
+    return ymin, ymax, (len(isos) or None)
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, source_id: str
+) -> None:
+    cols = schema.columns(table)
+    frame = frame.assign(source_id=source_id)
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        raise ValueError(f"reader for {source_id} gave {table} without columns {missing}")
+    frame = frame[cols]
+    con.register("_incoming", frame)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+
+
+def _indicator_rows(module, source_id: str, result: ReadResult) -> list[tuple]:
+    spec = getattr(module, "INDICATORS", {})
+    rows = []
+    for table in ("country_year", "aggregate_year", "dyad_year"):
+        frame = result.tables.get(table)
+        if frame is None or frame.empty:
+            continue
+        for ind in sorted(frame["indicator"].unique()):
+            unit, desc, directed = spec.get(ind, ("", "", table == "dyad_year"))
+            rows.append((ind, source_id, table, unit, desc, directed))
+    return rows
+
+
+def build(
+    snapshot: Path | str | None = None,
+    *,
+    target: Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> BuildReport:
+    """Build the warehouse from a snapshot folder and swap it in atomically.
+
+    Args:
+        snapshot: snapshot folder (default: :func:`article2.paths.snapshot_dir`).
+        target: warehouse file to write (default: :func:`article2.paths.warehouse_path`).
+        progress: called as ``progress(source_id, i, n)`` before each file.
+
+    Raises:
+        MissingFileError, ChecksumMismatchError, CorruptFileError, MissingColumnError: a file
+            cannot be used; nothing is changed on disk.
+    """
+    started = dt.datetime.now(dt.UTC)
+    snap = paths.snapshot_dir(snapshot)
+    target = Path(target) if target else paths.warehouse_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    origins = load_manifest(snap)
+    tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    reports: list[SourceReport] = []
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            for table in schema.TABLES:
+                con.execute(schema.ddl(table))
+            _insert(con, "countries", countries.country_table(), "article2/countries")
+            indicator_rows: list[tuple] = []
+            for i, origin in enumerate(origins):
+                if progress:
+                    progress(origin.source_id, i, len(origins))
+                file = snap / origin.source_id
+                _verify(origin, file)
+                module = reader_for(origin.dataset)
+                if module is None:
+                    reports.append(
+                        SourceReport(
+                            origin.source_id, 0, 0, 0, {}, None, None, None, {}, "no reader"
+                        )
+                    )
+                    _insert_source(con, origin, file, None, "no reader", (None, None, None))
+                    continue
+                result = module.read(file, origin)
+                for table, frame in result.tables.items():
+                    if not frame.empty:
+                        _insert(con, table, frame, origin.source_id)
+                indicator_rows += _indicator_rows(module, origin.source_id, result)
+                if len(result.rejected):
+                    _insert(con, "quarantine", result.rejected, origin.source_id)
+                if len(result.unmapped):
+                    _insert(con, "unmapped", result.unmapped, origin.source_id)
+                cov = _coverage(result)
+                _insert_source(con, origin, file, result, "loaded", cov)
+                reasons = (
+                    result.rejected.drop_duplicates("row")["reason"].value_counts().to_dict()
+                    if len(result.rejected)
+                    else {}
+                )
+                unmapped = {
+                    f"{r.system}:{r.code}": int(r.rows) for r in result.unmapped.itertuples()
+                }
+                reports.append(
+                    SourceReport(
+                        origin.source_id,
+                        result.rows_read,
+                        result.rows_loaded,
+                        result.rows_rejected,
+                        reasons,
+                        cov[0],
+                        cov[1],
+                        cov[2],
+                        unmapped,
+                        "loaded",
+                    )
+                )
+            if indicator_rows:
+                con.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?)", indicator_rows)
+            _sort_tables(con)
+            info = {
+                "built_at": started.isoformat(timespec="seconds"),
+                "snapshot": str(snap),
+                "article2_version": __version__,
+                "duckdb_version": duckdb.__version__,
+            }
+            con.executemany("INSERT INTO build_info VALUES (?, ?)", list(info.items()))
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+        raise
+    seconds = (dt.datetime.now(dt.UTC) - started).total_seconds()
+    return BuildReport(target, snap, tuple(reports), seconds)
+
+
+def _sort_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite the big observation tables in key order so that DuckDB's zone maps prune scans."""
+    for table in ("country_year", "dyad_year"):
+        order = schema.TABLES[table][2]
+        con.execute(f"CREATE TABLE _sorted AS SELECT * FROM {table} ORDER BY {order}")
+        con.execute(f"DROP TABLE {table}")
+        con.execute(f"ALTER TABLE _sorted RENAME TO {table}")
+
+
+def _insert_source(
+    con, origin: Origin, file: Path, result: ReadResult | None, status: str, cov: tuple
+) -> None:
+    con.execute(
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            origin.source_id,
+            origin.dataset,
+            origin.title,
+            origin.producer,
+            origin.license,
+            origin.citation,
+            origin.url,
+            origin.vintage,
+            origin.sha256,
+            file.stat().st_size,
+            origin.retrieved,
+            origin.coverage,
+            origin.caveats,
+            result.rows_read if result else 0,
+            result.rows_loaded if result else 0,
+            result.rows_rejected if result else 0,
+            cov[0],
+            cov[1],
+            cov[2],
+            status,
+        ],
+    )

@@ -180,3 +180,14 @@ def test_rows_loaded_plus_rejected_equal_rows_read_with_damage(mini):
     assert src.rows_read == 6
     assert src.rows_rejected == 2
     assert src.rows_loaded == 4
+
+
+def test_conflicting_mirror_rows_are_quarantined_with_the_row_they_contradict(mini):
+    """COW lists each flow twice (once per side); a contradiction names the earlier row."""
+    case = ms.CASES[0]
+    text = _mutate_field(case, "flow2", "999", 2)  # row 2 says USA->VNM differs from row 1
+    report = _build_with(mini, case, text=text)
+    q = _quarantine(report, case)
+    hit = q[q.row == 2]
+    assert len(hit) == 1 and "duplicate key" in hit.reason.iloc[0]
+    assert "conflicts with row 1" in hit.value.iloc[0]

@@ -317,7 +317,13 @@ def resolve_observations(obs: pd.DataFrame, keys: Sequence[str], q: Quarantine) 
         bad = obs.loc[conflict]
         label = ", ".join(str(k) for k in keys)
         reasons = pd.Series(
-            "conflicts with row " + (first_row[conflict] + 1).astype(str) + " on (" + label + ")",
+            (
+                "conflicts with row "
+                + (first_row[conflict] + 1).astype(str)
+                + " on ("
+                + label
+                + ")"
+            ).to_numpy(),
             index=bad["_row"].to_numpy(),
         )
         reasons = reasons[~reasons.index.duplicated()]

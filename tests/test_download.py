@@ -106,7 +106,11 @@ def test_truncated_download_resumes_with_range(httpserver, tmp_path):
     httpserver.expect_request("/f.zip").respond_with_handler(handler)
     dest = tmp_path / "f.zip"
     digest = dl.download(
-        httpserver.url_for("/f.zip"), dest, source="t", policy=FAST, sleep=Sleeps(),
+        httpserver.url_for("/f.zip"),
+        dest,
+        source="t",
+        policy=FAST,
+        sleep=Sleeps(),
         sha256=hashlib.sha256(BODY).hexdigest(),
     )
     assert dest.read_bytes() == BODY and digest == hashlib.sha256(BODY).hexdigest()
@@ -126,7 +130,11 @@ def test_changed_checksum_is_refused_and_nothing_is_written(httpserver, tmp_path
     dest = tmp_path / "f.zip"
     with pytest.raises(dl.FetchError, match="SHA-256 mismatch"):
         dl.download(
-            httpserver.url_for("/f.zip"), dest, source="t", policy=FAST, sleep=Sleeps(),
+            httpserver.url_for("/f.zip"),
+            dest,
+            source="t",
+            policy=FAST,
+            sleep=Sleeps(),
             sha256="0" * 64,
         )
     assert not dest.exists()

@@ -83,10 +83,11 @@ def fetch(
                         "sha256": sha256_file(path)[: 12 if fmt is Format.table else 64],
                     }
                 )
-    emit(
-        pd.DataFrame(rows, columns=["source", "vintage", "file", "bytes", "sha256"]),
-        fmt,
-        title="Fetched",
-    )
+    if rows or not errors:
+        emit(
+            pd.DataFrame(rows, columns=["source", "vintage", "file", "bytes", "sha256"]),
+            fmt,
+            title="Fetched",
+        )
     if errors:
         raise fail("\n".join(errors) + "\nthe data home keeps its previous vintages")

@@ -211,3 +211,42 @@ def test_non_sdmx_answer_is_refused(servers):
 def test_fetch_cli_rejects_unknown_source():
     r = runner.invoke(app, ["fetch", "nope"])
     assert r.exit_code == 1 and "allowed: imf_imts, wdi" in r.output
+
+
+BACI_ROWS = {
+    2022: [(2022, 392, 842, 870323, 1234.567, 10.5), (2022, 842, 392, 300490, 99.0, 0.25)],
+    2023: [(2023, 392, 842, 870323, 1500.0, 12.0)],
+}
+
+
+def test_baci_zip_is_downloaded_verified_and_unpacked(servers, monkeypatch, no_snapshot):
+    from article2.sources import baci_download
+
+    body = official.baci_zip("V202501", "HS92", BACI_ROWS)
+    monkeypatch.setenv("ARTICLE2_BACI_URL", servers.url_for("/baci"))
+    servers.expect_request("/baci/BACI_HS92_V202501.zip").respond_with_data(body)
+    import hashlib
+
+    files = baci_download.fetch(vintage="V202501", sha256=hashlib.sha256(body).hexdigest())
+    assert files[0].read_bytes() == body
+    csv = files[0].parent / "unpacked" / "BACI_HS92_Y2022_V202501.csv"
+    assert csv.read_text().splitlines()[1] == "2022,392,842,870323,1234.567,10.5"
+    # the build sees the vintage (no reader here: product-level data is read by sources.baci)
+    report = warehouse.build()
+    assert [s.status for s in report.sources] in (["no reader"], ["loaded"])
+
+
+def test_baci_corrupt_zip_and_changed_checksum_leave_nothing(servers, monkeypatch):
+    from article2.sources import baci_download
+    from article2.sources.download import FetchError
+
+    monkeypatch.setenv("ARTICLE2_BACI_URL", servers.url_for("/baci"))
+    servers.expect_request("/baci/BACI_HS92_V202501.zip").respond_with_data(b"PK\x03\x04garbage")
+    with pytest.raises(FetchError, match="not a zip archive"):
+        baci_download.fetch(vintage="V202501")
+    body = official.baci_zip("V202501", "HS92", BACI_ROWS)
+    servers.clear()
+    servers.expect_request("/baci/BACI_HS92_V202501.zip").respond_with_data(body)
+    with pytest.raises(FetchError, match="SHA-256 mismatch"):
+        baci_download.fetch(vintage="V202501", sha256="ab" * 32)
+    assert not (paths.raw_dir() / "baci" / "V202501_HS92").exists()

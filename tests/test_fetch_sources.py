@@ -250,3 +250,24 @@ def test_baci_corrupt_zip_and_changed_checksum_leave_nothing(servers, monkeypatc
     with pytest.raises(FetchError, match="SHA-256 mismatch"):
         baci_download.fetch(vintage="V202501", sha256="ab" * 32)
     assert not (paths.raw_dir() / "baci" / "V202501_HS92").exists()
+
+
+def test_weo_country_level_series(servers, no_snapshot):
+    from article2.sources import imf_weo
+
+    dims = ["COUNTRY", "INDICATOR", "FREQUENCY"]
+    rows = [
+        dict(zip([*dims, "TIME_PERIOD", "OBS_VALUE", "SCALE"], r, strict=True))
+        for r in [
+            ("VNM", "NGDP_RPCH", "A", "2026", "6.5", "0"),
+            ("VNM", "NGDPD", "A", "2026", "506.4", "9"),
+        ]
+    ]
+    servers.expect_request(f"/imf/data/{imf_weo.FLOW}/{imf_weo.KEY}").respond_with_data(
+        official.sdmx_csv(dims, rows, flow="IMF.RES:WEO(5.0.0)")
+    )
+    imf_weo.fetch(vintage="2025-10")
+    warehouse.build()
+    got = warehouse.query("SELECT indicator, value FROM country_year WHERE iso3='VNM' ORDER BY 1")
+    assert got["indicator"].tolist() == ["weo_gdp_growth_pct", "weo_gdp_usd"]
+    assert got["value"].tolist() == [6.5, pytest.approx(506.4e9, rel=1e-12)]

@@ -66,3 +66,31 @@ def write_outputs(folder: Path) -> list[Path]:
         frame.to_csv(path, index=False)
         written.append(path)
     return written
+
+
+def fetch(source: str, *, vintage: str | None = None, **options) -> list[Path]:
+    """Download the current data of one official source into the data home.
+
+    ``source`` is one of :data:`article2.sources.fetched.FETCHERS`; ``vintage`` names the
+    folder (and, where the source offers it, pins the release). Returns the files written.
+    The next :func:`build` loads them.
+    """
+    from article2.sources import fetched
+
+    return fetched.module(source).fetch(vintage=vintage, **options)
+
+
+def fetch_status() -> pd.DataFrame:
+    """Per online source: vintage in use, when it was fetched, vintage in the warehouse, staleness."""
+    from article2 import config, paths
+    from article2.errors import WarehouseMissingError
+    from article2.sources import fetched
+
+    try:
+        built = warehouse.query("SELECT source_id, vintage FROM sources")
+    except WarehouseMissingError:
+        built = None
+    return fetched.status(paths.raw_dir(), built, stale_days=float(config.get("stale_days") or 180))
+
+
+__all__ += ["fetch", "fetch_status"]

@@ -47,6 +47,83 @@ SETTINGS: dict[str, Setting] = {
             "Snapshot folder laid out like ../shared/data with its MANIFEST.json "
             "(default: ../shared/data when it exists).",
         ),
+        # --- online fetchers (article2.sources.download and one module per source) ---
+        Setting("fetch_timeout", "ARTICLE2_FETCH_TIMEOUT", "60", "HTTP timeout in seconds."),
+        Setting(
+            "fetch_retries", "ARTICLE2_FETCH_RETRIES", "5", "Retries per HTTP request (429/5xx)."
+        ),
+        Setting(
+            "fetch_backoff",
+            "ARTICLE2_FETCH_BACKOFF",
+            "1.0",
+            "Base of the exponential backoff between retries, in seconds.",
+        ),
+        Setting(
+            "fetch_max_wait",
+            "ARTICLE2_FETCH_MAX_WAIT",
+            "300",
+            "Longest wait honoured from a Retry-After header, in seconds.",
+        ),
+        Setting(
+            "stale_days",
+            "ARTICLE2_STALE_DAYS",
+            "180",
+            "A fetched vintage older than this many days is reported as stale.",
+        ),
+        Setting(
+            "imf_url",
+            "ARTICLE2_IMF_URL",
+            "https://api.imf.org/external/sdmx/2.1",
+            "Base URL of the IMF SDMX 2.1 API (IMTS, WEO, DIP).",
+        ),
+        Setting(
+            "wdi_url",
+            "ARTICLE2_WDI_URL",
+            "https://api.worldbank.org/v2",
+            "Base URL of the World Bank Indicators API v2.",
+        ),
+        Setting(
+            "oecd_url",
+            "ARTICLE2_OECD_URL",
+            "https://sdmx.oecd.org/public/rest",
+            "Base URL of the OECD SDMX API (DAC2A).",
+        ),
+        Setting(
+            "baci_url",
+            "ARTICLE2_BACI_URL",
+            "https://www.cepii.fr/DATA_DOWNLOAD/baci/data",
+            "Folder URL of CEPII BACI's bulk zip files.",
+        ),
+        Setting(
+            "baci_release",
+            "ARTICLE2_BACI_RELEASE",
+            "V202501",
+            "BACI release to fetch when no --vintage is given.",
+        ),
+        Setting(
+            "comtrade_url",
+            "ARTICLE2_COMTRADE_URL",
+            "https://comtradeapi.un.org/data/v1/get",
+            "Base URL of the UN Comtrade data API (v1).",
+        ),
+        Setting(
+            "comtrade_key",
+            "ARTICLE2_COMTRADE_KEY",
+            None,
+            "UN Comtrade API subscription key (https://comtradedeveloper.un.org).",
+        ),
+        Setting(
+            "aiddata_url",
+            "ARTICLE2_AIDDATA_URL",
+            "https://docs.aiddata.org/ad4/datasets/AidDatas_Global_Chinese_Development_Finance_Dataset_Version_3_0.zip",
+            "URL of AidData's GCDF 3.0 zip (holds the project-level xlsx).",
+        ),
+        Setting(
+            "desta_url",
+            "ARTICLE2_DESTA_URL",
+            "https://www.designoftradeagreements.org/media/filer_public/desta_list_of_treaties_02_03.csv",
+            "URL of DESTA's list of treaties with members (CSV).",
+        ),
     )
 }
 

@@ -23,7 +23,7 @@ import pandas as pd
 from article2 import __version__, countries, paths, schema
 from article2.errors import ChecksumMismatchError, MissingFileError, WarehouseMissingError
 from article2.provenance import Origin, load_manifest, sha256_file
-from article2.sources import reader_for
+from article2.sources import fetched, reader_for
 from article2.sources._base import ReadResult
 
 __all__ = ["BuildReport", "SourceReport", "build", "connect", "exists", "query"]
@@ -59,7 +59,7 @@ class BuildReport:
     """Result of :func:`build`: where the warehouse is and one report per source file."""
 
     warehouse: Path
-    snapshot: Path
+    snapshot: Path | None
     sources: tuple[SourceReport, ...]
     seconds: float
 
@@ -159,7 +159,12 @@ def build(
     target: Path | None = None,
     progress: ProgressCallback | None = None,
 ) -> BuildReport:
-    """Build the warehouse from a snapshot folder and swap it in atomically.
+    """Build the warehouse from a snapshot folder and fetched files; swap it in atomically.
+
+    After the snapshot's files, the files of the vintage in use of every fetched source
+    (``raw/<source>/<vintage>/`` with origin sidecars, see :mod:`article2.sources.fetched`)
+    are verified against their sidecar's SHA-256 and read by their source's reader. Without a
+    snapshot (none given and none found), a build from fetched files alone is allowed.
 
     Args:
         snapshot: snapshot folder (default: :func:`article2.paths.snapshot_dir`).
@@ -171,10 +176,21 @@ def build(
             cannot be used; nothing is changed on disk.
     """
     started = dt.datetime.now(dt.UTC)
-    snap = paths.snapshot_dir(snapshot)
+    online = fetched.discover(paths.raw_dir())
+    try:
+        snap: Path | None = paths.snapshot_dir(snapshot)
+    except paths.SnapshotNotFoundError:
+        if snapshot is not None or not online:
+            raise
+        snap = None
     target = Path(target) if target else paths.warehouse_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    origins = load_manifest(snap)
+    items = (
+        [(o, snap / o.source_id, reader_for(o.dataset)) for o in load_manifest(snap)]
+        if snap
+        else []
+    )
+    items += [(f.origin, f.path, _fetched_reader(f.source)) for f in online]
     tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
@@ -186,12 +202,10 @@ def build(
                 con.execute(schema.ddl(table))
             _insert(con, "countries", countries.country_table(), "article2/countries")
             indicator_rows: list[tuple] = []
-            for i, origin in enumerate(origins):
+            for i, (origin, file, module) in enumerate(items):
                 if progress:
-                    progress(origin.source_id, i, len(origins))
-                file = snap / origin.source_id
+                    progress(origin.source_id, i, len(items))
                 _verify(origin, file)
-                module = reader_for(origin.dataset)
                 if module is None:
                     reports.append(
                         SourceReport(
@@ -238,7 +252,8 @@ def build(
             _sort_tables(con)
             info = {
                 "built_at": started.isoformat(timespec="seconds"),
-                "snapshot": str(snap),
+                "snapshot": str(snap or ""),
+                "fetched": ", ".join(sorted({f"{f.source}@{f.vintage}" for f in online})),
                 "article2_version": __version__,
                 "duckdb_version": duckdb.__version__,
             }
@@ -253,6 +268,11 @@ def build(
         raise
     seconds = (dt.datetime.now(dt.UTC) - started).total_seconds()
     return BuildReport(target, snap, tuple(reports), seconds)
+
+
+def _fetched_reader(source: str):
+    module = fetched.module(source)
+    return module if hasattr(module, "read") else None
 
 
 def _sort_tables(con: duckdb.DuckDBPyConnection) -> None:

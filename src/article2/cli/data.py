@@ -93,11 +93,20 @@ def sources(
     quarantine: Annotated[
         bool, typer.Option("--quarantine", help="List rejected rows with reasons.")
     ] = False,
+    fetched: Annotated[
+        bool,
+        typer.Option(
+            "--fetched", help="Online sources: vintage in use, when fetched, what is stale."
+        ),
+    ] = False,
 ) -> None:
     """The provenance table: every raw file, its origin, licence, SHA-256 and rows loaded.
 
     Example: article2 sources --format json
     """
+    if fetched:
+        emit(api.fetch_status(), fmt, title="Fetched sources")
+        return
     try:
         if unmapped:
             frame = api.unmapped()
@@ -111,6 +120,7 @@ def sources(
                         "source_id",
                         "license",
                         "vintage",
+                        "retrieved",
                         "rows_read",
                         "rows_loaded",
                         "rows_rejected",

@@ -1,0 +1,93 @@
+"""``article2 fetch``: bring the official sources up to date."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
+from article2 import api
+from article2.cli._app import Format, app, emit, err_console, fail
+from article2.errors import SourceError
+from article2.provenance import sha256_file
+from article2.sources import download as dl
+from article2.sources import fetched
+
+
+def _fetch_one(source: str, vintage: str | None, bar: Progress) -> list:
+    task = bar.add_task(f"fetching {source}", total=None)
+    options = {}
+    if "progress" in inspect.signature(fetched.module(source).fetch).parameters:
+
+        def progress(name: str, done: int, total: int | None) -> None:
+            bar.update(task, description=f"{source}: {name}", completed=done, total=total)
+
+        options["progress"] = progress
+    try:
+        return api.fetch(source, vintage=vintage, **options)
+    finally:
+        bar.update(task, visible=False)
+
+
+@app.command()
+def fetch(
+    source: Annotated[
+        str | None,
+        typer.Argument(help=f"Source to fetch: {', '.join(fetched.FETCHERS)}."),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Fetch every source.")] = False,
+    vintage: Annotated[
+        str | None,
+        typer.Option(help="Vintage folder name / release to pin (default: the source's latest)."),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+) -> None:
+    """Download current data from an official source into the data home (atomic per vintage).
+
+    Then `article2 build` loads it; `article2 sources --fetched` shows vintages and staleness.
+
+    Example: article2 fetch wdi
+    """
+    if all_ == (source is not None):
+        raise fail(f"give one SOURCE or --all; sources: {', '.join(fetched.FETCHERS)}")
+    if source is not None and source not in fetched.FETCHERS:
+        raise fail(f"unknown source {source!r}; allowed: {', '.join(fetched.FETCHERS)}")
+    if all_ and vintage:
+        raise fail("--vintage applies to one source, not to --all")
+    names = list(fetched.FETCHERS) if all_ else [source]
+    rows, errors = [], []
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        for name in names:
+            try:
+                files = _fetch_one(name, vintage, bar)
+            except (dl.FetchError, SourceError, ValueError, OSError) as exc:
+                errors.append(f"{name}: {exc}")
+                continue
+            for path in files:
+                rows.append(
+                    {
+                        "source": name,
+                        "vintage": path.parent.name,
+                        "file": path.name,
+                        "bytes": path.stat().st_size,
+                        "sha256": sha256_file(path)[: 12 if fmt is Format.table else 64],
+                    }
+                )
+    if rows or not errors:
+        emit(
+            pd.DataFrame(rows, columns=["source", "vintage", "file", "bytes", "sha256"]),
+            fmt,
+            title="Fetched",
+        )
+    if errors:
+        raise fail("\n".join(errors) + "\nthe data home keeps its previous vintages")

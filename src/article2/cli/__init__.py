@@ -5,7 +5,10 @@ Each module of this package registers the commands of one capability on :data:`a
 
 from __future__ import annotations
 
-from article2.cli import data  # noqa: F401  (registers build, sources, countries, run)
+from article2.cli import (
+    data,  # noqa: F401  (registers build, sources, countries, run)
+    profile,  # noqa: F401  (registers profile, compare)
+)
 from article2.cli._app import app
 
 __all__ = ["app", "main"]

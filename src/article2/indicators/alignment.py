@@ -129,9 +129,8 @@ def align(
     s_c = shares["CHN"].get(year, nan)
     s_uj = shares["USA+JPN"].get(year, nan)
     bal = {y: balance(v, shares["CHN"].get(y, nan)) for y, v in shares["USA+JPN"].items()}
-    if _nan(s_u) or _nan(s_j):
-        lead = ""
-    else:
+    lead = ""
+    if not (_nan(s_u) or _nan(s_j)):
         lead = "USA" if s_u > s_j else "JPN" if s_j > s_u else "equal"
     return Alignment(
         channel=channel,

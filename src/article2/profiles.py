@@ -299,10 +299,17 @@ def _key(path: Path) -> tuple[str, int]:
     return (str(path), path.stat().st_mtime_ns)
 
 
+@functools.lru_cache(maxsize=2)
+def _connection(key: tuple[str, int]) -> duckdb.DuckDBPyConnection:
+    """One read-only connection per warehouse file version, kept open so that DuckDB's caches
+    stay warm across profiles (each use takes its own cursor)."""
+    return duckdb.connect(key[0], read_only=True)
+
+
 @functools.lru_cache(maxsize=8)
 def _meta(key: tuple[str, int]) -> types.SimpleNamespace:
     """Warehouse-wide facts used by every profile: names, coverage, source ids."""
-    with duckdb.connect(key[0], read_only=True) as con:
+    with _connection(key).cursor() as con:
         names = dict(con.execute("SELECT iso3, name FROM countries").fetchall())
         sids: dict[str, tuple[str, ...]] = {}
         for ind, sid in con.execute(
@@ -359,7 +366,7 @@ def _members_frame(years: Sequence[int]) -> pd.DataFrame:
 def _world(key: tuple[str, int], indicator: str, year: int) -> types.SimpleNamespace:
     """World totals of a trade source in a year, and each actor's extra-bloc flows."""
     members = pd.DataFrame(_members(year), columns=["actor", "iso3"])
-    with duckdb.connect(key[0], read_only=True) as con:
+    with _connection(key).cursor() as con:
         con.register("_members", members)
         total, lo, hi = con.execute(
             "SELECT sum(value), min(ln(1 + value)), max(ln(1 + value)) FROM dyad_year "
@@ -395,7 +402,7 @@ def _exposure_table(
 ) -> pd.DataFrame:
     """Exposure measures for every country: trade ones in ``year``, finance in
     ``finance_year``."""
-    with duckdb.connect(key[0], read_only=True) as con:
+    with _connection(key).cursor() as con:
         trade = con.execute(
             """
             WITH f AS (SELECT iso3_o, iso3_d, value FROM dyad_year
@@ -590,7 +597,13 @@ def _trade(con, key, meta, iso3: str, indicator: str, requested: int | None):
                     value_growth_10y=c10v.growth,
                     base_year_5y=c5s.base_year,
                     base_year_10y=c10s.base_year,
-                    note="flows with the other members" if actor == "EU" and in_eu else "",
+                    note=(
+                        "flows with the other members"
+                        if actor == "EU" and in_eu
+                        else f"{actor} has no members in {t}"
+                        if actor not in shares[ch]
+                        else ""
+                    ),
                 )
             )
     if in_eu:
@@ -922,8 +935,8 @@ def build_profile(
             f"unknown trade_source {trade_source!r}; allowed: {', '.join(_TRADE_SOURCES)}"
         )
     path = Path(path) if path else paths.warehouse_path()
-    with warehouse.connect(path):
-        pass  # raises WarehouseMissingError with instructions when absent
+    if not path.is_file():
+        warehouse.connect(path)  # raises WarehouseMissingError saying how to build one
     key = _key(path)
     meta = _meta(key)
     code = _check_target(iso3, meta)
@@ -938,7 +951,7 @@ def build_profile(
                 + _coverage_text(meta, indicator)
             )
     notes: list[str] = [f"trade source: {label}"]
-    with duckdb.connect(key[0], read_only=True) as con:
+    with _connection(key).cursor() as con:
         te, econ, n_e, gdp = _economy(con, meta, code, year)
         tt, trade, shares, intens, n_t = _trade(con, key, meta, code, indicator, year)
         tf, fin, n_f = _finance(con, meta, code, year, gdp)

@@ -53,15 +53,16 @@ def exposure_measures(sums: pd.DataFrame) -> pd.DataFrame:
     Args:
         sums: one row per country (``iso3``) with ``m_total``, ``m_chn``, ``m_sumsq`` (B's
             imports: total, from China, sum of squared partner flows), ``x_total``, ``x_chn``,
-            ``x_sumsq`` (B's exports), ``gdp`` (current USD, may be NaN) and ``cn_finance``
-            (Chinese official finance, NaN when no record).
+            ``x_sumsq`` (B's exports), ``gdp`` (current USD in the trade year, may be NaN),
+            ``cn_finance`` (Chinese official finance, NaN when no record) and ``gdp_finance``
+            (current USD in the finance year).
 
     Returns:
         A new frame indexed by ``iso3`` with one column per key of :data:`MEASURES` (NaN where
         undefined; CHN's China shares are NaN).
     """
     need = ["iso3", "m_total", "m_chn", "m_sumsq", "x_total", "x_chn", "x_sumsq", "gdp",
-            "cn_finance"]  # fmt: skip
+            "cn_finance", "gdp_finance"]  # fmt: skip
     missing = [c for c in need if c not in sums.columns]
     if missing:
         raise ValueError(f"exposure_measures: missing columns {missing}")
@@ -76,7 +77,7 @@ def exposure_measures(sums: pd.DataFrame) -> pd.DataFrame:
     out["china_share_exports"] = ratio(s["x_chn"], s["x_total"])
     out["hhi_import_partners"] = ratio(s["m_sumsq"], s["m_total"] ** 2)
     out["hhi_export_partners"] = ratio(s["x_sumsq"], s["x_total"] ** 2)
-    out["china_finance_pct_gdp"] = 100 * ratio(s["cn_finance"], s["gdp"])
+    out["china_finance_pct_gdp"] = 100 * ratio(s["cn_finance"], s["gdp_finance"])
     if "CHN" in out.index:
         out.loc["CHN", ["exports_to_china_pct_gdp", "china_share_imports",
                         "china_share_exports", "china_finance_pct_gdp"]] = np.nan  # fmt: skip

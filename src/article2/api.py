@@ -13,6 +13,7 @@ import pandas as pd
 
 from article2 import countries as _countries
 from article2 import warehouse
+from article2.profiles import Profile, TradeSource, build_profile, compare_frame
 from article2.warehouse import BuildReport, build
 
 __all__ = [
@@ -94,3 +95,35 @@ def fetch_status() -> pd.DataFrame:
 
 
 __all__ += ["fetch", "fetch_status"]
+# --------------------------------------------------------------------- presence profiles
+
+
+def profile(
+    iso3: str, *, year: int | None = None, trade_source: TradeSource = "cow"
+) -> Profile:
+    """Presence profile of one country: trade, official finance, ties and economy for the
+    USA, JPN, CHN, the EU and USA+JPN, with U.S.–Japan alignment and coercion exposure.
+
+    ``year`` None takes the latest year with data for each channel (stated in
+    ``Profile.years``); ``trade_source`` is ``"cow"`` (importer-reported, annual to 2014) or
+    ``"comtrade"`` (exporter-reported, every 4 years to 2016).
+
+    >>> import article2                                  # doctest: +SKIP
+    >>> article2.profile("VNM", year=2014).to_frame()    # doctest: +SKIP
+    """
+    return build_profile(iso3, year=year, trade_source=trade_source)
+
+
+def compare(
+    iso3s: list[str] | tuple[str, ...],
+    *,
+    year: int | None = None,
+    trade_source: TradeSource = "cow",
+) -> pd.DataFrame:
+    """Several countries' profiles side by side: one row per measure, a column per country."""
+    return compare_frame(
+        [build_profile(c, year=year, trade_source=trade_source) for c in iso3s]
+    )
+
+
+__all__ += ["Profile", "compare", "profile"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from article2.cli import (
     data,  # noqa: F401  (registers build, sources, countries, run)
     fetch,  # noqa: F401  (registers fetch)
+    profile,  # noqa: F401  (registers profile, compare)
 )
 from article2.cli._app import app
 

@@ -1,0 +1,255 @@
+"""Commands for presence profiles: ``profile`` (one country) and ``compare`` (side by side)."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from article2 import api
+from article2.cli._app import Format, app, console, emit, fail
+from article2.errors import WarehouseMissingError
+from article2.profiles import ACTORS, Profile, UnknownCountryError, YearOutOfCoverageError
+
+__all__ = ["compare", "profile"]
+
+YearOpt = Annotated[
+    int | None,
+    typer.Option("--year", "-y", help="Year (default: the latest year with data per channel)."),
+]
+SourceOpt = Annotated[
+    str,
+    typer.Option(
+        "--trade-source",
+        help="Trade source: cow (COW, importer-reported, annual to 2014) or comtrade "
+        "(UN Comtrade, exporter-reported, every 4 years to 2016).",
+    ),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _num(v, kind: str = "") -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    v = float(v)
+    if kind == "pct":
+        return f"{100 * v:.1f}%"
+    if kind == "pp":
+        return f"{100 * v:+.1f} pp"
+    if kind == "x":
+        return f"{v:.2f}"
+    a = abs(v)
+    for div, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if a >= div:
+            return f"{v / div:,.1f}{suffix}"
+    return f"{v:,.4g}" if a < 1 else f"{v:,.0f}"
+
+
+def _get(p: Profile) -> dict[tuple[str, str, str], object]:
+    return {(f.section, f.actor, f.channel): f for f in p.figures}
+
+
+def _run(fn):
+    try:
+        return fn()
+    except (UnknownCountryError, YearOutOfCoverageError, WarehouseMissingError) as exc:
+        raise fail(str(exc)) from exc
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+
+
+def _print_profile(p: Profile) -> None:
+    years = ", ".join(f"{k} {v if v is not None else '–'}" for k, v in p.years.items())
+    console.print(f"[bold]{p.name} ({p.iso3})[/] — years used: {years}", highlight=False)
+    fig = _get(p)
+    t = Table(title=f"Trade, {p.years['trade'] or '–'} — {p.trade_source_label}")
+    for col in ("actor", "channel", "value (USD)", "share", "intensity", "Δshare 5y",
+                "Δshare 10y", "asymmetry"):  # fmt: skip
+        t.add_column(col, justify="left" if col in ("actor", "channel") else "right")
+    for ch in ("exports", "imports"):
+        for actor in ACTORS:
+            f = fig.get(("trade", actor, ch))
+            if f is None:
+                continue
+            t.add_row(
+                actor,
+                f"{ch} {'to' if ch == 'exports' else 'from'}",
+                _num(f.value),
+                _num(f.share, "pct"),
+                _num(f.intensity, "x"),
+                _num(f.share_delta_5y, "pp"),
+                _num(f.share_delta_10y, "pp"),
+                _num(f.asymmetry, "pp"),
+            )
+    console.print(t)
+    t = Table(title=f"Official finance, {p.years['finance'] or '–'} (commitments)")
+    for col in ("actor", "channel", "value", "% of GDP", "note"):
+        t.add_column(col)
+    for f in p.figures:
+        if f.section == "finance":
+            t.add_row(f.actor, f.channel, _num(f.value), _num(f.pct_gdp, "x"), f.note)
+    console.print(t)
+    t = Table(
+        title=f"Ties — alliances {p.years['alliances'] or '–'}, IGOs {p.years['igo'] or '–'}, "
+        f"agreements in force {p.years['agreements'] or '–'}"
+    )
+    t.add_column("tie")
+    for actor in ACTORS:
+        t.add_column(actor, justify="right")
+    channels = [f.channel for f in p.figures if f.section == "ties" and f.actor == "USA"]
+    for ch in channels:
+        t.add_row(ch, *(_num(getattr(fig.get(("ties", a, ch)), "value", None)) for a in ACTORS))
+    console.print(t)
+    t = Table(title="U.S.–Japan alignment and the alliance's weight against China")
+    for col in ("channel", "USA", "JPN", "CHN", "USA+JPN", "overlap", "complementarity",
+                "lead", "pattern", "balance", "Δ5y", "Δ10y"):  # fmt: skip
+        t.add_column(col)
+    for a in p.alignment:
+        t.add_row(
+            a.channel,
+            _num(a.share_usa, "pct"),
+            _num(a.share_jpn, "pct"),
+            _num(a.share_chn, "pct"),
+            _num(a.share_alliance, "pct"),
+            _num(a.overlap, "pct"),
+            _num(a.complementarity, "x"),
+            a.lead,
+            a.pattern,
+            _num(a.balance, "x"),
+            _num(a.balance_change_5y.delta, "x"),
+            _num(a.balance_change_10y.delta, "x"),
+        )
+    console.print(t)
+    t = Table(title="Coercion exposure (percentile among all countries, same year)")
+    for col in ("measure", "value", "unit", "percentile", "countries", "year", "note"):
+        t.add_column(col)
+    for e in p.exposure:
+        t.add_row(
+            e.measure,
+            _num(e.value, "x"),
+            e.unit,
+            _num(e.percentile, "x"),
+            str(e.n_countries),
+            str(e.year or "–"),
+            e.note,
+        )
+    console.print(t)
+    t = Table(title=f"Economy, {p.years['economy'] or '–'}")
+    for col in ("indicator", "value", "unit", "year", "note"):
+        t.add_column(col)
+    for f in p.figures:
+        if f.section == "economy":
+            v = _num(f.value, "pct") if "growth" in f.channel else _num(f.value)
+            t.add_row(f.channel, v, f.unit, str(f.year or "–"), f.note)
+    console.print(t)
+    sources = sorted({s for f in p.figures for s in f.source_ids})
+    console.print("sources: " + "; ".join(sources), highlight=False)
+    for n in p.notes:
+        console.print(f"note: {n}", highlight=False)
+
+
+@app.command()
+def profile(
+    iso3: Annotated[str, typer.Argument(help="Target country (ISO3), e.g. VNM.")],
+    year: YearOpt = None,
+    trade_source: SourceOpt = "cow",
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Presence profile of a country: U.S., Japanese, Chinese, EU and U.S.+Japan trade,
+    official finance, alliances, IGOs and agreements; alignment; coercion exposure.
+
+    Example: article2 profile VNM --year 2014 --trade-source cow
+    """
+    p = _run(lambda: api.profile(iso3, year=year, trade_source=trade_source))  # type: ignore[arg-type]
+    if fmt is Format.table:
+        _print_profile(p)
+    else:
+        emit(p.to_frame(), fmt)
+
+
+_HEADLINE = [
+    ("trade", "USA", "exports"),
+    ("trade", "JPN", "exports"),
+    ("trade", "CHN", "exports"),
+    ("trade", "EU", "exports"),
+    ("trade", "USA+JPN", "exports"),
+    ("trade", "USA", "imports"),
+    ("trade", "JPN", "imports"),
+    ("trade", "CHN", "imports"),
+    ("trade", "EU", "imports"),
+    ("trade", "USA+JPN", "imports"),
+]
+
+
+def _compare_table(profiles: list[Profile]) -> None:
+    t = Table(title="Comparison (trade shares; exposure values with percentiles)")
+    t.add_column("measure")
+    for p in profiles:
+        t.add_column(p.iso3, justify="right")
+    figs = [_get(p) for p in profiles]
+    t.add_row("trade year", *(str(p.years["trade"] or "–") for p in profiles))
+    for key in _HEADLINE:
+        label = f"{key[1]} share of {key[2]}"
+        t.add_row(label, *(_num(getattr(f.get(key), "share", None), "pct") for f in figs))
+    for ch in ("exports", "imports"):
+        row = []
+        for p in profiles:
+            a = next((x for x in p.alignment if x.channel == ch), None)
+            row.append(f"{_num(a.balance, 'x')} ({a.pattern})" if a else "–")
+        t.add_row(f"{ch}: alliance vs China balance", *row)
+    for key, label in (
+        (("finance", "CHN", "ODA-like"), "Chinese ODA-like finance"),
+        (("finance", "CHN", "OOF-like"), "Chinese OOF-like finance"),
+    ):
+        t.add_row(
+            f"{label} ({profiles[0].years['finance']})",
+            *(
+                _num(getattr(f.get(key), "value", None))
+                if getattr(f.get(key), "value", None) is not None
+                else getattr(f.get(key), "note", "–")
+                for f in figs
+            ),  # fmt: skip
+        )
+    for actor in ("USA", "JPN", "CHN"):
+        t.add_row(
+            f"agreements in force with {actor}",
+            *(
+                _num(getattr(f.get(("ties", actor, "agreements_in_force")), "value", None))
+                for f in figs
+            ),  # fmt: skip
+        )
+    for i, e in enumerate(profiles[0].exposure):
+        t.add_row(
+            e.measure,
+            *(
+                f"{_num(p.exposure[i].value, 'x')} (p{_num(p.exposure[i].percentile, 'x')})"
+                for p in profiles
+            ),
+        )
+    for ch in ("GDP", "population", "GDP per capita"):
+        t.add_row(ch, *(_num(getattr(f.get(("economy", "", ch)), "value", None)) for f in figs))
+    console.print(t)
+    console.print(f"trade source: {profiles[0].trade_source_label}", highlight=False)
+
+
+@app.command()
+def compare(
+    iso3s: Annotated[list[str], typer.Argument(help="Target countries (ISO3).")],
+    year: YearOpt = None,
+    trade_source: SourceOpt = "cow",
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Several countries' presence profiles side by side.
+
+    Example: article2 compare MMR VNM IND KOR --format table
+    """
+    profiles = _run(
+        lambda: [api.profile(c, year=year, trade_source=trade_source) for c in iso3s]  # type: ignore[arg-type]
+    )
+    if fmt is Format.table:
+        _compare_table(profiles)
+    else:
+        emit(pd.concat([p.to_frame() for p in profiles], ignore_index=True), fmt)

@@ -121,8 +121,10 @@ def _parse_file(name: str, text: str) -> tuple[list[dict], list[dict], list[dict
             if field not in rec:
                 raise CuratedFactError(f"{where}: missing field {field!r}")
         cit = rec["citation"]
-        if not isinstance(cit, dict) or not cit.get("body") or not (
-            cit.get("document") or cit.get("url")
+        if (
+            not isinstance(cit, dict)
+            or not cit.get("body")
+            or not (cit.get("document") or cit.get("url"))
         ):
             raise CuratedFactError(f"{where}: field 'citation' needs body and document or url")
         checked, _ = _date(rec["checked"], f"{where}: field 'checked'")
@@ -152,25 +154,49 @@ def _parse_file(name: str, text: str) -> tuple[list[dict], list[dict], list[dict
             since, precision = _date(when, f"{where}: member {iso3}")
             until = _opt_date(ends.get(iso3), f"{where}: end of {iso3}")
             members.append(
-                {"agreement_id": aid, "source": "curated", "iso3": iso3, "since": since,
-                 "precision": precision, "until": until if until is not pd.NaT else end,
-                 "via": None}  # fmt: skip
+                {
+                    "agreement_id": aid,
+                    "source": "curated",
+                    "iso3": iso3,
+                    "since": since,
+                    "precision": precision,
+                    "until": until if until is not pd.NaT else end,
+                    "via": None,
+                }  # fmt: skip
             )
         for iso3 in rec.get("parties_with_eu") or []:
             if force is pd.NaT:
                 raise CuratedFactError(f"{where}: 'parties_with_eu' needs field 'force'")
             members.append(
-                {"agreement_id": aid, "source": "curated", "iso3": iso3, "since": force,
-                 "precision": "day", "until": end, "via": None}  # fmt: skip
+                {
+                    "agreement_id": aid,
+                    "source": "curated",
+                    "iso3": iso3,
+                    "since": force,
+                    "precision": "day",
+                    "until": end,
+                    "via": None,
+                }  # fmt: skip
             )
             members.append(
-                {"agreement_id": aid, "source": "curated", "iso3": "EU", "since": force,
-                 "precision": "day", "until": end, "via": "EU"}  # fmt: skip
+                {
+                    "agreement_id": aid,
+                    "source": "curated",
+                    "iso3": "EU",
+                    "since": force,
+                    "precision": "day",
+                    "until": end,
+                    "via": "EU",
+                }  # fmt: skip
             )
         for iso3 in rec.get("undated_members") or []:
             gaps.append(
-                {"file": name, "agreement_id": aid, "iso3": iso3,
-                 "what": "member at the date checked; accession date not entered"}  # fmt: skip
+                {
+                    "file": name,
+                    "agreement_id": aid,
+                    "iso3": iso3,
+                    "what": "member at the date checked; accession date not entered",
+                }  # fmt: skip
             )
         for iso3 in rec.get("signatories") or []:
             signatories.append({"agreement_id": aid, "iso3": iso3})
@@ -190,8 +216,15 @@ def _expand_eu(members: pd.DataFrame) -> pd.DataFrame:
             if until is not pd.NaT and until <= since:
                 continue
             rows.append(
-                {"agreement_id": r.agreement_id, "source": "curated", "iso3": s.iso3,
-                 "since": since, "precision": "day", "until": until, "via": "EU"}  # fmt: skip
+                {
+                    "agreement_id": r.agreement_id,
+                    "source": "curated",
+                    "iso3": s.iso3,
+                    "since": since,
+                    "precision": "day",
+                    "until": until,
+                    "via": "EU",
+                }  # fmt: skip
             )
     keep = members[members.iso3 != "EU"]
     return pd.concat([keep, pd.DataFrame(rows, columns=MEMBER_COLS)], ignore_index=True)
@@ -244,10 +277,14 @@ def clean_desta(agreements: pd.DataFrame, memberships: pd.DataFrame) -> CleanDes
     a = agreements.copy()
     full = a.agreement_id.astype(str)
     a["agreement_id"] = full.str.split(":").str[0]
-    for old, new in zip(full[full != a.agreement_id], a.agreement_id[full != a.agreement_id]):
+    for old, new in zip(
+        full[full != a.agreement_id], a.agreement_id[full != a.agreement_id], strict=True
+    ):
         log.append({"agreement_id": new, "rule": "id_suffix", "action": "flagged",
                     "detail": f"{old} -> {new}"})  # fmt: skip
-    placeholder = a.agreement_id.str.contains(f"_{PLACEHOLDER_YEAR}", regex=False) & a.signature.isna()
+    placeholder = (
+        a.agreement_id.str.contains(f"_{PLACEHOLDER_YEAR}", regex=False) & a.signature.isna()
+    )
     for r in a[placeholder].itertuples(index=False):
         log.append({"agreement_id": r.agreement_id, "rule": "placeholder_year",
                     "action": "dropped", "detail": f"never signed: {r.title}"})  # fmt: skip

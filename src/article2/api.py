@@ -24,6 +24,16 @@ __all__ = [
     "sources",
     "unmapped",
     "write_outputs",
+    # trade architecture and recommendations
+    "agreement_conflicts",
+    "agreement_gaps",
+    "agreement_registry",
+    "agreements",
+    "architecture",
+    "architecture_map",
+    "desta_cleaning",
+    "recs",
+    "trade_coverage",
 ]
 
 
@@ -127,3 +137,125 @@ def compare(
 
 
 __all__ += ["Profile", "compare", "profile"]
+# --- trade architecture and recommendations -------------------------------------------------
+
+
+def agreement_registry():
+    """The agreement registry (curated facts + cleaned DESTA); see :mod:`article2.agreements`."""
+    from article2.agreements.registry import load_registry
+
+    return load_registry()
+
+
+def agreements(
+    *, between: tuple[str, str] | None = None, member: str | None = None, at=None,
+    source: str | None = None,
+) -> pd.DataFrame:
+    """Agreements in force at ``at`` (default today): between two countries, or of one member,
+    or all (curated and DESTA; ``source`` limits to one)."""
+    import datetime as dt
+
+    from article2.agreements import queries as q
+
+    reg = agreement_registry()
+    sources = (source,) if source else ("curated", "desta")
+    if source and source not in ("curated", "desta"):
+        raise ValueError(f"unknown source {source!r}; allowed: curated, desta")
+    at = pd.Timestamp(at or dt.date.today())
+    if between:
+        return q.agreements_between(reg.agreements, reg.memberships, *between, at, sources=sources)
+    if member:
+        return q.agreements_between(reg.agreements, reg.memberships, member, member, at,
+                                    sources=sources)
+    m = reg.memberships[reg.memberships.source.isin(sources)]
+    active = m[(m.since <= at) & (m.until.isna() | (m.until > at))]
+    n = active.groupby(["agreement_id", "source"]).iso3.nunique().rename("members").reset_index()
+    out = reg.agreements.merge(n, on=["agreement_id", "source"])
+    return out[["agreement_id", "source", "title", "kind", "rta", "signature", "force",
+                "members"]].sort_values(["source", "agreement_id"], ignore_index=True)
+
+
+def agreement_gaps() -> pd.DataFrame:
+    """Curated facts known to be missing (e.g. WTO members whose accession date is not entered)."""
+    return agreement_registry().gaps
+
+
+def desta_cleaning() -> pd.DataFrame:
+    """The log of DESTA records dropped or flagged by the cleaning rules."""
+    return agreement_registry().cleaning
+
+
+def agreement_conflicts() -> pd.DataFrame:
+    """Differences between curated facts and DESTA (reported, not resolved)."""
+    from article2.agreements.conflicts import conflicts
+
+    reg = agreement_registry()
+    return conflicts(reg.agreements, reg.memberships)
+
+
+def architecture(actor: str = "USA", at=None) -> pd.DataFrame:
+    """The report's map as a table: every country's class for ``actor`` (USA, JPN, CHN, EU)."""
+    import datetime as dt
+
+    from article2.agreements import queries as q
+    from article2.agreements.map import map_countries
+
+    q.check_actor(actor)
+    reg = agreement_registry()
+    return q.classify(reg.agreements, reg.memberships, map_countries(), actor,
+                      pd.Timestamp(at or dt.date.today()), undated_wto=tuple(reg.gaps.iso3))
+
+
+def architecture_map(actor: str, at, out: Path) -> Path:
+    """Render the map for ``actor`` at ``at`` to ``out`` (.svg or .png)."""
+    from article2.agreements.map import render
+
+    table = architecture(actor, at)
+    return render(table, Path(out), title=f"Trade agreements in force with {actor}, {pd.Timestamp(at).date()}")
+
+
+def trade_coverage(actor: str = "USA", year: int = 2014, *, indicator: str = "trade_cow") -> pd.DataFrame:
+    """Share of each country's trade with ``actor`` and whether an agreement covers it
+    (classification on 31 December of ``year``; trade from ``dyad_year``)."""
+    from article2.agreements import queries as q
+
+    allowed = ("trade_cow", "trade_comtrade")
+    if indicator not in allowed:
+        raise ValueError(f"unknown indicator {indicator!r}; allowed: {', '.join(allowed)}")
+    trade = warehouse.query(
+        "SELECT iso3_o, iso3_d, value, source_id FROM dyad_year WHERE indicator = ? AND year = ?",
+        [indicator, year],
+    )
+    at = pd.Timestamp(f"{year}-12-31")
+    reg = agreement_registry()
+    cls = architecture(actor, at)
+    out = q.trade_coverage(trade, cls, q.actor_states(reg.memberships, actor, at))
+    out.insert(1, "actor", actor)
+    out.insert(2, "year", year)
+    out["source_id"] = ", ".join(sorted(set(trade.source_id)))
+    return out
+
+
+def recs(*, country: str | None = None, actor: str | None = None, status: str | None = None,
+         at=None) -> pd.DataFrame:
+    """The recommendation records with their latest status (computed ones kept current from the
+    agreement registry)."""
+    import datetime as dt
+
+    from article2.agreements.registry import load_curated
+    from article2.recommendations import records as r
+    from article2.recommendations.tracker import track
+
+    if actor is not None and actor not in r.ACTORS:
+        raise ValueError(f"unknown actor {actor!r}; allowed: {', '.join(r.ACTORS)}")
+    if status is not None and status not in r.STATUSES:
+        raise ValueError(f"unknown status {status!r}; allowed: {', '.join(r.STATUSES)}")
+    recs_ = track(r.load_records(), load_curated().memberships, at or dt.date.today())
+    frame = r.to_frame(recs_)
+    if country:
+        frame = frame[frame.countries.str.split(",").apply(lambda c: country in c)]
+    if actor:
+        frame = frame[frame.actor == actor]
+    if status:
+        frame = frame[frame.status == status]
+    return frame.reset_index(drop=True)

@@ -10,6 +10,8 @@ from article2.cli import (
     fetch,  # noqa: F401  (registers fetch)
     profile,  # noqa: F401  (registers profile, compare)
 )
+import article2.cli.architecture  # noqa: F401  (registers agreements, architecture, recs)
+from article2.cli import data  # noqa: F401  (registers build, sources, countries, run)
 from article2.cli._app import app
 
 __all__ = ["app", "main"]

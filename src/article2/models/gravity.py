@@ -98,6 +98,7 @@ class GravityResult:
             singletons, missing values).
         r2: pseudo R² (PPML, as pyfixest reports it) or R² (OLS).
         iterations: IRLS iterations (PPML) or 1 (OLS).
+        model: the pyfixest model (for :meth:`predict`).
     """
 
     spec: GravitySpec
@@ -110,6 +111,14 @@ class GravityResult:
     n_dropped: int
     r2: float
     iterations: int
+    model: object = field(default=None, repr=False, compare=False)
+
+    def predict(self, newdata: pd.DataFrame) -> np.ndarray:
+        """Predicted levels for ``newdata`` (PPML mean; uses the estimated fixed effects)."""
+        if self.model is None:
+            raise ValueError("this result carries no fitted model to predict with")
+        out = self.model.predict(newdata=newdata, type="response")
+        return np.asarray(out, dtype=float)
 
     def table(self) -> pd.DataFrame:
         """Coefficients, standard errors, z statistics."""
@@ -194,4 +203,5 @@ def fit(spec: GravitySpec, data: pd.DataFrame) -> GravityResult:
         n_dropped=int(len(d) - model._N),
         r2=r2,
         iterations=int(getattr(model, "_iter", 1) or 1),
+        model=model,
     )

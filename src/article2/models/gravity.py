@@ -168,7 +168,7 @@ def fit(spec: GravitySpec, data: pd.DataFrame) -> GravityResult:
     if spec.method == "ppml":
         if spec.offset:
             kwargs["offset"] = spec.offset
-        model = pf.fepois(spec.formula(), fixef_maxiter=100_000, **kwargs)
+        model = pf.fepois(spec.formula(), **kwargs)
     else:
         model = pf.feols(spec.formula(), **kwargs)
     coef = model.coef()

@@ -55,33 +55,62 @@ def test_table1_ols(ch1):
     panel = ch1.copy()
     panel["log_y"] = np.log(panel.groupby(["exporter", "year"])["trade"].transform("sum"))
     panel["log_e"] = np.log(panel.groupby(["importer", "year"])["trade"].transform("sum"))
-    spec = GravitySpec(terms=(*GRAVITY, "log_y", "log_e"), method="ols", years=YEARS,
-                       international_only=True)
+    spec = GravitySpec(
+        terms=(*GRAVITY, "log_y", "log_e"), method="ols", years=YEARS, international_only=True
+    )
     r = fit(spec, panel)
     assert r.nobs == 25689
-    _close(r, {"log_dist": (-1.0016, 0.0273), "cntg": (0.5738, 0.1847),
-               "lang": (0.8015, 0.0821), "clny": (0.7349, 0.1442),
-               "log_y": (1.1902, 0.0095), "log_e": (0.9076, 0.0099)})
+    _close(
+        r,
+        {
+            "log_dist": (-1.0016, 0.0273),
+            "cntg": (0.5738, 0.1847),
+            "lang": (0.8015, 0.0821),
+            "clny": (0.7349, 0.1442),
+            "log_y": (1.1902, 0.0095),
+            "log_e": (0.9076, 0.0099),
+        },
+    )
 
 
 def test_table1_ols_fixed_effects(ch1):
     """Table 1 (p. 42), column 3: OLS with exporter-year and importer-year fixed effects."""
-    spec = GravitySpec(terms=GRAVITY, fixed_effects=("exp_year", "imp_year"), method="ols",
-                       years=YEARS, international_only=True)
+    spec = GravitySpec(
+        terms=GRAVITY,
+        fixed_effects=("exp_year", "imp_year"),
+        method="ols",
+        years=YEARS,
+        international_only=True,
+    )
     r = fit(spec, ch1)
     assert r.nobs == 25689
-    _close(r, {"log_dist": (-1.2156, 0.0376), "cntg": (0.2232, 0.1995),
-               "lang": (0.6609, 0.0807), "clny": (0.6705, 0.1470)})
+    _close(
+        r,
+        {
+            "log_dist": (-1.2156, 0.0376),
+            "cntg": (0.2232, 0.1995),
+            "lang": (0.6609, 0.0807),
+            "clny": (0.6705, 0.1470),
+        },
+    )
 
 
 def test_table1_ppml(ch1):
     """Table 1 (p. 42), column 4: PPML with exporter-year and importer-year fixed effects."""
-    spec = GravitySpec(terms=GRAVITY, fixed_effects=("exp_year", "imp_year"), years=YEARS,
-                       international_only=True)
+    spec = GravitySpec(
+        terms=GRAVITY, fixed_effects=("exp_year", "imp_year"), years=YEARS, international_only=True
+    )
     r = fit(spec, ch1)
     assert r.nobs == 28152
-    _close(r, {"log_dist": (-0.8409, 0.0317), "cntg": (0.4374, 0.0832),
-               "lang": (0.2475, 0.0765), "clny": (-0.2225, 0.1162)})
+    _close(
+        r,
+        {
+            "log_dist": (-0.8409, 0.0317),
+            "cntg": (0.4374, 0.0832),
+            "lang": (0.2475, 0.0765),
+            "clny": (-0.2225, 0.1162),
+        },
+    )
 
 
 def _year_distances(panel):
@@ -98,31 +127,65 @@ def test_distance_puzzle_ppml(real_warehouse):
     panel = _year_distances(data.agtpa_panel("Chapter1Application2", path=real_warehouse))
     dist_terms = tuple(f"log_dist_{y}" for y in YEARS)
     base = dict(fixed_effects=("exp_year", "imp_year"), years=YEARS)
-    r2 = fit(GravitySpec(terms=(*dist_terms, "cntg", "lang", "clny"),
-                         international_only=True, **base), panel)
-    _close(r2, {"log_dist_1986": (-0.8593, 0.0370), "log_dist_2006": (-0.8356, 0.0312),
-                "cntg": (0.4372, 0.0832)})
-    r3 = fit(GravitySpec(terms=(*dist_terms, "cntg", "lang", "clny", "log_dist_intra"),
-                         **base), panel)
+    r2 = fit(
+        GravitySpec(terms=(*dist_terms, "cntg", "lang", "clny"), international_only=True, **base),
+        panel,
+    )
+    _close(
+        r2,
+        {
+            "log_dist_1986": (-0.8593, 0.0370),
+            "log_dist_2006": (-0.8356, 0.0312),
+            "cntg": (0.4372, 0.0832),
+        },
+    )
+    r3 = fit(
+        GravitySpec(terms=(*dist_terms, "cntg", "lang", "clny", "log_dist_intra"), **base), panel
+    )
     assert r3.nobs == 28566
-    _close(r3, {"log_dist_1986": (-0.9797, 0.0720), "log_dist_2006": (-0.8722, 0.0713),
-                "log_dist_intra": (-0.4884, 0.1007)})
+    _close(
+        r3,
+        {
+            "log_dist_1986": (-0.9797, 0.0720),
+            "log_dist_2006": (-0.8722, 0.0713),
+            "log_dist_intra": (-0.4884, 0.1007),
+        },
+    )
 
 
 def test_rta_effects(rta_panel):
     """RTA table (p. 55), columns 2, 3 and 4: PPML with international flows; with
     intra-national flows and country-specific intra-national effects; with pair effects."""
     base = dict(years=YEARS)
-    r2 = fit(GravitySpec(terms=(*GRAVITY, "rta"), fixed_effects=("exp_year", "imp_year"),
-                         international_only=True, **base), rta_panel)
+    r2 = fit(
+        GravitySpec(
+            terms=(*GRAVITY, "rta"),
+            fixed_effects=("exp_year", "imp_year"),
+            international_only=True,
+            **base,
+        ),
+        rta_panel,
+    )
     _close(r2, {"log_dist": (-0.8216, 0.0310), "rta": (0.1907, 0.0658)})
-    panel = rta_panel.assign(intl_brdr=np.where(rta_panel["smctry"] == 1,
-                                                rta_panel["exporter"], "inter"))
-    r3 = fit(GravitySpec(terms=(*GRAVITY, "rta"),
-                         fixed_effects=("exp_year", "imp_year", "intl_brdr"), **base), panel)
+    panel = rta_panel.assign(
+        intl_brdr=np.where(rta_panel["smctry"] == 1, rta_panel["exporter"], "inter")
+    )
+    r3 = fit(
+        GravitySpec(
+            terms=(*GRAVITY, "rta"), fixed_effects=("exp_year", "imp_year", "intl_brdr"), **base
+        ),
+        panel,
+    )
     _close(r3, {"log_dist": (-0.8003, 0.0303), "rta": (0.4085, 0.0688)})
-    r4 = fit(GravitySpec(terms=("rta",), fixed_effects=("exp_year", "imp_year", "pair"),
-                         drop_zero_pairs=True, **base), rta_panel)
+    r4 = fit(
+        GravitySpec(
+            terms=("rta",),
+            fixed_effects=("exp_year", "imp_year", "pair"),
+            drop_zero_pairs=True,
+            **base,
+        ),
+        rta_panel,
+    )
     assert r4.nobs == 28482
     _close(r4, {"rta": (0.5572, 0.1022)})
 
@@ -140,8 +203,9 @@ TWB = {
 
 def test_trade_without_borders(real_warehouse):
     panel = data.agtpa_panel("Chapter2Application1", path=real_warehouse)
-    spec = GravitySpec(terms=("log_dist", "cntg", "intl"), fixed_effects=("exporter", "importer"),
-                       years=(2006,))
+    spec = GravitySpec(
+        terms=("log_dist", "cntg", "intl"), fixed_effects=("exporter", "importer"), years=(2006,)
+    )
     b = fit(spec, panel).coef
     d = panel[panel["year"] == 2006]
     cs = sorted(d["exporter"].unique())

@@ -35,7 +35,9 @@ def add_gravity_columns(df: pd.DataFrame) -> pd.DataFrame:
     same = out["exporter"] == out["importer"]
     out["intl"] = (~same).astype(int)
     out["smctry"] = same.astype(int)
-    pair = out["pair_id"].astype(str) if "pair_id" in out else out["exporter"] + "_" + out["importer"]
+    pair = (
+        out["pair_id"].astype(str) if "pair_id" in out else out["exporter"] + "_" + out["importer"]
+    )
     out["pair"] = np.where(same, "intra", pair)
     if "dist" in out:
         out["log_dist"] = np.log(out["dist"])

@@ -138,7 +138,7 @@ def solve_mr(
     if y.shape != (n,) or e.shape != (n,):
         raise ValueError("output and expenditure must have shape (N,)")
     inv_p = np.ones(n)
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 (used after the loop)
         omr = t @ (e * inv_p)
         imr = t.T @ (y / omr)
         imr = imr / imr[reference]
@@ -210,7 +210,7 @@ def solve(
 
     # conditional: Y, E fixed
     inv_p = np.ones(n)
-    for it_c in range(1, max_iter + 1):
+    for it_c in range(1, max_iter + 1):  # noqa: B007 (used after the loop)
         omr_c = sx @ inv_p
         imr_c = sm.T @ (1.0 / omr_c)
         # residual of P̂ = Σ_i (X_ij/E_j) τ̂_ij / Π̂_i at the current iterate (column sums)
@@ -226,7 +226,7 @@ def solve(
     # full endowment: p̂ adjusts
     log_p = np.zeros(n)
     py, pe = y / y.sum(), e / y.sum()
-    for it_f in range(1, max_iter + 1):
+    for it_f in range(1, max_iter + 1):  # noqa: B007 (used after the loop)
         p = np.exp(log_p)
         lam = (p @ py) / (p @ pe)
         imr_f = sm.T @ p ** (1.0 - sigma)

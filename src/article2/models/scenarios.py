@@ -179,8 +179,9 @@ def parse_scenario(raw: dict, *, where: str = "scenario") -> Scenario:
         estimation_years=years,
         reference=str(raw["reference"]).upper(),
         sigma=sigma,
-        perspective=_check(raw.get("perspective", "counterfactual"), Perspective,
-                           "perspective", where),
+        perspective=_check(
+            raw.get("perspective", "counterfactual"), Perspective, "perspective", where
+        ),
         application=str(raw.get("application", "Chapter2Application2")),
         domestic_floor=float(raw.get("domestic_floor", 0.1)),
         notes=str(raw.get("notes", "")),
@@ -248,9 +249,7 @@ def _pct(ratio: np.ndarray, perspective: Perspective) -> np.ndarray:
     return (1.0 / r - 1.0) * 100.0 if perspective == "baseline" else (r - 1.0) * 100.0
 
 
-def _table(
-    countries, res: ge.GEResult, perspective: Perspective
-) -> pd.DataFrame:
+def _table(countries, res: ge.GEResult, perspective: Perspective) -> pd.DataFrame:
     x = res.flows_base
     return pd.DataFrame(
         {

@@ -5,8 +5,8 @@ Each module of this package registers the commands of one capability on :data:`a
 
 from __future__ import annotations
 
+import article2.cli.scenario  # noqa: F401  (registers scenario run, scenario show)
 from article2.cli import data  # noqa: F401  (registers build, sources, countries, run)
-from article2.cli import scenario  # noqa: F401  (registers scenario run, scenario show)
 from article2.cli._app import app
 
 __all__ = ["app", "main"]

@@ -24,8 +24,10 @@ __all__ = ["add_gravity_columns", "agtpa_panel", "comtrade_gdp", "comtrade_panel
 def add_gravity_columns(df: pd.DataFrame) -> pd.DataFrame:
     """Columns the book's specifications use, added to a copy of an exporter-importer-year table.
 
-    ``exp_year``/``imp_year`` (fixed-effect keys), ``pair`` (pair key with every intra-national
-    pair sharing one level, ``"intra"``, as the book does), ``intl`` (1 if international),
+    ``exp_year``/``imp_year`` (fixed-effect keys), ``pair_id`` (an undirected pair key for
+    clustering, unless the data has one), ``pair`` (pair fixed-effect key — the book's
+    ``pair_id`` where it exists, else the directed pair — with every intra-national pair
+    sharing one level, ``"intra"``, as the book does), ``intl`` (1 if international),
     ``smctry`` (1 if intra-national), ``log_dist`` and ``log_dist_intra`` where ``dist`` exists.
     """
     out = df.copy()
@@ -35,9 +37,13 @@ def add_gravity_columns(df: pd.DataFrame) -> pd.DataFrame:
     same = out["exporter"] == out["importer"]
     out["intl"] = (~same).astype(int)
     out["smctry"] = same.astype(int)
-    pair = (
-        out["pair_id"].astype(str) if "pair_id" in out else out["exporter"] + "_" + out["importer"]
-    )
+    if "pair_id" not in out:  # undirected pair key, for clustering
+        lo = np.minimum(out["exporter"], out["importer"])
+        hi = np.maximum(out["exporter"], out["importer"])
+        out["pair_id"] = lo + "_" + hi
+        pair = out["exporter"] + "_" + out["importer"]
+    else:
+        pair = out["pair_id"].astype(str)
     out["pair"] = np.where(same, "intra", pair)
     if "dist" in out:
         out["log_dist"] = np.log(out["dist"])

@@ -175,10 +175,15 @@ def fit(spec: GravitySpec, data: pd.DataFrame) -> GravityResult:
     se = model.se()
     names = list(coef.index)
     vc = pd.DataFrame(np.asarray(model._vcov), index=names, columns=names)
+    # rows kept by the estimator (missing values, singletons and separated rows dropped)
     used = np.ones(len(d), dtype=bool)
-    na_index = getattr(model, "_na_index", None)
-    if na_index is not None and len(na_index):
-        used[np.asarray(na_index, dtype=int)] = False
+    dropped: set[int] = set()
+    for attr in ("na_index", "_na_index"):
+        value = getattr(model, attr, None)
+        if value is not None:
+            dropped |= {int(i) for i in value}
+    if dropped:
+        used[np.fromiter(sorted(dropped), dtype=int)] = False
     rows = d.loc[used, "_row"].to_numpy()
     yhat = np.asarray(model._Y_hat_response if spec.method == "ppml" else model._Y_hat_link)
     yhat = yhat.ravel()

@@ -21,6 +21,8 @@ __all__ = [
     "build",
     "countries",
     "quarantine",
+    "run_scenario",
+    "scenario_result",
     "sources",
     "unmapped",
     "write_outputs",
@@ -259,3 +261,63 @@ def recs(*, country: str | None = None, actor: str | None = None, status: str | 
     if status:
         frame = frame[frame.status == status]
     return frame.reset_index(drop=True)
+# --- gravity scenarios -------------------------------------------------------------------
+
+
+def _scenario_store() -> Path:
+    from article2 import paths
+
+    return paths.outputs_dir() / "scenarios"
+
+
+def run_scenario(file: Path | str, *, save: bool = True):
+    """Run a scenario YAML file (see :mod:`article2.models.scenarios`) on the warehouse.
+
+    Returns a :class:`article2.models.scenarios.ScenarioResult` (``.table`` has one row per
+    country). With ``save``, the table and its metadata are stored in the data home so that
+    :func:`scenario_result` can show them again.
+    """
+    import json
+
+    from article2.models import data, scenarios
+
+    sc = scenarios.load_scenario(file)
+    if sc.data == "agtpa":
+        result = scenarios.run_agtpa(sc, data.agtpa_panel(sc.application))
+    else:
+        result = scenarios.run_comtrade(
+            sc, data.comtrade_panel(sc.estimation_years), data.comtrade_gdp(sc.baseline_year)
+        )
+    if save:
+        store = _scenario_store()
+        store.mkdir(parents=True, exist_ok=True)
+        meta = {
+            "name": sc.name,
+            "title": sc.title,
+            "file": str(Path(file).resolve()),
+            "perspective": sc.perspective,
+            "rta_coef": result.rta_coef,
+            "rta_se": result.rta_se,
+            "sigma": sc.sigma,
+            "reference": sc.reference,
+            "baseline_year": sc.baseline_year,
+            "iterations_full": result.ge.iterations_full,
+            "max_residual": result.ge.max_residual,
+            "source_ids": list(result.source_ids),
+            "table": result.table.to_dict("records"),
+        }
+        (store / f"{sc.name}.json").write_text(json.dumps(meta, indent=1, default=float))
+    return result
+
+
+def scenario_result(name: str) -> tuple[dict, pd.DataFrame]:
+    """A stored scenario result: (metadata, table). Raises FileNotFoundError listing stored names."""
+    import json
+
+    path = _scenario_store() / f"{name}.json"
+    if not path.is_file():
+        have = sorted(p.stem for p in _scenario_store().glob("*.json"))
+        raise FileNotFoundError(f"no stored scenario {name!r}; stored: {have or 'none'}")
+    meta = json.loads(path.read_text())
+    table = pd.DataFrame(meta.pop("table"))
+    return meta, table

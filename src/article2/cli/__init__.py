@@ -11,6 +11,7 @@ from article2.cli import (
     profile,  # noqa: F401  (registers profile, compare)
 )
 import article2.cli.architecture  # noqa: F401  (registers agreements, architecture, recs)
+import article2.cli.scenario  # noqa: F401  (registers scenario run, scenario show)
 from article2.cli import data  # noqa: F401  (registers build, sources, countries, run)
 from article2.cli._app import app
 

@@ -1,0 +1,107 @@
+"""Gravity panels assembled from the warehouse.
+
+- :func:`agtpa_panel` — one of the Advanced Guide's application datasets (``gravity_agtpa``),
+  with the derived columns the book's specifications use.
+- :func:`comtrade_panel` — the Comtrade extract (``dyad_year`` indicator ``trade_comtrade``,
+  international flows only) with an ``rta`` dummy from its deep-trade-agreement ids
+  (``dyad_agreement_dta``, any id ≠ 0), and GDP (``gdp_usd``) per country-year.
+
+Only this module queries the warehouse; the estimators and the solver take its tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from article2 import warehouse
+
+__all__ = ["add_gravity_columns", "agtpa_panel", "comtrade_gdp", "comtrade_panel"]
+
+
+def add_gravity_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Columns the book's specifications use, added to a copy of an exporter-importer-year table.
+
+    ``exp_year``/``imp_year`` (fixed-effect keys), ``pair_id`` (an undirected pair key for
+    clustering, unless the data has one), ``pair`` (pair fixed-effect key — the book's
+    ``pair_id`` where it exists, else the directed pair — with every intra-national pair
+    sharing one level, ``"intra"``, as the book does), ``intl`` (1 if international),
+    ``smctry`` (1 if intra-national), ``log_dist`` and ``log_dist_intra`` where ``dist`` exists.
+    """
+    out = df.copy()
+    year = out["year"].astype(str)
+    out["exp_year"] = out["exporter"] + "_" + year
+    out["imp_year"] = out["importer"] + "_" + year
+    same = out["exporter"] == out["importer"]
+    out["intl"] = (~same).astype(int)
+    out["smctry"] = same.astype(int)
+    if "pair_id" not in out:  # undirected pair key, for clustering
+        lo = np.minimum(out["exporter"], out["importer"])
+        hi = np.maximum(out["exporter"], out["importer"])
+        out["pair_id"] = lo + "_" + hi
+        pair = out["exporter"] + "_" + out["importer"]
+    else:
+        pair = out["pair_id"].astype(str)
+    out["pair"] = np.where(same, "intra", pair)
+    if "dist" in out:
+        out["log_dist"] = np.log(out["dist"])
+        out["log_dist_intra"] = out["log_dist"] * out["smctry"]
+    return out
+
+
+def agtpa_panel(application: str, *, path: Path | None = None) -> pd.DataFrame:
+    """One Advanced Guide dataset (e.g. ``"Chapter2Application2"``) with derived columns.
+
+    Raises:
+        ValueError: the warehouse has no rows for ``application`` (the message lists those it has).
+    """
+    df = warehouse.query(
+        "SELECT exporter, importer, pair_id, year, trade, dist, cntg, lang, clny, rta, source_id "
+        "FROM gravity_agtpa WHERE application = ? ORDER BY year, exporter, importer",
+        [application],
+        path=path,
+    )
+    if df.empty:
+        have = warehouse.query("SELECT DISTINCT application FROM gravity_agtpa", path=path)
+        raise ValueError(
+            f"no gravity_agtpa rows for application {application!r}; "
+            f"the warehouse has {sorted(have['application'])}"
+        )
+    if df["rta"].isna().all():
+        df = df.drop(columns="rta")
+    return add_gravity_columns(df)
+
+
+def comtrade_panel(years: tuple[int, ...], *, path: Path | None = None) -> pd.DataFrame:
+    """International flows of the Comtrade extract for ``years`` with an ``rta`` dummy.
+
+    Columns: exporter, importer, year, trade (current USD), rta (0/1: the dyad-year has a
+    World Bank deep-trade-agreement id), dta_id, source_id, and the columns of
+    :func:`add_gravity_columns`. Rows are the extract's (zeros kept; exporter-reported).
+    """
+    df = warehouse.query(
+        "SELECT t.iso3_o AS exporter, t.iso3_d AS importer, t.year, t.value AS trade, "
+        "coalesce(a.dta_id, 0) AS dta_id, CAST(coalesce(a.dta_id, 0) > 0 AS INTEGER) AS rta, "
+        "t.source_id FROM dyad_year t LEFT JOIN dyad_agreement_dta a "
+        "ON a.iso3_o = t.iso3_o AND a.iso3_d = t.iso3_d AND a.year = t.year "
+        "WHERE t.indicator = 'trade_comtrade' AND t.iso3_o <> t.iso3_d "
+        "AND list_contains(?, t.year) ORDER BY t.year, exporter, importer",
+        [list(years)],
+        path=path,
+    )
+    if df.empty:
+        raise ValueError(f"no trade_comtrade rows for years {years}")
+    return add_gravity_columns(df)
+
+
+def comtrade_gdp(year: int, *, path: Path | None = None) -> pd.Series:
+    """GDP (current USD, World Bank ``gdp_usd``) by ISO3 for one year."""
+    df = warehouse.query(
+        "SELECT iso3, value FROM country_year WHERE indicator = 'gdp_usd' AND year = ? "
+        "AND value > 0",
+        [year],
+        path=path,
+    )
+    return df.set_index("iso3")["value"].rename("gdp_usd")

@@ -1,0 +1,197 @@
+"""Invariants of the general-equilibrium solver and scenario checks.
+
+Tolerance: the solver's own (residual < tol = 1e-10); invariance checks at 1e-8 relative.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from article2.models import ge, scenarios
+
+
+def _system(n: int, seed: int):
+    rng = np.random.default_rng(seed)
+    x = rng.lognormal(0.0, 1.5, (n, n))
+    x[np.diag_indices(n)] *= 20
+    tau = np.exp(rng.normal(0.0, 0.3, (n, n)))
+    np.fill_diagonal(tau, 1.0)
+    return x, tau
+
+
+def test_zero_shock_changes_nothing():
+    x, _ = _system(30, 1)
+    r = ge.solve(x, np.ones_like(x), sigma=7, reference=4)
+    for arr in (
+        r.exports_cdl,
+        r.exports_full,
+        r.real_gdp_full,
+        r.imr_full,
+        r.omr_full,
+        r.price_full,
+        r.imr_cdl,
+        r.omr_cdl,
+    ):
+        np.testing.assert_allclose(arr, 1.0, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(r.flows_full, x, rtol=1e-12)
+
+
+def test_residuals_below_tolerance():
+    x, tau = _system(150, 2)
+    r = ge.solve(x, tau, sigma=5, reference=0, tol=1e-11)
+    assert r.max_residual < r.tol
+    y = r.flows_full.sum(axis=1)
+    np.testing.assert_allclose(y, r.price_full * x.sum(axis=1), rtol=1e-9)
+
+
+def test_mr_solution_reproduces_flows():
+    x, _ = _system(20, 3)
+    y, e = x.sum(axis=1), x.sum(axis=0)
+    t = x / np.outer(y, e)  # costs such that the observed flows are the solution
+    mr = ge.solve_mr(t, y, e, reference=2)
+    assert mr.imr[2] == pytest.approx(1.0)
+    # flows implied by t are consistent with Y and E
+    f = ge.baseline_flows(t, y, e, mr)
+    np.testing.assert_allclose(f.sum(axis=1), y, rtol=1e-9)
+    np.testing.assert_allclose(f.sum(axis=0), e, rtol=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(min_value=2, max_value=9),
+    seed=st.integers(min_value=0, max_value=10_000),
+    sigma=st.floats(min_value=2.0, max_value=12.0),
+    ref=st.integers(min_value=0, max_value=8),
+)
+def test_welfare_invariant_to_reference_and_scale(n, seed, sigma, ref):
+    x, tau = _system(n, seed)
+    ref = ref % n
+    a = ge.solve(x, tau, sigma=sigma, reference=0)
+    b = ge.solve(x * 3.7, tau, sigma=sigma, reference=ref)
+    assert a.max_residual < a.tol and b.max_residual < b.tol
+    np.testing.assert_allclose(a.real_gdp_full, b.real_gdp_full, rtol=1e-8)
+    np.testing.assert_allclose(a.exports_cdl, b.exports_cdl, rtol=1e-8)
+    # relative prices do not depend on the numeraire
+    np.testing.assert_allclose(
+        a.price_full / a.price_full[0], b.price_full / b.price_full[0], rtol=1e-8
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(min_value=2, max_value=8), seed=st.integers(min_value=0, max_value=10_000))
+def test_relabelling_countries_permutes_results(n, seed):
+    x, tau = _system(n, seed)
+    perm = np.random.default_rng(seed).permutation(n)
+    a = ge.solve(x, tau, sigma=7, reference=0)
+    b = ge.solve(
+        x[np.ix_(perm, perm)],
+        tau[np.ix_(perm, perm)],
+        sigma=7,
+        reference=int(np.flatnonzero(perm == 0)[0]),
+    )
+    np.testing.assert_allclose(a.real_gdp_full[perm], b.real_gdp_full, rtol=1e-8)
+
+
+def test_bad_input_is_named():
+    x, _ = _system(4, 0)
+    with pytest.raises(ValueError, match="tau_hat"):
+        ge.solve(x, np.ones((3, 3)), sigma=7, reference=0)
+    with pytest.raises(ValueError, match="sigma"):
+        ge.solve(x, np.ones((4, 4)), sigma=1.0, reference=0)
+    x[1, :] = 0
+    x[:, 1] = 0
+    with pytest.raises(ValueError, match=r"indices \[1\]"):
+        ge.solve(x, np.ones((4, 4)), sigma=7, reference=0)
+
+
+def test_tau_hat_agreement_and_pair_cost():
+    cs = ["AUS", "JPN", "USA", "CHN"]
+    rta = np.zeros((4, 4))
+    rta[0, 1] = rta[1, 0] = 1
+    join = scenarios.Change(kind="agreement_join", members=("AUS", "JPN"), joining=("USA",))
+    tau = scenarios.tau_hat(join, cs, rta, beta=0.5, sigma=7)
+    assert tau[2, 0] == pytest.approx(np.exp(0.5)) and tau[1, 2] == pytest.approx(np.exp(0.5))
+    assert tau[0, 1] == 1.0 and tau[3, 2] == 1.0
+    cost = scenarios.Change(kind="pair_cost", pairs=(("CHN", "AUS"),), ad_valorem=0.25)
+    tau = scenarios.tau_hat(cost, cs, rta, beta=None, sigma=7)
+    assert tau[3, 0] == pytest.approx(1.25**-6) and tau[0, 3] == pytest.approx(1.25**-6)
+    with pytest.raises(ValueError, match="KOR"):
+        scenarios.tau_hat(
+            scenarios.Change(kind="pair_cost", pairs=(("KOR", "AUS"),)), cs, rta, beta=None, sigma=7
+        )
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"name": "x"}, "missing field 'data'"),
+        (
+            {
+                "name": "x",
+                "data": "baci",
+                "change": {"kind": "pair_cost", "pairs": [["A", "B"]]},
+                "baseline_year": 2016,
+                "reference": "DEU",
+            },
+            "data 'baci' not allowed",
+        ),
+        (
+            {
+                "name": "x",
+                "data": "agtpa",
+                "change": {"kind": "grow"},
+                "baseline_year": 1994,
+                "reference": "DEU",
+            },
+            "change.kind 'grow' not allowed",
+        ),
+        (
+            {
+                "name": "x",
+                "data": "agtpa",
+                "change": {"kind": "agreement_remove", "members": ["CAN", "MEX"]},
+                "baseline_year": 1994,
+                "estimation_years": [1986],
+                "reference": "DEU",
+            },
+            "baseline_year 1994 must be one of",
+        ),
+    ],
+)
+def test_scenario_errors_name_the_field(raw, message):
+    with pytest.raises(ValueError, match=message):
+        scenarios.parse_scenario(raw, where="s.yaml")
+
+
+def test_example_scenario_parses():
+    sc = scenarios.load_scenario("examples/scenarios/agtpa-nafta.yaml")
+    assert sc.change.members == ("CAN", "MEX", "USA") and sc.perspective == "baseline"
+
+
+@pytest.mark.snapshot
+def test_cli_scenario_run_json(real_warehouse, monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from article2.cli import app
+
+    monkeypatch.setenv("ARTICLE2_HOME", str(tmp_path))
+    (tmp_path / "warehouse.duckdb").symlink_to(real_warehouse)
+    runner = CliRunner()
+    out = runner.invoke(
+        app, ["scenario", "run", "examples/scenarios/agtpa-nafta.yaml", "--format", "json"]
+    )
+    assert out.exit_code == 0, out.output
+    records = json.loads(out.stdout)
+    assert len(records) == 69
+    can = next(r for r in records if r["iso3"] == "CAN")
+    assert set(can) >= {"iso3", "exports_cdl", "exports_full", "real_gdp", "imr", "omr"}
+    assert can["exports_cdl"] == pytest.approx(35.0, abs=0.02)
+    shown = runner.invoke(app, ["scenario", "show", "agtpa-nafta", "--format", "json"])
+    assert json.loads(shown.stdout) == records
+    missing = runner.invoke(app, ["scenario", "show", "nope"])
+    assert missing.exit_code == 1 and "agtpa-nafta" in missing.output

@@ -1,0 +1,1 @@
+"""Indicators: pure computation over tables (no I/O)."""

@@ -88,6 +88,10 @@ def require_loaded() -> baci.LoadedBaci:
     return loaded
 
 
+def _known_iso3() -> frozenset[str]:
+    return frozenset(countries.country_table()["iso3"])
+
+
 def _ally_codes(allies: Sequence[str], years: Sequence[int], codes: pd.DataFrame) -> pd.DataFrame:
     by_iso = dict(zip(codes["iso3"], codes["code"], strict=False))
     rows = []
@@ -100,10 +104,9 @@ def _ally_codes(allies: Sequence[str], years: Sequence[int], codes: pd.DataFrame
             for iso in members:
                 if iso in by_iso and iso != "CHN":
                     rows.append((year, by_iso[iso]))
-        if key not in _GROUP_NAMES and key not in by_iso:
+        if key not in _GROUP_NAMES and key not in by_iso and key not in _known_iso3():
             raise ValueError(
-                f"unknown ally {name!r}: give ISO3 codes of the country-code file "
-                f"or a group ({', '.join(_GROUP_NAMES)})"
+                f"unknown ally {name!r}: give ISO3 codes or a group ({', '.join(_GROUP_NAMES)})"
             )
     return pd.DataFrame(sorted(set(rows)), columns=["t", "i"]).astype({"t": "int32", "i": "int16"})
 

@@ -5,8 +5,10 @@ Each module of this package registers the commands of one capability on :data:`a
 
 from __future__ import annotations
 
-from article2.cli import data  # noqa: F401  (registers build, sources, countries, run)
-from article2.cli import products  # noqa: F401  (registers load-baci, generate-baci, dependencies)
+from article2.cli import (
+    data,  # noqa: F401  (registers build, sources, countries, run)
+    products,  # noqa: F401  (registers load-baci, generate-baci, dependencies)
+)
 from article2.cli._app import app
 
 __all__ = ["app", "main"]

@@ -208,9 +208,11 @@ trade_frames = st.lists(
     min_size=1,
     max_size=60,
 ).map(
-    lambda rows: pd.DataFrame(rows, columns=["t", "i", "j", "k", "v"])
-    .drop_duplicates(["t", "i", "j", "k"])
-    .reset_index(drop=True)
+    lambda rows: (
+        pd.DataFrame(rows, columns=["t", "i", "j", "k", "v"])
+        .drop_duplicates(["t", "i", "j", "k"])
+        .reset_index(drop=True)
+    )
 )
 
 

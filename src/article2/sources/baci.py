@@ -408,8 +408,11 @@ def load(folder: Path, *, threads: int | None = None, memory_limit: str = "2GB")
             "rows": sum(rows.values()),
             "files": [
                 {"file": p.name, "rows": rows.get(y), "sha256": sha256_file(p)}
-                for y, p in [*found.trade_files.items(), (None, found.country_codes),
-                             (None, found.product_codes)]
+                for y, p in [
+                    *found.trade_files.items(),
+                    (None, found.country_codes),
+                    (None, found.product_codes),
+                ]
             ],  # fmt: skip
             "years": sorted(rows),
         }

@@ -170,9 +170,9 @@ def generate(
     # pool of distinct triples is drawn without many repeats
     i, j, k = _pool(rng, pool, np.sqrt(exp_size), np.sqrt(size), np.sqrt(pop))
     pair = rng.normal(0.0, 1.2, pool).astype(np.float32)
-    base = (
-        np.log(exp_size)[i] * 0.8 + np.log(size)[j] * 0.6 + np.log(pop)[k] * 0.5 + pair
-    ).astype(np.float32) + np.where(specialist[k] == i, np.float32(3.0), np.float32(0.0))
+    base = (np.log(exp_size)[i] * 0.8 + np.log(size)[j] * 0.6 + np.log(pop)[k] * 0.5 + pair).astype(
+        np.float32
+    ) + np.where(specialist[k] == i, np.float32(3.0), np.float32(0.0))
     latent = rng.standard_normal(pool).astype(np.float32)
     rho = np.float32(0.9)
     threshold = np.float32(_normal_quantile(active_share))

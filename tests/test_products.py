@@ -70,6 +70,7 @@ def test_every_indicator_against_hand_computed_values(tmp_path):
     assert row.import_export_ratio == pytest.approx(5.0, rel=TOL)
     assert row.criteria_met and row.years_met == 3 and row.years_known == 3 and row.geodep
     assert row.china_top and row.chapter == "85" and row.section == "XVI"
+    assert row.source_id == "baci/HS17_V202401" and not row.synthetic
     # allies supply 7.7% < 30%, China supplies 60%: a chokepoint
     assert row.chokepoint
 
@@ -335,6 +336,6 @@ def test_cli_load_generate_and_dependencies(tmp_path):
                             "--allies", "USA,JPN,EU"])  # fmt: skip
     assert r.exit_code == 0, r.output
     rows = json.loads(r.stdout)
-    assert all(x["importer"] == "VNM" and x["geodep"] for x in rows)
+    assert all(x["importer"] == "VNM" and x["geodep"] and x["synthetic"] for x in rows)
     r = runner.invoke(app, ["dependencies", "VNM", "--year", "1990"])
     assert r.exit_code == 1 and "not loaded" in r.output

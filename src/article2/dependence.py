@@ -169,7 +169,8 @@ def indicator_table(
     rule: ChokepointRule = ChokepointRule(),  # noqa: B008
 ) -> pd.DataFrame:
     """Every indicator for each importer (or ``country``, ISO3) and product in ``year``
-    (default: the latest loaded), with names, GeoDep flag and chokepoint flag."""
+    (default: the latest loaded), with names, GeoDep flag, chokepoint flag, and the
+    ``source_id`` and ``synthetic`` flag of the loaded data on every row."""
     loaded = require_loaded()
     y = _year(loaded, year)
     scan = [t for t in loaded.years if y - thresholds.window < t <= y]
@@ -190,11 +191,13 @@ def indicator_table(
             "china_min": rule.china_share_min,
             "allied_max": rule.allied_share_max,
         }
-        return con.execute(
+        table = con.execute(
             _NAMED.format(inner=sql) + " ORDER BY importer, imports DESC", params
         ).df()
     finally:
         con.close()
+    # provenance travels with every row; synthetic data can never pass for real
+    return table.assign(source_id=loaded.origin["source_id"], synthetic=loaded.synthetic)
 
 
 def country_report(

@@ -36,6 +36,11 @@ __all__ = [
     "desta_cleaning",
     "recs",
     "trade_coverage",
+    "load_baci",
+    "generate_baci",
+    "product_indicators",
+    "dependencies",
+    "dependency_table",
 ]
 
 
@@ -321,3 +326,41 @@ def scenario_result(name: str) -> tuple[dict, pd.DataFrame]:
     meta = json.loads(path.read_text())
     table = pd.DataFrame(meta.pop("table"))
     return meta, table
+# ---------------------------------------------------------------- product-level dependence
+
+
+def load_baci(folder: Path):
+    """Validate a folder of CEPII BACI files (real or generated) and load it as the current
+    product-level data (Parquet partitioned by year; atomic). Returns the load's record."""
+    from article2.sources import baci
+
+    return baci.load(Path(folder))
+
+
+def generate_baci(out: Path, *, years, seed: int = 0, rows_per_year: int = 10_000_000):
+    """Write SYNTHETIC BACI-shaped files (not real data) for tests and benchmarks."""
+    from article2.synthetic import baci as synthetic_baci
+
+    return synthetic_baci.generate(Path(out), years=years, seed=seed, rows_per_year=rows_per_year)
+
+
+def product_indicators(*, year: int | None = None, country: str | None = None, **options):
+    """Every product-level indicator per importer (or ``country``) and HS6 product in ``year``;
+    options: ``allies``, ``thresholds``, ``rule`` (see :mod:`article2.dependence`)."""
+    from article2 import dependence
+
+    return dependence.indicator_table(year=year, country=country, **options)
+
+
+def dependencies(country: str, *, year: int | None = None, **options):
+    """A country's GeoDep-dependent products and chokepoints with counts and values."""
+    from article2 import dependence
+
+    return dependence.country_report(country, year=year, **options)
+
+
+def dependency_table(*, year: int | None = None, **options) -> pd.DataFrame:
+    """Cross-country table: dependent products, values and chokepoints per importer."""
+    from article2 import dependence
+
+    return dependence.cross_country(year=year, **options)

@@ -10,6 +10,7 @@ __all__ = [
     "SnapshotNotFoundError",
     "data_home",
     "outputs_dir",
+    "products_dir",
     "raw_dir",
     "snapshot_dir",
     "warehouse_path",
@@ -74,3 +75,8 @@ def snapshot_dir(explicit: str | Path | None = None) -> Path:
         "no snapshot found: pass --snapshot PATH or set ARTICLE2_SNAPSHOT "
         f"(looked for MANIFEST.json in {tried})"
     )
+
+
+def products_dir() -> Path:
+    """Folder of product-level data (``products/baci/<revision>_<vintage>/year=YYYY/…``)."""
+    return data_home() / "products"

@@ -13,6 +13,8 @@ from article2.cli import (
 import article2.cli.architecture  # noqa: F401  (registers agreements, architecture, recs)
 import article2.cli.scenario  # noqa: F401  (registers scenario run, scenario show)
 from article2.cli import data  # noqa: F401  (registers build, sources, countries, run)
+    products,  # noqa: F401  (registers load-baci, generate-baci, dependencies)
+)
 from article2.cli._app import app
 
 __all__ = ["app", "main"]

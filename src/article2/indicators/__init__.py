@@ -7,3 +7,4 @@
 """
 
 __all__: list[str] = []
+"""Indicators: pure computation over tables (no I/O)."""

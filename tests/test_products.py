@@ -1,0 +1,341 @@
+"""Product-level indicators, the BACI reader and the synthetic generator.
+
+References: values computed by hand for a tiny BACI-layout fixture (written out below), and a
+straightforward pandas implementation for the property tests. Tolerance: 1e-12 relative
+(the only differences are floating-point summation order).
+"""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from article2 import api
+from article2.cli import app
+from article2.errors import SourceError
+from article2.indicators.products import GeoDepThresholds, indicator_query
+
+TOL = 1e-12
+COUNTRIES = "country_code,country_name,country_iso2,country_iso3\n156,China,CN,CHN\n392,Japan,JP,JPN\n704,Viet Nam,VN,VNM\n840,USA,US,USA\n"
+PRODUCTS = "code,description\n010101,Horses\n850440,Static converters\n"
+
+
+def _year_rows(t: int) -> list[str]:
+    return [
+        f"{t},156,704,850440,60,1.5",
+        f"{t},840,704,850440,30,NA",
+        f"{t},392,704,850440,10,",
+        f"{t},704,840,850440,20,0.2",
+        f"{t},156,840,850440,300,3",
+        f"{t},156,392,850440,100,1",
+        f"{t},840,704,010101,50,5",
+        f"{t},392,704,010101,50,5",
+    ]
+
+
+def write_fixture(folder, years=(2020, 2021, 2022)):
+    folder.mkdir(parents=True, exist_ok=True)
+    for t in years:
+        (folder / f"BACI_HS17_Y{t}_V202401.csv").write_text(
+            "t,i,j,k,v,q\n" + "\n".join(_year_rows(t)) + "\n"
+        )
+    (folder / "country_codes_V202401.csv").write_text(COUNTRIES)
+    (folder / "product_codes_HS17_V202401.csv").write_text(PRODUCTS)
+    return folder
+
+
+# ------------------------------------------------------------------ hand-computed values
+
+
+def test_every_indicator_against_hand_computed_values(tmp_path):
+    loaded = api.load_baci(write_fixture(tmp_path / "baci"))
+    assert loaded.years == (2020, 2021, 2022) and not loaded.synthetic
+    table = api.product_indicators(year=2022, allies=("USA", "JPN"))
+    row = table[(table.importer == "VNM") & (table["product"] == "850440")].iloc[0]
+    assert row.imports == 100 and row.exports == 20 and row.n_suppliers == 3
+    assert row.import_hhi == pytest.approx(0.36 + 0.09 + 0.01, rel=TOL)
+    assert row.top_supplier == "CHN" and row.top_share == pytest.approx(0.6, rel=TOL)
+    assert row.china_share == pytest.approx(0.6, rel=TOL)
+    # exporters: CHN 460, USA 30, JPN 10, VNM 20; world 520
+    assert row.world_exports == 520
+    assert row.export_hhi == pytest.approx((460**2 + 30**2 + 10**2 + 20**2) / 520**2, rel=TOL)
+    assert row.allied_share == pytest.approx(40 / 520, rel=TOL)
+    assert row.import_export_ratio == pytest.approx(5.0, rel=TOL)
+    assert row.criteria_met and row.years_met == 3 and row.years_known == 3 and row.geodep
+    assert row.china_top and row.chapter == "85" and row.section == "XVI"
+    assert row.source_id == "baci/HS17_V202401" and not row.synthetic
+    # allies supply 7.7% < 30%, China supplies 60%: a chokepoint
+    assert row.chokepoint
+
+    horses = table[(table.importer == "VNM") & (table["product"] == "010101")].iloc[0]
+    assert horses.import_hhi == pytest.approx(0.5, rel=TOL)
+    assert horses.top_supplier == "JPN"  # tie between JPN and USA: the smaller code (392)
+    assert horses.china_share == 0 and horses.exports == 0
+    assert pd.isna(horses.import_export_ratio) and horses.criteria_met  # M > X = 0
+    assert horses.allied_share == pytest.approx(1.0, rel=TOL) and not horses.chokepoint
+
+    report = api.dependencies("VNM", year=2022, allies=("USA", "JPN"))
+    s = report.summary.iloc[0]
+    assert (s.products, s.dependent, s.dependent_value) == (2, 2, 200)
+    assert (s.dependent_china_top, s.chokepoints, s.chokepoint_value) == (1, 1, 100)
+    assert report.chokepoints["product"].tolist() == ["850440"]
+
+    cross = api.dependency_table(year=2022, allies=("USA", "JPN"))
+    assert set(cross.importer) == {"VNM", "USA", "JPN"}
+
+
+def test_default_allies_use_eu_membership_and_reject_china(tmp_path):
+    api.load_baci(write_fixture(tmp_path / "baci"))
+    t = api.product_indicators(year=2022, country="VNM")  # default set includes USA and JPN
+    assert t.loc[t["product"] == "850440", "allied_share"].iloc[0] == pytest.approx(40 / 520)
+    with pytest.raises(ValueError, match="China"):
+        api.product_indicators(year=2022, allies=("USA", "CHN"))
+    with pytest.raises(ValueError, match="unknown ally"):
+        api.product_indicators(year=2022, allies=("XXX",))
+
+
+# ------------------------------------------------------------------ GeoDep window edges
+
+
+def _geodep(pattern: dict[int, str | None], coverage=range(2018, 2023)) -> dict[int, object]:
+    """Importer 1 of product 000001 meets the criteria in years marked "met" (one supplier),
+    not in years marked "not" (three equal suppliers: HHI 1/3), and imports nothing in None."""
+    rows = []
+    for t, state in pattern.items():
+        if state == "met":
+            rows.append((t, 10, 1, "000001", 5.0))
+        elif state == "not":
+            rows += [(t, s, 1, "000001", 5.0) for s in (10, 11, 12)]
+    con = duckdb.connect()
+    con.register("trade", pd.DataFrame(rows, columns=["t", "i", "j", "k", "v"]))
+    con.register("allies", pd.DataFrame({"t": [2018], "i": [11]}))
+    con.register("china", pd.DataFrame({"i": [10]}))
+    con.register("coverage", pd.DataFrame({"t": list(coverage)}))
+    sql, params = indicator_query(first=min(coverage), last=max(coverage))
+    out = con.execute(sql, params).df()
+    return {int(r.t): (None if pd.isna(r.geodep) else bool(r.geodep)) for r in out.itertuples()}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        # first year of the data: one known year, undecidable whatever it shows
+        ({2018: "met"}, {2018: None}),
+        ({2018: "not"}, {2018: None}),
+        # second year: two known years decide when both meet or both fail
+        ({2018: "met", 2019: "met"}, {2018: None, 2019: True}),
+        ({2018: "not", 2019: "not"}, {2018: None, 2019: False}),
+        ({2018: "met", 2019: "not"}, {2018: None, 2019: None}),
+        # full windows: two of three, order does not matter; one of three is not enough
+        ({2018: "met", 2019: "not", 2020: "met"}, {2018: None, 2019: None, 2020: True}),
+        ({2018: "not", 2019: "met", 2020: "not"}, {2018: None, 2019: None, 2020: False}),
+        # 2018 is inside the coverage without imports: known and not met
+        ({2019: "met", 2020: "not", 2021: "not"}, {2019: None, 2020: False, 2021: False}),
+        # a year without imports inside the coverage counts as not met
+        ({2020: "met", 2021: None, 2022: "met"}, {2020: False, 2022: True}),
+        ({2019: "met", 2020: None, 2021: None, 2022: "met"}, {2019: None, 2022: False}),
+        # the window trails: 2018 and 2019 still count in 2020, no longer in 2021
+        (
+            {2018: "met", 2019: "met", 2020: "not", 2021: "not"},
+            {2018: None, 2019: True, 2020: True, 2021: False},
+        ),
+    ],
+)
+def test_geodep_two_of_three_years_at_the_edges(pattern, expected):
+    assert _geodep(pattern) == expected
+
+
+def test_geodep_window_is_configurable():
+    sql, params = indicator_query(
+        first=2018, last=2019, thresholds=GeoDepThresholds(window=1, min_years=1)
+    )
+    assert params["window"] == 1 and params["min_years"] == 1
+    with pytest.raises(ValueError):
+        indicator_query(first=2018, last=2019, thresholds=GeoDepThresholds(min_years=4))
+
+
+# ------------------------------------------------------------------ properties
+
+
+def _run(trade: pd.DataFrame, files: int = 1, tmp=None) -> pd.DataFrame:
+    con = duckdb.connect()
+    if files == 1:
+        con.register("trade", trade)
+    else:
+        parts = np.array_split(np.arange(len(trade)), files)
+        paths = []
+        for n, idx in enumerate(parts):
+            p = tmp / f"part{n}.parquet"
+            trade.iloc[idx].to_parquet(p, index=False)
+            paths.append(f"'{p}'")
+        con.execute(f"CREATE VIEW trade AS SELECT * FROM read_parquet([{', '.join(paths)}])")
+    years = sorted(trade["t"].unique().tolist())
+    con.register("allies", pd.DataFrame({"t": years, "i": [2] * len(years)}))
+    con.register("china", pd.DataFrame({"i": [1]}))
+    con.register("coverage", pd.DataFrame({"t": years}))
+    sql, params = indicator_query(first=min(years), last=max(years))
+    return con.execute(sql + " ORDER BY t, j, k", params).df()
+
+
+def _reference(trade: pd.DataFrame) -> pd.DataFrame:
+    """Straightforward pandas reference for the within-year indicators."""
+    g = trade.groupby(["t", "j", "k"])["v"]
+    m = g.sum().rename("imports")
+    share = trade["v"] / g.transform("sum")
+    hhi = (share**2).groupby([trade.t, trade.j, trade.k]).sum().rename("import_hhi")
+    x = trade.groupby(["t", "i", "k"])["v"].sum()
+    w = x.groupby(level=["t", "k"]).sum()
+    ehhi = ((x / w.reindex(x.index.droplevel("i")).to_numpy()) ** 2).groupby(level=["t", "k"])
+    out = pd.concat([m, hhi], axis=1).reset_index()
+    out = out.merge(ehhi.sum().rename("export_hhi").reset_index(), on=["t", "k"])
+    return out.sort_values(["t", "j", "k"], ignore_index=True)
+
+
+trade_frames = st.lists(
+    st.tuples(
+        st.sampled_from([2020, 2021, 2022]),
+        st.integers(1, 6),
+        st.integers(1, 6),
+        st.sampled_from(["000001", "000002", "850440"]),
+        st.floats(0.001, 1e6, allow_nan=False),
+    ),
+    min_size=1,
+    max_size=60,
+).map(
+    lambda rows: (
+        pd.DataFrame(rows, columns=["t", "i", "j", "k", "v"])
+        .drop_duplicates(["t", "i", "j", "k"])
+        .reset_index(drop=True)
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(trade_frames, st.randoms(use_true_random=False))
+def test_properties_bounds_shares_and_order_invariance(trade, rnd):
+    out = _run(trade)
+    ref = _reference(trade)
+    assert len(out) == len(ref)
+    np.testing.assert_allclose(out["imports"], ref["imports"], rtol=TOL)
+    np.testing.assert_allclose(out["import_hhi"], ref["import_hhi"], rtol=1e-9)
+    np.testing.assert_allclose(out["export_hhi"], ref["export_hhi"], rtol=1e-9)
+    eps = 1e-12
+    assert (out["import_hhi"] >= 1 / out["n_suppliers"] - eps).all()
+    assert (out["import_hhi"] <= 1 + eps).all()
+    for col in ("top_share", "china_share", "allied_share"):
+        assert out[col].between(-eps, 1 + eps).all()
+    assert (out["top_share"] >= out["china_share"] - eps).all()
+    # supplier shares sum to one: the top share plus all others equals the total
+    sums = trade.groupby(["t", "j", "k"])["v"].apply(lambda v: (v / v.sum()).sum())
+    np.testing.assert_allclose(sums.to_numpy(), 1.0, rtol=1e-12)
+    # world exports of a product equal the sum of every importer's imports of it
+    w = out.groupby(["t", "k"]).agg(imports=("imports", "sum"), world=("world_exports", "first"))
+    np.testing.assert_allclose(w["imports"], w["world"], rtol=1e-9)
+    # shuffled rows: identical results
+    shuffled = trade.sample(frac=1.0, random_state=rnd.randint(0, 2**31)).reset_index(drop=True)
+    pd.testing.assert_frame_equal(_run(shuffled), out, rtol=1e-9)
+
+
+def test_results_unchanged_when_rows_are_split_across_files(tmp_path):
+    rng = np.random.default_rng(3)
+    n = 3000
+    trade = pd.DataFrame(
+        {
+            "t": rng.choice([2020, 2021, 2022], n),
+            "i": rng.integers(1, 30, n),
+            "j": rng.integers(1, 30, n),
+            "k": rng.choice([f"{c:06d}" for c in range(1, 40)], n),
+            "v": rng.lognormal(2, 2, n).round(3),
+        }
+    ).drop_duplicates(["t", "i", "j", "k"], ignore_index=True)
+    one = _run(trade)
+    pd.testing.assert_frame_equal(_run(trade, files=4, tmp=tmp_path), one, rtol=1e-9)
+
+
+# ------------------------------------------------------------------ reader errors
+
+
+@pytest.mark.parametrize(
+    ("edit", "message", "row", "field"),
+    [
+        (lambda s: s.replace("t,i,j,k,v,q", "year,i,j,k,v,q"), "wrong header", None, None),
+        (lambda s: s.replace("2022,840,704,850440,30,NA", "2022,840,704,850440,thirty,NA"),
+         "not a non-negative number", 2, "v"),
+        (lambda s: s.replace("2022,392,704,850440,10,", "2022,392,704,850440,10,x"),
+         "not a non-negative number or NA", 3, "q"),
+        (lambda s: s.replace("2022,156,840,850440,300", "2022,999,840,850440,300"),
+         "country code 999 not in the country-code file", 5, "i"),
+        (lambda s: s.replace("2022,392,704,010101", "2022,392,704,999999"),
+         "product code 999999 not in the product-code file", 8, "k"),
+        (lambda s: s.replace("2022,704,840", "2021,704,840"), "year 2021 in the file of year 2022",
+         4, "t"),
+        (lambda s: s + "2022,156,704,850440,1,1\n", "repeated", 9, None),
+    ],
+)  # fmt: skip
+def test_reader_rejects_malformed_files_with_file_row_field(tmp_path, edit, message, row, field):
+    folder = write_fixture(tmp_path / "baci")
+    bad = folder / "BACI_HS17_Y2022_V202401.csv"
+    bad.write_text(edit(bad.read_text()))
+    with pytest.raises(SourceError) as err:
+        api.load_baci(folder)
+    assert message in str(err.value) and err.value.file == str(bad)
+    assert err.value.row == row and err.value.field == field
+
+
+def test_failed_load_leaves_previous_data_and_missing_code_file_is_named(tmp_path):
+    folder = write_fixture(tmp_path / "baci")
+    first = api.load_baci(folder)
+    (folder / "BACI_HS17_Y2022_V202401.csv").write_text("t,i,j,k,v,q\n2022,1,2,3,x,1\n")
+    with pytest.raises(SourceError):
+        api.load_baci(folder)
+    again = api.product_indicators(year=2022, country="VNM")
+    assert len(again) == 2 and (first.path / "year=2022").is_dir()
+    (folder / "product_codes_HS17_V202401.csv").unlink()
+    with pytest.raises(FileNotFoundError, match="product_codes_HS17_V202401.csv"):
+        api.load_baci(folder)
+
+
+# ------------------------------------------------------------------ generator and CLI
+
+
+def test_generator_is_deterministic_and_marked_synthetic(tmp_path):
+    a = api.generate_baci(tmp_path / "a", years=[2021, 2022], seed=7, rows_per_year=3000)
+    b = api.generate_baci(tmp_path / "b", years=[2021, 2022], seed=7, rows_per_year=3000)
+    for fa, fb in zip(a.trade_files, b.trade_files, strict=True):
+        assert fa.read_bytes() == fb.read_bytes() and "SYNTHETIC" in fa.name
+    assert a.rows[0] > 1500 and "SYNTHETIC" in (a.folder / "SYNTHETIC.txt").read_text()
+    c = api.generate_baci(tmp_path / "c", years=[2021], seed=8, rows_per_year=3000)
+    assert c.trade_files[0].read_bytes() != a.trade_files[0].read_bytes()
+    df = pd.read_csv(a.trade_files[0], dtype={"k": str}, keep_default_na=False)
+    assert list(df.columns) == ["t", "i", "j", "k", "v", "q"]
+    assert df["k"].str.len().eq(6).all() and (df["q"] == "NA").any()
+    loaded = api.load_baci(a.folder)
+    assert loaded.synthetic and loaded.origin["synthetic"] is True
+    assert "SYNTHETIC" in loaded.origin["title"]
+
+
+def test_cli_load_generate_and_dependencies(tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(app, ["dependencies", "VNM"])
+    assert r.exit_code == 1 and "article2 load-baci" in r.output
+    out = tmp_path / "gen"
+    r = runner.invoke(app, ["generate-baci", "--years", "2020-2022", "--out", str(out),
+                            "--rows", "4000"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["load-baci", str(out), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert len(json.loads(r.stdout)) == 5
+    r = runner.invoke(app, ["dependencies", "VNM", "--all", "--format", "json",
+                            "--allies", "USA,JPN,EU"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)
+    assert all(x["importer"] == "VNM" and x["geodep"] and x["synthetic"] for x in rows)
+    r = runner.invoke(app, ["dependencies", "VNM", "--year", "1990"])
+    assert r.exit_code == 1 and "not loaded" in r.output

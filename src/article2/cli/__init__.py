@@ -6,6 +6,7 @@ Each module of this package registers the commands of one capability on :data:`a
 from __future__ import annotations
 
 from article2.cli import data  # noqa: F401  (registers build, sources, countries, run)
+from article2.cli import web  # noqa: F401  (registers serve)
 from article2.cli._app import app
 
 __all__ = ["app", "main"]

@@ -213,7 +213,7 @@ _YEAR = st.one_of(st.none(), st.integers(-10**12, 10**12), st.integers(1860, 203
                   st.text(max_size=8))
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(indicator=_INDICATORS, iso3=_ISO3, year=_YEAR, fmt=st.sampled_from(["json", "csv", "x"]),
        which=st.integers(0, 5))
 def test_no_input_gives_a_5xx(client, indicator, iso3, year, fmt, which):

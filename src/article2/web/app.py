@@ -235,6 +235,10 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
         return Response(_vega_bundle(), media_type="text/javascript",
                         headers={"Cache-Control": "public, max-age=86400"})
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
     @app.get("/geo/countries-110m.json", include_in_schema=False)
     def geometry() -> Response:
         return Response(_geometry(), media_type="application/json",

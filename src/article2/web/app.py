@@ -275,8 +275,14 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
         return _table_response(frame, format, f"{ind.name}_{y}", meta)
 
     @app.get("/api/country/{iso3}", tags=["data"], summary="Country profile: every indicator")
-    def api_country(iso3: str) -> dict:
+    def api_country(iso3: str) -> Response:
         key = check_iso3(iso3)
+        return Response(profile_json(key, tuple(capabilities.status().items())),
+                        media_type="application/json")
+
+    @functools.lru_cache(maxsize=512)
+    def profile_json(key: str, caps: tuple) -> bytes:
+        """The profile document of ``key``, serialised once (the warehouse is read-only)."""
         indicators = {}
         for ind in reg.values():
             frame = store.country_series(ind.name, key).dropna(subset=["value"])
@@ -288,8 +294,8 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
                 "series": _records(frame[["year", "value"]]),
                 **store.provenance(ind.sources),
             }  # fmt: skip
-        return {"country": store.country(key), "indicators": indicators,
-                "capabilities": capabilities.status()}
+        return json.dumps({"country": store.country(key), "indicators": indicators,
+                           "capabilities": dict(caps)}).encode()
 
     @app.get("/api/country/{iso3}/series", tags=["data"], summary="One indicator over time")
     def api_series(iso3: str, indicator: str, format: FormatQ = "json") -> Response:

@@ -15,6 +15,7 @@ import article2.cli.scenario  # noqa: F401  (registers scenario run, scenario sh
 from article2.cli import data  # noqa: F401  (registers build, sources, countries, run)
     products,  # noqa: F401  (registers load-baci, generate-baci, dependencies)
 )
+from article2.cli import web  # noqa: F401  (registers serve)
 from article2.cli._app import app
 
 __all__ = ["app", "main"]

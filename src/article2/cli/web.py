@@ -1,0 +1,37 @@
+"""The ``serve`` command: the web dashboard and JSON API over the warehouse."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from article2 import paths, warehouse
+from article2.cli._app import app, console, fail
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the dashboard and JSON API (builds the warehouse first if there is none).
+
+    The API is described at /openapi.json. Stop with Ctrl-C.
+
+    Example: article2 serve --port 8000
+    """
+    try:
+        import uvicorn
+
+        from article2.web import create_app
+    except ImportError as exc:  # the web extra is not installed
+        raise fail(f"the dashboard needs the web extra: pip install 'article2[web]' ({exc})") from exc
+    if not warehouse.exists():
+        from article2.cli.data import _build, _print_report
+
+        _print_report(_build(None))
+    web_app = create_app(paths.warehouse_path())
+    console.print(f"article2 dashboard at http://{host}:{port}/ (API: /openapi.json)",
+                  highlight=False)
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")

@@ -1,0 +1,90 @@
+"""Vega-Lite chart specifications for the dashboard, made with Altair (as the briefs are).
+
+Each function takes tables already computed by :mod:`article2.web.data` and returns a Vega-Lite
+spec as a dict; no I/O. Geometry is fetched by the browser from ``GEO_URL`` (the committed
+world-atlas file served by the app).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from article2.web.data import ACTORS, Indicator
+
+__all__ = ["GEO_URL", "compare_chart", "lines_chart", "map_chart"]
+
+GEO_URL = "/geo/countries-110m.json"
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    clean = frame.astype(object).where(frame.notna(), None)
+    return clean.to_dict("records")
+
+
+def map_chart(values: pd.DataFrame, ind: Indicator, year: int) -> dict:
+    """World map of ``values`` (columns id = ISO numeric as 3-digit text, iso3, name, value)."""
+    geo = alt.topo_feature(GEO_URL, "countries")
+    data = values.dropna(subset=["id"]).assign(
+        url=lambda f: "/country/" + f["iso3"].astype(str)
+    )
+    lookup = alt.LookupData(
+        alt.InlineData(values=_records(data[["id", "iso3", "name", "value", "url"]])),
+        "id",
+        ["iso3", "name", "value", "url"],
+    )
+    scale = (
+        alt.Scale(scheme="redblue", domainMid=0)
+        if ind.kind == "balance"
+        else alt.Scale(scheme="blues")
+    )
+    base = alt.Chart(geo).mark_geoshape(fill="#d9d9d9", stroke="white", strokeWidth=0.4)
+    layer = (
+        alt.Chart(geo)
+        .mark_geoshape(stroke="white", strokeWidth=0.4)
+        .transform_lookup(lookup="id", from_=lookup)
+        .transform_filter("isValid(datum.value)")
+        .encode(
+            color=alt.Color("value:Q", title=ind.unit, scale=scale,
+                            legend=alt.Legend(orient="bottom", gradientLength=320)),
+            tooltip=[
+                alt.Tooltip("name:N", title="Country"),
+                alt.Tooltip("iso3:N", title="ISO3"),
+                alt.Tooltip("value:Q", title=ind.label, format=",.2f"),
+            ],
+            href="url:N",
+        )
+    )
+    chart = (
+        (base + layer)
+        .project("equalEarth")
+        .properties(width="container", height=430, title=f"{ind.label}, {year}")
+    )
+    return chart.to_dict()
+
+
+def lines_chart(frame: pd.DataFrame, *, title: str, unit: str, series: str = "series") -> dict:
+    """Lines over time: ``frame`` has year, value and a ``series`` column naming each line."""
+    chart = (
+        alt.Chart(alt.InlineData(values=_records(frame[["year", "value", series]])))
+        .mark_line(point=alt.OverlayMarkDef(size=12))
+        .encode(
+            x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d")),
+            y=alt.Y("value:Q", title=unit),
+            color=alt.Color(f"{series}:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=[f"{series}:N", alt.Tooltip("year:Q", format="d"),
+                     alt.Tooltip("value:Q", format=",.2f")],
+        )
+        .properties(width="container", height=220, title=title)
+    )
+    return chart.to_dict()
+
+
+def actor_label(actor: str) -> str:
+    return ACTORS[actor].removeprefix("the ")
+
+
+def compare_chart(frame: pd.DataFrame, ind: Indicator) -> dict:
+    """One indicator for several countries (frame: name, year, value)."""
+    return lines_chart(frame.rename(columns={"name": "country"}), title=ind.label,
+                       unit=ind.unit, series="country")

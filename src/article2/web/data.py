@@ -1,0 +1,416 @@
+"""Every query the dashboard makes, and the registry of indicators it can show.
+
+The registry maps an indicator *name* (what a URL may contain) to a fixed SQL template and its
+parameters; user input only ever selects an entry and fills ``?`` parameters, never SQL text.
+
+Indicators available from the warehouse today:
+
+``trade_share_<actor>`` / ``import_share_<actor>`` / ``export_share_<actor>``
+    Share (%) of a country's trade (imports + exports), imports or exports that is with an actor:
+    the United States, Japan, China, the EU (members in that year, from
+    :func:`article2.countries.group_members`) or the United States and Japan together. Flows are
+    COW Dyadic Trade 4.0 (``trade_cow``: imports of d from o as reported by d, current USD, to
+    2014); a country's exports to k are k's reported imports from it. The denominator is the
+    country's total over all partners with a reported flow. A country is not its own partner: its
+    share with itself is missing (the USA has no "share with the USA").
+``balance_usajpn_chn``
+    Alliance-vs-China balance: trade share with the USA and Japan minus trade share with China,
+    in percentage points.
+``cn_finance_pct_gdp``
+    Chinese official finance commitments (AidData GCDF 3.0 ODA-like + OOF-like + vague, constant
+    2021 USD, COW-coded file) as % of GDP (World Bank, current USD). The numerator is in constant
+    2021 dollars and the denominator in current dollars, so the ratio is an approximation that is
+    closest for years near 2021.
+``igo_shared_usa`` / ``igo_shared_jpn``
+    IGOs in which the country and the USA / Japan are both full members (COW IGO 3.0, to 2014).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from article2 import countries, warehouse
+
+__all__ = [
+    "ACTORS",
+    "PROVENANCE_COLUMNS",
+    "TIES_SOURCES",
+    "Indicator",
+    "Store",
+    "registry",
+]
+
+Kind = Literal["share", "balance", "cn_finance", "igo"]
+Direction = Literal["trade", "import", "export"]
+
+TRADE_SOURCE = "cow_trade/cow_dyadic_trade_4.0.csv.gz"
+AIDDATA_SOURCE = "aiddata_gcdf/cow_gcdf.csv"
+GDP_SOURCE = "wb_gdp/gdp.csv"
+IGO_SOURCE = "peace_science/cow_igo_ndy.csv.gz"
+ATOP_SOURCE = "peace_science/atop_alliance.csv.gz"
+#: sources of :meth:`Store.ties`
+TIES_SOURCES = (TRADE_SOURCE, ATOP_SOURCE)
+
+#: actor code -> label; EU membership varies by year, the others are fixed sets
+ACTORS: dict[str, str] = {
+    "usa": "the United States",
+    "jpn": "Japan",
+    "chn": "China",
+    "eu": "the EU",
+    "usajpn": "the United States and Japan",
+}
+_FIXED_ACTORS = {"usa": ("USA",), "jpn": ("JPN",), "chn": ("CHN",), "usajpn": ("JPN", "USA")}
+_DIRECTION_LABEL = {"trade": "Trade", "import": "Imports", "export": "Exports"}
+
+#: columns every download carries, after the data columns
+PROVENANCE_COLUMNS = ("source_id", "source_title", "license", "vintage")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One entry of the registry.
+
+    Attributes:
+        name: the key used in URLs and the API.
+        label: short human label.
+        unit: unit of ``value``.
+        description: what it measures, from which source, with caveats.
+        kind: which SQL template computes it.
+        sources: source_ids (rows of the ``sources`` table) the numbers come from.
+        actor, direction: for trade shares, the partner actor and the flow direction.
+        warehouse_indicators: the warehouse indicators read.
+    """
+
+    name: str
+    label: str
+    unit: str
+    description: str
+    kind: Kind
+    sources: tuple[str, ...]
+    actor: str | None = None
+    direction: Direction | None = None
+    warehouse_indicators: tuple[str, ...] = field(default=())
+
+
+def _build_registry() -> dict[str, Indicator]:
+    reg: dict[str, Indicator] = {}
+    for direction in ("trade", "import", "export"):
+        for actor, label in ACTORS.items():
+            name = f"{direction}_share_{actor}"
+            what = {"trade": "trade (imports + exports)", "import": "imports",
+                    "export": "exports"}[direction]  # fmt: skip
+            reg[name] = Indicator(
+                name=name,
+                label=f"{_DIRECTION_LABEL[direction]} share with {label}",
+                unit="% of the country's " + what,
+                description=(
+                    f"Share of the country's {what} that is with {label}"
+                    + (" (EU members in that year)" if actor == "eu" else "")
+                    + ". COW Dyadic Trade 4.0, importer-reported, current USD, to 2014."
+                ),
+                kind="share",
+                sources=(TRADE_SOURCE,),
+                actor=actor,
+                direction=direction,  # type: ignore[arg-type]
+                warehouse_indicators=("trade_cow",),
+            )
+    reg["balance_usajpn_chn"] = Indicator(
+        name="balance_usajpn_chn",
+        label="Alliance-vs-China balance (trade)",
+        unit="percentage points",
+        description="Trade share with the United States and Japan minus trade share with China "
+        "(COW Dyadic Trade 4.0, to 2014). Positive: more trade with the allies than with China.",
+        kind="balance",
+        sources=(TRADE_SOURCE,),
+        warehouse_indicators=("trade_cow",),
+    )
+    reg["cn_finance_pct_gdp"] = Indicator(
+        name="cn_finance_pct_gdp",
+        label="Chinese official finance, % of GDP",
+        unit="% of GDP",
+        description="Chinese official finance commitments (AidData GCDF 3.0: ODA-like + OOF-like "
+        "+ vague, constant 2021 USD) as % of GDP (World Bank, current USD). Numerator in "
+        "constant, denominator in current dollars: an approximation, closest near 2021.",
+        kind="cn_finance",
+        sources=(AIDDATA_SOURCE, GDP_SOURCE),
+        warehouse_indicators=("cn_of_oda", "cn_of_oof", "cn_of_vague", "gdp_usd"),
+    )
+    for actor in ("usa", "jpn"):
+        reg[f"igo_shared_{actor}"] = Indicator(
+            name=f"igo_shared_{actor}",
+            label=f"IGOs shared with {ACTORS[actor]}",
+            unit="count",
+            description=f"Intergovernmental organisations in which the country and "
+            f"{ACTORS[actor]} are both full members (COW IGO 3.0, to 2014).",
+            kind="igo",
+            sources=(IGO_SOURCE,),
+            actor=actor,
+            warehouse_indicators=("igo_shared",),
+        )
+    return reg
+
+
+_REGISTRY = _build_registry()
+
+
+def registry() -> dict[str, Indicator]:
+    """The indicator registry: name -> :class:`Indicator` (a fresh dict)."""
+    return dict(_REGISTRY)
+
+
+# -- SQL templates: fixed text, user values only as parameters -----------------------------------
+
+_FLOWS = """
+flows AS (
+    SELECT iso3_d AS iso3, iso3_o AS partner, year, value, 'import' AS direction
+    FROM dyad_year WHERE indicator = 'trade_cow' AND value IS NOT NULL {imp_filter}
+    UNION ALL
+    SELECT iso3_o AS iso3, iso3_d AS partner, year, value, 'export' AS direction
+    FROM dyad_year WHERE indicator = 'trade_cow' AND value IS NOT NULL {exp_filter}
+)"""
+
+_SHARE_SQL = (
+    "WITH"
+    + _FLOWS
+    + """
+SELECT f.iso3, f.year,
+       100 * coalesce(sum(f.value) FILTER (WHERE m.iso3 IS NOT NULL), 0)
+           / nullif(sum(f.value), 0) AS value,
+       bool_or(self.iso3 IS NOT NULL) AS is_member
+FROM flows f
+LEFT JOIN actor_members m ON m.actor = ? AND m.year = f.year AND m.iso3 = f.partner
+LEFT JOIN actor_members self ON self.actor = ? AND self.year = f.year AND self.iso3 = f.iso3
+WHERE list_contains(?, f.direction)
+GROUP BY f.iso3, f.year
+"""
+)
+
+_CN_FINANCE_SQL = """
+SELECT f.iso3, f.year, 100 * sum(f.value) / any_value(g.value) AS value
+FROM country_year f
+JOIN country_year g ON g.iso3 = f.iso3 AND g.year = f.year AND g.indicator = 'gdp_usd'
+    AND g.source_id = ? AND g.value > 0
+WHERE f.indicator IN ('cn_of_oda', 'cn_of_oof', 'cn_of_vague') AND f.source_id = ?
+    AND f.value IS NOT NULL {filter}
+GROUP BY f.iso3, f.year
+HAVING count(*) = 3
+"""
+
+_IGO_SQL = """
+SELECT iso3_o AS iso3, year, value FROM dyad_year
+WHERE indicator = 'igo_shared' AND iso3_d = ? AND iso3_o <> iso3_d {filter}
+"""
+
+
+def _actor_members(years: Iterable[int]) -> pd.DataFrame:
+    rows = []
+    for year in years:
+        for actor in ACTORS:
+            members = (
+                countries.group_members("EU", year) if actor == "eu" else _FIXED_ACTORS[actor]
+            )
+            rows.extend((actor, year, iso3) for iso3 in members)
+    return pd.DataFrame(rows, columns=["actor", "year", "iso3"])
+
+
+class Store:
+    """Read-only access to the warehouse for the web app, with per-request cursors and caches.
+
+    One DuckDB connection is opened read-only; each query runs on its own cursor so that the
+    server's worker threads never share one. Results are cached (the warehouse cannot change
+    under a read-only connection).
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._con = warehouse.connect(path, read_only=True)
+        self._lock = threading.Lock()
+        years = [r[0] for r in self._con.execute(
+            "SELECT DISTINCT year FROM dyad_year WHERE indicator = 'trade_cow' ORDER BY 1"
+        ).fetchall()]  # fmt: skip
+        self._members = _actor_members(years)
+        # bound caches per instance (functools.lru_cache on methods would pin self globally)
+        self.indicator_values = functools.lru_cache(maxsize=512)(self._indicator_values)
+        self.country_series = functools.lru_cache(maxsize=2048)(self._country_series)
+        self.available_years = functools.lru_cache(maxsize=64)(self._available_years)
+        self.provenance = functools.lru_cache(maxsize=64)(self._provenance)
+        self.ties = functools.lru_cache(maxsize=1024)(self._ties)
+        self._country_table = self.sql(
+            "SELECT iso3, name, kind, un_region, un_subregion, un_code FROM countries ORDER BY iso3"
+        )
+
+    def close(self) -> None:
+        self._con.close()
+
+    def sql(self, sql: str, params: list | tuple = ()) -> pd.DataFrame:
+        """Run a parameterised query on a fresh cursor."""
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            cur.register("actor_members", self._members)
+            return cur.execute(sql, list(params)).df()
+        finally:
+            cur.close()
+
+    # -- identity ---------------------------------------------------------------------------------
+
+    def countries(self) -> pd.DataFrame:
+        """The ``countries`` table (iso3, name, kind, region, sub-region, UN numeric code)."""
+        return self._country_table.copy()
+
+    def country(self, iso3: str) -> dict | None:
+        """One row of ``countries`` as a dict, or None when ``iso3`` is not a key."""
+        rows = self._country_table[self._country_table["iso3"] == iso3]
+        if rows.empty:
+            return None
+        row = rows.iloc[0]
+        return {k: (None if pd.isna(v) else (v.item() if hasattr(v, "item") else v))
+                for k, v in row.items()}  # fmt: skip
+
+    # -- indicators -------------------------------------------------------------------------------
+
+    def _compute(self, ind: Indicator, *, year: int | None, iso3: str | None) -> pd.DataFrame:
+        params: list = []
+        if ind.kind in ("share", "balance"):
+            conds, cparams = [], []
+            if year is not None:
+                conds.append("AND year = ?")
+                cparams.append(year)
+            imp = " ".join(conds + (["AND iso3_d = ?"] if iso3 else []))
+            exp = " ".join(conds + (["AND iso3_o = ?"] if iso3 else []))
+            sql = _SHARE_SQL.format(imp_filter=imp, exp_filter=exp)
+            flow_params = cparams + ([iso3] if iso3 else [])
+            directions = ["import", "export"] if ind.direction in (None, "trade") else [ind.direction]
+
+            def share(actor: str) -> pd.DataFrame:
+                frame = self.sql(sql, [*flow_params, *flow_params, actor, actor, directions])
+                # a single-country actor is not a partner of itself
+                if actor in _FIXED_ACTORS and len(_FIXED_ACTORS[actor]) == 1:
+                    frame.loc[frame["is_member"].fillna(False).astype(bool), "value"] = None
+                frame["value"] = frame["value"].astype(float)
+                # an actor without members in a year (the EU before 1958) has no share
+                years = self._members.loc[self._members["actor"] == actor, "year"].unique()
+                frame.loc[~frame["year"].isin(years), "value"] = None
+                return frame.drop(columns="is_member")
+
+            if ind.kind == "share":
+                frame = share(ind.actor or "")
+            else:
+                allies = share("usajpn").set_index(["iso3", "year"])["value"]
+                china = share("chn").set_index(["iso3", "year"])["value"]
+                frame = (allies - china).rename("value").reset_index()
+        elif ind.kind == "cn_finance":
+            filt = (" AND f.year = ?" if year is not None else "") + (
+                " AND f.iso3 = ?" if iso3 else ""
+            )
+            params = [GDP_SOURCE, AIDDATA_SOURCE]
+            params += [year] if year is not None else []
+            params += [iso3] if iso3 else []
+            frame = self.sql(_CN_FINANCE_SQL.format(filter=filt), params)
+        else:  # igo
+            filt = (" AND year = ?" if year is not None else "") + (" AND iso3_o = ?" if iso3 else "")
+            params = [_FIXED_ACTORS[ind.actor or ""][0]]
+            params += [year] if year is not None else []
+            params += [iso3] if iso3 else []
+            frame = self.sql(_IGO_SQL.format(filter=filt), params)
+        frame = frame[["iso3", "year", "value"]].copy()
+        frame["year"] = frame["year"].astype(int)
+        frame["value"] = frame["value"].astype(float)
+        return frame.sort_values(["iso3", "year"], ignore_index=True)
+
+    def _indicator_values(self, name: str, year: int) -> pd.DataFrame:
+        """All countries' values of indicator ``name`` in ``year`` (iso3, name, year, value)."""
+        ind = _REGISTRY[name]
+        frame = self._compute(ind, year=year, iso3=None)
+        names = self._country_table.set_index("iso3")["name"]
+        frame.insert(1, "name", frame["iso3"].map(names))
+        return frame
+
+    def _country_series(self, name: str, iso3: str) -> pd.DataFrame:
+        """One country's values of indicator ``name`` over all years (iso3, year, value)."""
+        return self._compute(_REGISTRY[name], year=None, iso3=iso3)
+
+    def _available_years(self, name: str) -> tuple[int, ...]:
+        """Years in which indicator ``name`` has at least one value."""
+        ind = _REGISTRY[name]
+        if ind.kind in ("share", "balance"):
+            sql = "SELECT DISTINCT year FROM dyad_year WHERE indicator = 'trade_cow' ORDER BY 1"
+            params: list = []
+        elif ind.kind == "cn_finance":
+            sql = (
+                "SELECT DISTINCT f.year FROM country_year f JOIN country_year g "
+                "ON g.iso3 = f.iso3 AND g.year = f.year AND g.indicator = 'gdp_usd' "
+                "AND g.source_id = ? WHERE f.indicator = 'cn_of_oda' AND f.source_id = ? ORDER BY 1"
+            )
+            params = [GDP_SOURCE, AIDDATA_SOURCE]
+        else:
+            sql = ("SELECT DISTINCT year FROM dyad_year WHERE indicator = 'igo_shared' "
+                   "AND iso3_d = ? ORDER BY 1")  # fmt: skip
+            params = [_FIXED_ACTORS[ind.actor or ""][0]]
+        return tuple(int(y) for y in self.sql(sql, params)["year"])
+
+    def _provenance(self, sources: tuple[str, ...]) -> dict[str, str]:
+        """Provenance of ``sources``: ids, titles, licences and vintages, each "; "-joined."""
+        src = self.sql(
+            "SELECT source_id, title, license, vintage FROM sources WHERE list_contains(?, source_id) "
+            "ORDER BY source_id",
+            [list(sources)],
+        )
+        return {
+            "source_id": "; ".join(src["source_id"].astype(str)),
+            "source_title": "; ".join(src["title"].fillna("").astype(str)),
+            "license": "; ".join(src["license"].fillna("").astype(str)),
+            "vintage": "; ".join(src["vintage"].fillna("").astype(str)),
+        }
+
+    def with_provenance(self, frame: pd.DataFrame, sources: tuple[str, ...]) -> pd.DataFrame:
+        """``frame`` with the provenance columns of ``sources`` appended."""
+        out = frame.copy()
+        for column, value in self.provenance(tuple(sources)).items():
+            out[column] = value
+        return out
+
+    # -- ties -------------------------------------------------------------------------------------
+
+    def latest_trade_year(self, iso3: str) -> int | None:
+        rows = self.sql(
+            "SELECT max(year) AS y FROM dyad_year WHERE indicator = 'trade_cow' "
+            "AND (iso3_d = ? OR iso3_o = ?) AND value > 0",
+            [iso3, iso3],
+        )
+        y = rows["y"].iloc[0]
+        return None if pd.isna(y) else int(y)
+
+    def _ties(self, iso3: str, year: int, limit: int = 15) -> pd.DataFrame:
+        """Top trading partners of ``iso3`` in ``year``: imports, exports, total, share (%)."""
+        frame = self.sql(
+            """
+            WITH f AS (
+                SELECT iso3_o AS partner, value AS imports, 0.0 AS exports FROM dyad_year
+                WHERE indicator = 'trade_cow' AND year = ? AND iso3_d = ? AND value IS NOT NULL
+                UNION ALL
+                SELECT iso3_d AS partner, 0.0, value FROM dyad_year
+                WHERE indicator = 'trade_cow' AND year = ? AND iso3_o = ? AND value IS NOT NULL
+            ), t AS (
+                SELECT partner, sum(imports) AS imports_usd, sum(exports) AS exports_usd,
+                       sum(imports) + sum(exports) AS trade_usd FROM f GROUP BY partner
+            )
+            SELECT t.partner, c.name AS partner_name, t.imports_usd, t.exports_usd, t.trade_usd,
+                   100 * t.trade_usd / nullif(sum(t.trade_usd) OVER (), 0) AS share_pct,
+                   a.value AS defense_pact
+            FROM t LEFT JOIN countries c ON c.iso3 = t.partner
+            LEFT JOIN dyad_year a ON a.indicator = 'atop_defense' AND a.iso3_o = ?
+                AND a.iso3_d = t.partner AND a.year = ?
+            ORDER BY t.trade_usd DESC, t.partner LIMIT ?
+            """,
+            [year, iso3, year, iso3, iso3, year, limit],
+        )
+        frame.insert(0, "year", year)
+        frame.insert(0, "iso3", iso3)
+        return frame

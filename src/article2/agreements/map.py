@@ -1,7 +1,7 @@
 """The report's map: a world choropleth of :func:`~article2.agreements.queries.classify`.
 
 Geometry: Natural Earth 1:110m countries from the ``world-atlas`` npm package, committed in
-``agreements/geo/`` (licence in ``geo/LICENSE.md``); nothing is downloaded at run time.
+``article2/data/geo/`` (world-atlas 2.0.2; licence and origin in its README); nothing is downloaded at run time.
 Rendering: Altair (Vega-Lite) to SVG or PNG with ``vl-convert``.
 """
 
@@ -35,7 +35,7 @@ LABELS = {
 
 @cache
 def _topology() -> dict:
-    path = importlib.resources.files("article2.agreements") / "geo" / "countries-110m.json"
+    path = importlib.resources.files("article2") / "data" / "geo" / "countries-110m.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
 

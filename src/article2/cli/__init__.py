@@ -6,16 +6,14 @@ Each module of this package registers the commands of one capability on :data:`a
 from __future__ import annotations
 
 from article2.cli import (
+    architecture,  # noqa: F401  (registers agreements, architecture, recs)
     data,  # noqa: F401  (registers build, sources, countries, run)
     fetch,  # noqa: F401  (registers fetch)
-    profile,  # noqa: F401  (registers profile, compare)
-)
-import article2.cli.architecture  # noqa: F401  (registers agreements, architecture, recs)
-import article2.cli.scenario  # noqa: F401  (registers scenario run, scenario show)
-from article2.cli import data  # noqa: F401  (registers build, sources, countries, run)
     products,  # noqa: F401  (registers load-baci, generate-baci, dependencies)
+    profile,  # noqa: F401  (registers profile, compare)
+    scenario,  # noqa: F401  (registers scenario run, scenario show)
+    web,  # noqa: F401  (registers serve)
 )
-from article2.cli import web  # noqa: F401  (registers serve)
 from article2.cli._app import app
 
 __all__ = ["app", "main"]

@@ -83,6 +83,7 @@ def write_outputs(folder: Path) -> list[Path]:
         path = folder / name
         frame.to_csv(path, index=False)
         written.append(path)
+    written += _write_capability_outputs(folder)
     return written
 
 
@@ -115,9 +116,7 @@ __all__ += ["fetch", "fetch_status"]
 # --------------------------------------------------------------------- presence profiles
 
 
-def profile(
-    iso3: str, *, year: int | None = None, trade_source: TradeSource = "cow"
-) -> Profile:
+def profile(iso3: str, *, year: int | None = None, trade_source: TradeSource = "cow") -> Profile:
     """Presence profile of one country: trade, official finance, ties and economy for the
     USA, JPN, CHN, the EU and USA+JPN, with U.S.–Japan alignment and coercion exposure.
 
@@ -138,9 +137,7 @@ def compare(
     trade_source: TradeSource = "cow",
 ) -> pd.DataFrame:
     """Several countries' profiles side by side: one row per measure, a column per country."""
-    return compare_frame(
-        [build_profile(c, year=year, trade_source=trade_source) for c in iso3s]
-    )
+    return compare_frame([build_profile(c, year=year, trade_source=trade_source) for c in iso3s])
 
 
 __all__ += ["Profile", "compare", "profile"]
@@ -155,7 +152,10 @@ def agreement_registry():
 
 
 def agreements(
-    *, between: tuple[str, str] | None = None, member: str | None = None, at=None,
+    *,
+    between: tuple[str, str] | None = None,
+    member: str | None = None,
+    at=None,
     source: str | None = None,
 ) -> pd.DataFrame:
     """Agreements in force at ``at`` (default today): between two countries, or of one member,
@@ -172,14 +172,16 @@ def agreements(
     if between:
         return q.agreements_between(reg.agreements, reg.memberships, *between, at, sources=sources)
     if member:
-        return q.agreements_between(reg.agreements, reg.memberships, member, member, at,
-                                    sources=sources)
+        return q.agreements_between(
+            reg.agreements, reg.memberships, member, member, at, sources=sources
+        )
     m = reg.memberships[reg.memberships.source.isin(sources)]
     active = m[(m.since <= at) & (m.until.isna() | (m.until > at))]
     n = active.groupby(["agreement_id", "source"]).iso3.nunique().rename("members").reset_index()
     out = reg.agreements.merge(n, on=["agreement_id", "source"])
-    return out[["agreement_id", "source", "title", "kind", "rta", "signature", "force",
-                "members"]].sort_values(["source", "agreement_id"], ignore_index=True)
+    return out[
+        ["agreement_id", "source", "title", "kind", "rta", "signature", "force", "members"]
+    ].sort_values(["source", "agreement_id"], ignore_index=True)
 
 
 def agreement_gaps() -> pd.DataFrame:
@@ -209,8 +211,14 @@ def architecture(actor: str = "USA", at=None) -> pd.DataFrame:
 
     q.check_actor(actor)
     reg = agreement_registry()
-    return q.classify(reg.agreements, reg.memberships, map_countries(), actor,
-                      pd.Timestamp(at or dt.date.today()), undated_wto=tuple(reg.gaps.iso3))
+    return q.classify(
+        reg.agreements,
+        reg.memberships,
+        map_countries(),
+        actor,
+        pd.Timestamp(at or dt.date.today()),
+        undated_wto=tuple(reg.gaps.iso3),
+    )
 
 
 def architecture_map(actor: str, at, out: Path) -> Path:
@@ -218,10 +226,14 @@ def architecture_map(actor: str, at, out: Path) -> Path:
     from article2.agreements.map import render
 
     table = architecture(actor, at)
-    return render(table, Path(out), title=f"Trade agreements in force with {actor}, {pd.Timestamp(at).date()}")
+    return render(
+        table, Path(out), title=f"Trade agreements in force with {actor}, {pd.Timestamp(at).date()}"
+    )
 
 
-def trade_coverage(actor: str = "USA", year: int = 2014, *, indicator: str = "trade_cow") -> pd.DataFrame:
+def trade_coverage(
+    actor: str = "USA", year: int = 2014, *, indicator: str = "trade_cow"
+) -> pd.DataFrame:
     """Share of each country's trade with ``actor`` and whether an agreement covers it
     (classification on 31 December of ``year``; trade from ``dyad_year``)."""
     from article2.agreements import queries as q
@@ -243,8 +255,9 @@ def trade_coverage(actor: str = "USA", year: int = 2014, *, indicator: str = "tr
     return out
 
 
-def recs(*, country: str | None = None, actor: str | None = None, status: str | None = None,
-         at=None) -> pd.DataFrame:
+def recs(
+    *, country: str | None = None, actor: str | None = None, status: str | None = None, at=None
+) -> pd.DataFrame:
     """The recommendation records with their latest status (computed ones kept current from the
     agreement registry)."""
     import datetime as dt
@@ -266,6 +279,8 @@ def recs(*, country: str | None = None, actor: str | None = None, status: str | 
     if status:
         frame = frame[frame.status == status]
     return frame.reset_index(drop=True)
+
+
 # --- gravity scenarios -------------------------------------------------------------------
 
 
@@ -326,6 +341,8 @@ def scenario_result(name: str) -> tuple[dict, pd.DataFrame]:
     meta = json.loads(path.read_text())
     table = pd.DataFrame(meta.pop("table"))
     return meta, table
+
+
 # ---------------------------------------------------------------- product-level dependence
 
 
@@ -364,3 +381,32 @@ def dependency_table(*, year: int | None = None, **options) -> pd.DataFrame:
     from article2 import dependence
 
     return dependence.cross_country(year=year, **options)
+
+
+# --------------------------------------------------------------------- main-job outputs
+
+#: The report's case-study countries (Myanmar, Vietnam, India, South Korea).
+CASE_COUNTRIES: tuple[str, ...] = ("MMR", "VNM", "IND", "KOR")
+
+
+def _write_capability_outputs(folder: Path) -> list[Path]:
+    """Profiles of the case countries, the recommendations and the report's map (U.S., at the
+    report's date and today)."""
+    import datetime as dt
+    import json
+
+    written: list[Path] = []
+    profiles_dir = folder / "profiles"
+    profiles_dir.mkdir(exist_ok=True)
+    for iso3 in CASE_COUNTRIES:
+        path = profiles_dir / f"{iso3}.json"
+        path.write_text(json.dumps(profile(iso3).to_dict(), indent=2, default=str))
+        written.append(path)
+    path = folder / "recommendations.csv"
+    recs().to_csv(path, index=False)
+    written.append(path)
+    maps_dir = folder / "maps"
+    maps_dir.mkdir(exist_ok=True)
+    for at in ("2019-01-01", dt.date.today().isoformat()):
+        written.append(architecture_map("USA", at, maps_dir / f"architecture-USA-{at}.svg"))
+    return written

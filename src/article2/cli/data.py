@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -168,10 +167,14 @@ def countries(
 def run(
     snapshot: SnapshotOpt = None,
     rebuild: Annotated[bool, typer.Option(help="Rebuild even if a warehouse exists.")] = False,
+    serve: Annotated[
+        bool, typer.Option(help="Then start the dashboard (needs the web extra); Ctrl-C stops it.")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Dashboard port when --serve.")] = 8000,
 ) -> None:
     """The main job: build the warehouse if there is none, then write every output.
 
-    Example: article2 run
+    Example: article2 run --serve
     """
     if rebuild or not paths.warehouse_path().is_file():
         _print_report(_build(snapshot))
@@ -181,10 +184,7 @@ def run(
     console.print(f"outputs:   {out}")
     for p in written:
         console.print(f"  {p.relative_to(out)}")
+    if serve:
+        from article2.cli.web import serve as _serve
 
-
-def _frame_or_fail(fn) -> pd.DataFrame:
-    try:
-        return fn()
-    except WarehouseMissingError as exc:
-        raise fail(str(exc)) from exc
+        _serve(host="127.0.0.1", port=port)

@@ -43,8 +43,9 @@ def cow_raw(real_snapshot) -> pd.DataFrame:
     return raw.drop_duplicates(["ccode1", "ccode2", "year"])
 
 
-def _reference_share(raw: pd.DataFrame, cow: int, partners: set[int], year: int,
-                     direction: str = "trade") -> float:
+def _reference_share(
+    raw: pd.DataFrame, cow: int, partners: set[int], year: int, direction: str = "trade"
+) -> float:
     rows = raw[(raw["ccode1"] == cow) & (raw["year"] == year)]
     cols = {"trade": ["flow1", "flow2"], "import": ["flow1"], "export": ["flow2"]}[direction]
     flows = rows[cols].where(rows[cols] >= 0)  # -9 = missing
@@ -73,9 +74,16 @@ def test_shares_match_raw_file(client, cow_raw, iso3, cow, indicator, partners, 
 
 
 def test_balance_is_allies_minus_china(client):
-    get = lambda name: {r["iso3"]: r["value"] for r in  # noqa: E731
-                        client.get(f"/api/map/{name}", params={"year": 2012}).json()["rows"]}
-    balance, allies, china = get("balance_usajpn_chn"), get("trade_share_usajpn"), get("trade_share_chn")
+    def get(name):
+        return {
+            r["iso3"]: r["value"]
+            for r in client.get(f"/api/map/{name}", params={"year": 2012}).json()["rows"]  # noqa: E731
+        }
+    balance, allies, china = (
+        get("balance_usajpn_chn"),
+        get("trade_share_usajpn"),
+        get("trade_share_chn"),
+    )
     for iso3 in ("KOR", "AUS", "VNM", "DEU", "BRA"):
         assert balance[iso3] == pytest.approx(allies[iso3] - china[iso3], abs=TOL)
     assert balance["CHN"] is None  # China is not its own partner
@@ -100,13 +108,18 @@ def test_cn_finance_pct_gdp_matches_raw_files(client, real_snapshot):
     v2015 = {r["year"]: r["value"] for r in frame["rows"]}[2015]
     profile = client.get("/api/country/AGO").json()
     assert profile["indicators"]["cn_finance_pct_gdp"]["source_id"] == (
-        "aiddata_gcdf/cow_gcdf.csv; wb_gdp/gdp.csv")
+        "aiddata_gcdf/cow_gcdf.csv; wb_gdp/gdp.csv"
+    )
     assert 0 < v2015 < 100
 
 
 def test_every_row_carries_provenance(client):
-    for url in ("/api/map/igo_shared_usa?year=2000", "/api/country/JPN/series?indicator=trade_share_chn",
-                "/api/country/JPN/ties", "/api/compare?iso3=JPN&iso3=KOR"):
+    for url in (
+        "/api/map/igo_shared_usa?year=2000",
+        "/api/country/JPN/series?indicator=trade_share_chn",
+        "/api/country/JPN/ties",
+        "/api/compare?iso3=JPN&iso3=KOR",
+    ):
         body = client.get(url).json()
         assert body["rows"], url
         for column in PROVENANCE_COLUMNS:
@@ -131,7 +144,14 @@ def test_registry_endpoints(client):
     assert any(c["iso3"] == "JPN" for c in countries)
     assert client.get("/api/sources").json()["rows"]
     caps = client.get("/api/capabilities").json()["capabilities"]
-    assert set(caps) == {"profile", "rank", "architecture", "recommendations", "dependencies", "brief"}
+    assert set(caps) == {
+        "profile",
+        "rank",
+        "architecture",
+        "recommendations",
+        "dependencies",
+        "brief",
+    }
     spec = client.get("/openapi.json").json()
     assert "/api/map/{indicator}" in spec["paths"]
 
@@ -187,8 +207,15 @@ def test_bad_input_gets_clear_4xx(client, url, status, words):
 
 
 def test_pages_and_security_headers(client):
-    for url in ("/", "/?indicator=igo_shared_jpn&year=1990", "/country/KOR", "/compare",
-                "/compare?iso3=JPN&iso3=VNM&indicator=balance_usajpn_chn", "/ranking", "/sources"):
+    for url in (
+        "/",
+        "/?indicator=igo_shared_jpn&year=1990",
+        "/country/KOR",
+        "/compare",
+        "/compare?iso3=JPN&iso3=VNM&indicator=balance_usajpn_chn",
+        "/ranking",
+        "/sources",
+    ):
         r = client.get(url)
         assert r.status_code == 200, url
         csp = r.headers["content-security-policy"]
@@ -209,13 +236,21 @@ def test_switching_indicator_keeps_the_nearest_year(client):
 
 _INDICATORS = st.one_of(st.sampled_from(sorted(registry())), st.text(max_size=30))
 _ISO3 = st.one_of(st.sampled_from(["JPN", "KOR", "USA", "CHN", "SUN", "TWN"]), st.text(max_size=6))
-_YEAR = st.one_of(st.none(), st.integers(-10**12, 10**12), st.integers(1860, 2030),
-                  st.text(max_size=8))
+_YEAR = st.one_of(
+    st.none(), st.integers(-(10**12), 10**12), st.integers(1860, 2030), st.text(max_size=8)
+)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(indicator=_INDICATORS, iso3=_ISO3, year=_YEAR, fmt=st.sampled_from(["json", "csv", "x"]),
-       which=st.integers(0, 5))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    indicator=_INDICATORS,
+    iso3=_ISO3,
+    year=_YEAR,
+    fmt=st.sampled_from(["json", "csv", "x"]),
+    which=st.integers(0, 5),
+)
 def test_no_input_gives_a_5xx(client, indicator, iso3, year, fmt, which):
     params = {"format": fmt} | ({} if year is None else {"year": year})
     indicator, iso3 = quote(indicator, safe=""), quote(iso3, safe="")
@@ -230,3 +265,22 @@ def test_no_input_gives_a_5xx(client, indicator, iso3, year, fmt, which):
     url, p = urls[which]
     r = client.get(url, params=p)
     assert r.status_code < 500, (url, p, r.text)
+
+
+def test_wired_capabilities_match_the_python_api(client, real_warehouse, monkeypatch):
+    """Profile, architecture and recommendations come from article2.api, unchanged."""
+    import json
+
+    import article2.api as a2
+
+    monkeypatch.setenv("ARTICLE2_HOME", str(real_warehouse.parent))
+    r = client.get("/api/country/VNM/capability/profile")
+    assert r.status_code == 200, r.text
+    got = r.json()["result"]
+    want = json.loads(json.dumps(a2.profile("VNM").to_dict(), default=str))
+    assert got == want
+    recs = client.get("/api/country/VNM/capability/recommendations").json()["result"]
+    assert {x["id"] for x in recs} == set(a2.recs(country="VNM")["id"])
+    arch = client.get("/api/country/KOR/capability/architecture").json()["result"]
+    usa = [x for x in arch if x["actor"] == "USA"]
+    assert len(usa) == 1 and usa[0]["class"] == "agreement"  # KORUS in force

@@ -29,11 +29,19 @@ class NotInBuild(LookupError):  # noqa: N818  (reads as a sentence: raise NotInB
     """The capability is not part of this build of article2."""
 
 
+#: capability -> the ``article2.api`` function that provides it
+API_NAMES: dict[str, str] = {"recommendations": "recs"}
+
+
+def _api_function(name: str) -> Any:
+    return getattr(api, API_NAMES.get(name, name), None)
+
+
 def available(name: str) -> bool:
     """Whether :mod:`article2.api` offers capability ``name`` right now."""
     if name not in CAPABILITIES:
         raise ValueError(f"unknown capability {name!r}; allowed: {', '.join(CAPABILITIES)}")
-    return callable(getattr(api, name, None))
+    return callable(_api_function(name))
 
 
 def status() -> dict[str, bool]:
@@ -41,8 +49,39 @@ def status() -> dict[str, bool]:
     return {name: available(name) for name in CAPABILITIES}
 
 
+def _per_country(name: str, fn: Any, iso3: str) -> Any:
+    """Adapt each capability's API to "the result for one country"."""
+    if name == "profile":
+        return fn(iso3).to_dict()
+    if name == "recommendations":
+        return fn(country=iso3)
+    if name == "architecture":
+        import pandas as pd
+
+        parts = []
+        for actor in ("USA", "JPN", "CHN", "EU"):
+            table = fn(actor)
+            parts.append(table[table["iso3"] == iso3].assign(actor=actor))
+        return pd.concat(parts, ignore_index=True)
+    if name == "dependencies":
+        from article2.sources.baci import NoProductDataError
+
+        try:
+            return fn(iso3)
+        except NoProductDataError as exc:
+            raise NotInBuild(str(exc)) from exc
+    return fn(iso3)
+
+
 def call(name: str, *args: Any, **kwargs: Any) -> Any:
-    """Call ``article2.api.<name>(*args, **kwargs)``; :class:`NotInBuild` when it is absent."""
+    """Call the capability; :class:`NotInBuild` when it is absent (or has no data loaded).
+
+    With one positional ISO3 argument and no options, the capability's result for that
+    country is returned in the shape the dashboard renders (table, dict or dataclass).
+    """
     if not available(name):
         raise NotInBuild(f"{name} ({CAPABILITIES[name]}) is not in this build of article2")
-    return getattr(api, name)(*args, **kwargs)
+    fn = _api_function(name)
+    if len(args) == 1 and not kwargs and name not in ("rank", "brief"):
+        return _per_country(name, fn, args[0])
+    return fn(*args, **kwargs)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from article2 import config
@@ -13,6 +16,7 @@ __all__ = [
     "products_dir",
     "raw_dir",
     "snapshot_dir",
+    "using_warehouse",
     "warehouse_path",
 ]
 
@@ -33,9 +37,28 @@ def data_home() -> Path:
     return Path(platformdirs.user_data_dir("article2", appauthor=False))
 
 
+_WAREHOUSE_OVERRIDE: ContextVar[Path | None] = ContextVar("warehouse_override", default=None)
+
+
 def warehouse_path() -> Path:
-    """Path of the DuckDB warehouse file in the data home."""
-    return data_home() / "warehouse.duckdb"
+    """Path of the DuckDB warehouse file in the data home (or the one set by
+    :func:`using_warehouse` in the current context)."""
+    override = _WAREHOUSE_OVERRIDE.get()
+    return override if override is not None else data_home() / "warehouse.duckdb"
+
+
+@contextmanager
+def using_warehouse(path: Path | None) -> Iterator[None]:
+    """Within the block, :func:`warehouse_path` is ``path`` (None: no change). Used by the web
+    app, which serves one warehouse file, so that the API functions it calls read that file."""
+    if path is None:
+        yield
+        return
+    token = _WAREHOUSE_OVERRIDE.set(Path(path))
+    try:
+        yield
+    finally:
+        _WAREHOUSE_OVERRIDE.reset(token)
 
 
 def raw_dir() -> Path:

@@ -26,7 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from article2 import __version__
+from article2 import __version__, paths
 from article2.web import capabilities, charts
 from article2.web.data import TIES_SOURCES, Indicator, Store, registry
 
@@ -118,6 +118,11 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
         WarehouseMissingError: when there is no warehouse to serve.
     """
     store = Store(warehouse_path)
+
+    def cap_call(*args: Any, **kwargs: Any) -> Any:
+        """A capability of article2.api, reading the warehouse this app serves."""
+        with paths.using_warehouse(warehouse_path):
+            return capabilities.call(*args, **kwargs)
     reg = registry()
     iso3_keys = frozenset(store.countries()["iso3"])
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
@@ -341,7 +346,7 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
     @app.get("/api/ranking", tags=["capabilities"], summary="Ranking (404 when not in build)")
     def api_ranking(format: FormatQ = "json") -> Response:
         try:
-            frame = pd.DataFrame(capabilities.call("rank"))
+            frame = pd.DataFrame(cap_call("rank"))
         except capabilities.NotInBuild as exc:
             raise ApiError(404, str(exc)) from exc
         return _table_response(frame, format, "ranking", {})
@@ -363,7 +368,7 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
 
     def _capability(name: str, key: str) -> Any:
         try:
-            result = capabilities.call(name, key)
+            result = cap_call(name, key)
         except capabilities.NotInBuild as exc:
             raise ApiError(404, str(exc)) from exc
         if isinstance(result, pd.DataFrame):
@@ -445,7 +450,7 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
         if fmt not in ("html", "pdf"):
             raise ApiError(404, f"briefs come as brief.html or brief.pdf, not brief.{fmt}")
         try:
-            result = capabilities.call("brief", key, format=fmt)
+            result = cap_call("brief", key, format=fmt)
         except capabilities.NotInBuild as exc:
             raise ApiError(404, str(exc)) from exc
         content = Path(result).read_bytes() if isinstance(result, Path) else result
@@ -471,7 +476,7 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
     @app.get("/ranking", response_class=HTMLResponse, include_in_schema=False)
     def ranking_page(request: Request):
         try:
-            frame = pd.DataFrame(capabilities.call("rank"))
+            frame = pd.DataFrame(cap_call("rank"))
             message, rows, columns = None, _records(frame), list(frame.columns)
         except capabilities.NotInBuild as exc:
             message, rows, columns = str(exc), [], []

@@ -5,6 +5,7 @@ Each module of this package registers the commands of one capability on :data:`a
 
 from __future__ import annotations
 
+import article2.cli.briefs  # noqa: F401  (registers brief)
 from article2.cli import data  # noqa: F401  (registers build, sources, countries, run)
 from article2.cli._app import app
 

@@ -85,7 +85,7 @@ def brief(iso3: str, *, year: int | None = None):
     """Every number of a country brief (:class:`article2.briefs.BriefData`), from the warehouse."""
     from article2 import briefs
 
-    return briefs.assemble(iso3, year, path=warehouse.paths.warehouse_path())
+    return briefs.brief_data(iso3, year, path=warehouse.paths.warehouse_path())
 
 
 def brief_countries() -> list[str]:

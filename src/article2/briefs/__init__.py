@@ -7,14 +7,14 @@ Sections whose numbers come from other capabilities go through ``capabilities``.
 
 from __future__ import annotations
 
-from article2.briefs.assemble import BriefData, Figure, assemble, brief_countries
+from article2.briefs.assemble import BriefData, Figure, brief_countries, brief_data
 from article2.briefs.render import BriefFormat, render_html, render_markdown, write
 
 __all__ = [
     "BriefData",
     "BriefFormat",
     "Figure",
-    "assemble",
+    "brief_data",
     "brief_countries",
     "render_html",
     "render_markdown",

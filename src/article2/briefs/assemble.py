@@ -36,7 +36,7 @@ __all__ = [
     "AIDDATA_SOURCE",
     "BriefData",
     "Figure",
-    "assemble",
+    "brief_data",
     "brief_countries",
     "exposure_table",
     "trade_shares",
@@ -344,7 +344,7 @@ _EXPOSURE_LABELS = {
 }
 
 
-def assemble(iso3: str, year: int | None = None, *, path: Path | None = None) -> BriefData:
+def brief_data(iso3: str, year: int | None = None, *, path: Path | None = None) -> BriefData:
     """Collect the :class:`BriefData` of ``iso3`` for ``year`` (default: the latest year with
     trade data for the country, else the latest year with GDP, else 2014).
 

@@ -47,7 +47,7 @@ CAPABILITIES: dict[str, tuple[str, str, str]] = {
         "HS6 products with concentrated imports, China's share and allied substitutability",
     ),
     "architecture": (
-        "Place in the trade architecture", "architecture",
+        "Trade-architecture map and trade covered", "architecture",
         "the report's map (agreement with the U.S. / WTO member / neither) and trade covered",
     ),
     "rank": (

@@ -19,7 +19,7 @@ __all__ = [
     "ACTOR_COLOURS",
     "balance_chart",
     "exposure_chart",
-    "locator_map",
+    "locator_map_svg",
     "to_svg",
     "trade_share_chart",
 ]
@@ -109,25 +109,39 @@ def _topology() -> dict:
     return json.loads(text)
 
 
-def locator_map(un_code: int | None, name: str) -> dict:
-    """A small world map with the country highlighted (Equal Earth projection).
+_TITLE_MARK = "LOCATION-OF-COUNTRY"
+_GREY = "#cfcfcf"
 
-    Returns the Vega-Lite specification as a dict: the world topology (about 130 kB) is put
-    into the specification after Altair has built it, which keeps Altair from walking it.
-    """
-    target = f"{un_code:03d}" if un_code is not None else "none"
-    chart = alt.Chart(alt.NamedData(name="world")).mark_geoshape(
-        stroke="white", strokeWidth=0.3
-    ).encode(
-        color=alt.condition(
-            f"datum.id == '{target}'", alt.value(ACTOR_COLOURS["JPN"]), alt.value("#cfcfcf")
-        )
-    ).project(type="equalEarth").properties(width=300, height=150, title=f"Location of {name}")
+
+@functools.cache
+def _world_svg() -> str:
+    """The world map rendered once, each country filled with a colour that encodes its ISO
+    numeric id (``#a00`` + id), so that a highlight is a string substitution."""
+    chart = alt.Chart(alt.NamedData(name="world")).transform_calculate(
+        fill=f"datum.id ? '#a00' + datum.id : '{_GREY}'"
+    ).mark_geoshape(stroke="white", strokeWidth=0.3, aria=False).encode(
+        color=alt.Color("fill:N", scale=None)
+    ).project(type="equalEarth").properties(width=300, height=150, title=_TITLE_MARK)
     spec = _theme(chart).to_dict(validate=False)
     spec["data"] = {
         "values": _topology(), "format": {"type": "topojson", "feature": "countries"}
     }
-    return spec
+    return to_svg(spec)
+
+
+def locator_map_svg(un_code: int | None, name: str) -> str:
+    """A small world map (Equal Earth) with the country highlighted, as SVG.
+
+    The map is drawn once per process; the country's fill is then set by substitution.
+    """
+    import html
+    import re
+
+    svg = _world_svg()
+    if un_code is not None:
+        svg = svg.replace(f'fill="#a00{un_code:03d}"', f'fill="{ACTOR_COLOURS["JPN"]}"')
+    svg = re.sub(r'fill="#a00\d{3}"', f'fill="{_GREY}"', svg)
+    return svg.replace(_TITLE_MARK, html.escape(f"Location of {name}"))
 
 
 def to_svg(chart: alt.TopLevelMixin | dict) -> str:

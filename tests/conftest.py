@@ -39,3 +39,17 @@ def real_warehouse(real_snapshot, tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("real") / "warehouse.duckdb"
     warehouse.build(real_snapshot, target=target)
     return target
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="Rewrite the golden files under tests/golden/ instead of comparing with them.",
+    )
+
+
+@pytest.fixture
+def update_goldens(request) -> bool:
+    return bool(request.config.getoption("--update-goldens"))

@@ -17,7 +17,11 @@ from article2.profiles import Profile, TradeSource, build_profile, compare_frame
 from article2.warehouse import BuildReport, build
 
 __all__ = [
+    "CASE_COUNTRIES",
     "BuildReport",
+    "brief",
+    "brief_countries",
+    "brief_figures",
     "build",
     "countries",
     "quarantine",
@@ -25,6 +29,8 @@ __all__ = [
     "scenario_result",
     "sources",
     "unmapped",
+    "write_brief",
+    "write_case_briefs",
     "write_outputs",
     # trade architecture and recommendations
     "agreement_conflicts",
@@ -409,4 +415,62 @@ def _write_capability_outputs(folder: Path) -> list[Path]:
     maps_dir.mkdir(exist_ok=True)
     for at in ("2019-01-01", dt.date.today().isoformat()):
         written.append(architecture_map("USA", at, maps_dir / f"architecture-USA-{at}.svg"))
+    written += write_case_briefs(folder / "briefs")
+    return written
+
+
+# --- country briefs (article2.briefs) ---------------------------------------------------
+
+
+def brief(iso3: str, *, year: int | None = None):
+    """Every number of a country brief (:class:`article2.briefs.BriefData`), from the warehouse."""
+    from article2 import briefs
+
+    return briefs.brief_data(iso3, year, path=warehouse.paths.warehouse_path())
+
+
+def brief_countries() -> list[str]:
+    """ISO3 keys of every country a brief can be written for (any observation in the warehouse)."""
+    from article2 import briefs
+
+    return briefs.brief_countries(warehouse.paths.warehouse_path())
+
+
+def brief_figures(data) -> pd.DataFrame:
+    """The figures of a brief as a table: key, label, value, unit, year, source_id, method."""
+    rows = [
+        {
+            "key": f.key,
+            "label": f.label,
+            "value": f.value,
+            "unit": f.unit,
+            "year": f.year,
+            "source_id": f.source_id,
+            "indicator": f.indicator,
+            "method": f.method,
+        }
+        for f in data.figures.values()
+    ]
+    return pd.DataFrame(rows)
+
+
+def write_brief(data, folder: Path, fmt: str = "html") -> Path:
+    """Write a brief (``fmt``: ``"html"``, ``"md"`` or ``"pdf"``) into ``folder``."""
+    from article2 import briefs
+
+    return briefs.write(data, Path(folder), fmt)
+
+
+def write_case_briefs(folder: Path) -> list[Path]:
+    """HTML and (when Chromium is installed) PDF briefs of :data:`CASE_COUNTRIES`."""
+    from article2.briefs.render import chromium
+
+    formats = ["html", "pdf"] if chromium() else ["html"]
+    known = set(brief_countries())
+    written = []
+    for iso3 in CASE_COUNTRIES:
+        if iso3 not in known:
+            continue
+        data = brief(iso3)
+        written += [write_brief(data, folder, f) for f in formats]
     return written

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from article2.cli import (
     architecture,  # noqa: F401  (registers agreements, architecture, recs)
+    briefs,  # noqa: F401  (registers brief)
     data,  # noqa: F401  (registers build, sources, countries, run)
     fetch,  # noqa: F401  (registers fetch)
     products,  # noqa: F401  (registers load-baci, generate-baci, dependencies)

@@ -73,6 +73,19 @@ def _per_country(name: str, fn: Any, iso3: str) -> Any:
     return fn(iso3)
 
 
+def _brief_bytes(iso3: str, fmt: str) -> bytes:
+    """A country's brief rendered as HTML or PDF (PDF needs Chromium)."""
+    import tempfile
+    from pathlib import Path
+
+    from article2.briefs.render import chromium
+
+    if fmt == "pdf" and not chromium():
+        raise NotInBuild("PDF briefs need Chromium, which is not installed here")
+    with tempfile.TemporaryDirectory() as tmp:
+        return Path(api.write_brief(api.brief(iso3), Path(tmp), fmt)).read_bytes()
+
+
 def call(name: str, *args: Any, **kwargs: Any) -> Any:
     """Call the capability; :class:`NotInBuild` when it is absent (or has no data loaded).
 
@@ -82,6 +95,8 @@ def call(name: str, *args: Any, **kwargs: Any) -> Any:
     if not available(name):
         raise NotInBuild(f"{name} ({CAPABILITIES[name]}) is not in this build of article2")
     fn = _api_function(name)
+    if name == "brief" and len(args) == 1:
+        return _brief_bytes(args[0], kwargs.get("format", "html"))
     if len(args) == 1 and not kwargs and name not in ("rank", "brief"):
         return _per_country(name, fn, args[0])
     return fn(*args, **kwargs)

@@ -1,0 +1,105 @@
+"""Adapters to capabilities that other parts of article2 provide, checked at call time.
+
+A brief has sections whose numbers come from capabilities with their own public API
+(``article2.api.profile``, ``rank``, ``architecture``, ``recommendations``,
+``dependencies``). This module is the one place that knows about them: each adapter looks the
+function up when it is called and returns a :class:`Section`; when the function is not part of
+this build, the section says so in one line rather than inventing numbers. Wiring a capability
+in is a matter of adjusting its adapter here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = ["CAPABILITIES", "Section", "capability_sections"]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A capability's contribution to a brief.
+
+    Attributes:
+        key: the capability (``"profile"``, ``"rank"``, ...).
+        title: section heading.
+        available: whether the capability's API was found.
+        text: one paragraph (what the capability says, or what is not available).
+        table: rows to print (already formatted as strings), possibly empty.
+    """
+
+    key: str
+    title: str
+    available: bool
+    text: str
+    table: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+
+#: capability -> (title, api function name, what it would show)
+CAPABILITIES: dict[str, tuple[str, str, str]] = {
+    "profile": (
+        "Presence profile and alignment by pillar", "profile",
+        "where U.S. and Japanese presence overlap or complement each other, per pillar",
+    ),
+    "dependencies": (
+        "Product-level dependencies", "dependencies",
+        "HS6 products with concentrated imports, China's share and allied substitutability",
+    ),
+    "architecture": (
+        "Trade-architecture map and trade covered", "architecture",
+        "the report's map (agreement with the U.S. / WTO member / neither) and trade covered",
+    ),
+    "rank": (
+        "Rank and its uncertainty", "rank",
+        "the composite index rank with its 5th-95th percentile band",
+    ),
+    "recommendations": (
+        "Recommendations concerning the country", "recommendations",
+        "U.S., Japanese and joint recommendations with their status",
+    ),
+}
+
+_MAX_ROWS = 12
+
+
+def _as_table(result) -> pd.DataFrame:
+    if isinstance(result, pd.DataFrame):
+        frame = result
+    elif hasattr(result, "__dataclass_fields__"):
+        frame = pd.DataFrame(
+            [{"field": k, "value": getattr(result, k)} for k in result.__dataclass_fields__]
+        )
+    else:
+        frame = pd.DataFrame({"value": [result]})
+    return frame.head(_MAX_ROWS).astype(str)
+
+
+def _call(name: str, iso3: str, year: int):
+    import article2.api as api
+
+    fn = getattr(api, name)
+    try:
+        return fn(iso3, year=year)
+    except TypeError:
+        return fn(iso3)
+
+
+def capability_sections(iso3: str, year: int) -> tuple[Section, ...]:
+    """One :class:`Section` per capability, filled from its API when this build has it."""
+    import article2.api as api
+
+    out = []
+    for key, (title, name, what) in CAPABILITIES.items():
+        if not hasattr(api, name):
+            out.append(Section(key, title, False,
+                               f"Not available in this build: {what} (article2.api.{name})."))
+            continue
+        try:
+            table = _as_table(_call(name, iso3, year))
+        except Exception as exc:  # a capability failing must not fail the brief
+            out.append(Section(key, title, False,
+                               f"article2.api.{name} could not produce this section: {exc}"))
+            continue
+        out.append(Section(key, title, True, f"From article2.api.{name}: {what}.", table))
+    return tuple(out)

@@ -1,0 +1,153 @@
+"""The brief's charts: Altair specifications rendered offline to SVG with vl-convert.
+
+Colours are the Okabe-Ito palette (distinguishable with the common colour-vision
+deficiencies); lines also differ by dash so that no chart relies on colour alone. Each chart
+function takes the tables of a :class:`~article2.briefs.assemble.BriefData` and returns an
+Altair chart; :func:`to_svg` renders it without a browser or network access.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+
+import altair as alt
+import pandas as pd
+
+__all__ = [
+    "ACTOR_COLOURS",
+    "balance_chart",
+    "exposure_chart",
+    "locator_map_svg",
+    "to_svg",
+    "trade_share_chart",
+]
+
+#: Okabe-Ito colours per actor
+ACTOR_COLOURS = {
+    "USA": "#0072B2",
+    "JPN": "#D55E00",
+    "CHN": "#CC79A7",
+    "EU": "#009E73",
+    "USA+JPN": "#000000",
+}
+_DASHES = {"USA": [1, 0], "JPN": [6, 3], "CHN": [1, 0], "EU": [2, 2], "USA+JPN": [8, 2, 2, 2]}
+_FONT = "DejaVu Sans"
+
+
+def _theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return chart.configure(font=_FONT).configure_view(stroke=None).configure_axis(
+        labelFontSize=10, titleFontSize=10, grid=True, gridColor="#e5e5e5"
+    ).configure_legend(labelFontSize=10, titleFontSize=10, orient="bottom")
+
+
+def trade_share_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:
+    """Each actor's share of the country's imports and exports over time (two panels)."""
+    actors = list(ACTOR_COLOURS)
+    data = trade.assign(share_pct=trade["share"] * 100.0)[["year", "flow", "actor", "share_pct"]]
+    base = alt.Chart(data).mark_line(strokeWidth=2).encode(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y("share_pct:Q", title="% of total"),
+        color=alt.Color(
+            "actor:N", title="Partner", sort=actors,
+            scale=alt.Scale(domain=actors, range=[ACTOR_COLOURS[a] for a in actors]),
+        ),
+        strokeDash=alt.StrokeDash(
+            "actor:N", title="Partner", sort=actors,
+            scale=alt.Scale(domain=actors, range=[_DASHES[a] for a in actors]),
+        ),
+    )
+    panels = [
+        base.transform_filter(alt.datum.flow == flow).properties(
+            width=230, height=170, title=f"Share of {name}'s {flow}"
+        )
+        for flow in ("imports", "exports")
+    ]
+    return _theme(alt.hconcat(*panels))
+
+
+def balance_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:
+    """The allies' combined share minus China's share, in percentage points, per year."""
+    wide = trade.pivot_table(index=["year", "flow"], columns="actor", values="share").reset_index()
+    wide["balance"] = (wide["USA+JPN"] - wide["CHN"]) * 100.0
+    wide["leader"] = wide["balance"].map(lambda b: "USA+JPN ahead" if b >= 0 else "China ahead")
+    panels = [
+        alt.Chart(wide[wide["flow"] == flow]).mark_bar().encode(
+            x=alt.X("year:O", title=None, axis=alt.Axis(
+                labelAngle=0, values=[y for y in wide["year"] if (wide["year"].max() - y) % 5 == 0]
+            )),
+            y=alt.Y("balance:Q", title="percentage points"),
+            color=alt.Color(
+                "leader:N", title=None,
+                scale=alt.Scale(domain=["USA+JPN ahead", "China ahead"],
+                                range=[ACTOR_COLOURS["USA"], ACTOR_COLOURS["CHN"]]),
+            ),
+        ).properties(width=230, height=150, title=f"{flow.capitalize()}: USA+JPN minus China")
+        for flow in ("imports", "exports")
+    ]
+    return _theme(alt.hconcat(*panels))
+
+
+def exposure_chart(exposure: pd.DataFrame) -> alt.TopLevelMixin:
+    """Percentile of each exposure measure among the countries with data (100 = most exposed)."""
+    data = exposure[["label", "percentile"]]
+    bars = alt.Chart(data).mark_bar(color=ACTOR_COLOURS["CHN"]).encode(
+        x=alt.X("percentile:Q", title="percentile among countries with data (higher = more exposed)",
+                scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+    )
+    rule = alt.Chart(pd.DataFrame({"x": [50]})).mark_rule(strokeDash=[3, 3], color="#555").encode(
+        x="x:Q"
+    )
+    return _theme((bars + rule).properties(width=260, height=25 * max(len(data), 1)))
+
+
+@functools.cache
+def _topology() -> dict:
+    text = resources.files("article2").joinpath("data/geo/countries-110m.json").read_text()
+    return json.loads(text)
+
+
+_TITLE_MARK = "LOCATION-OF-COUNTRY"
+_GREY = "#cfcfcf"
+
+
+@functools.cache
+def _world_svg() -> str:
+    """The world map rendered once, each country filled with a colour that encodes its ISO
+    numeric id (``#a00`` + id), so that a highlight is a string substitution."""
+    chart = alt.Chart(alt.NamedData(name="world")).transform_calculate(
+        fill=f"datum.id ? '#a00' + datum.id : '{_GREY}'"
+    ).mark_geoshape(stroke="white", strokeWidth=0.3, aria=False).encode(
+        color=alt.Color("fill:N", scale=None)
+    ).project(type="equalEarth").properties(width=300, height=150, title=_TITLE_MARK)
+    spec = _theme(chart).to_dict(validate=False)
+    spec["data"] = {
+        "values": _topology(), "format": {"type": "topojson", "feature": "countries"}
+    }
+    return to_svg(spec)
+
+
+def locator_map_svg(un_code: int | None, name: str) -> str:
+    """A small world map (Equal Earth) with the country highlighted, as SVG.
+
+    The map is drawn once per process; the country's fill is then set by substitution.
+    """
+    import html
+    import re
+
+    svg = _world_svg()
+    if un_code is not None:
+        svg = svg.replace(f'fill="#a00{un_code:03d}"', f'fill="{ACTOR_COLOURS["JPN"]}"')
+    svg = re.sub(r'fill="#a00\d{3}"', f'fill="{_GREY}"', svg)
+    return svg.replace(_TITLE_MARK, html.escape(f"Location of {name}"))
+
+
+def to_svg(chart: alt.TopLevelMixin | dict) -> str:
+    """Render a chart (or a Vega-Lite dict) to an SVG string, offline with vl-convert."""
+    import vl_convert as vlc
+
+    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    svg = vlc.vegalite_to_svg(spec, vl_version="5.20")
+    return svg[svg.find("<svg"):] if "<svg" in svg else svg

@@ -1,0 +1,347 @@
+"""Turn a :class:`BriefData` into a brief: HTML (inline SVG charts), Markdown, or PDF.
+
+``view`` builds the presentation model (sections of findings, charts and tables) that both
+Jinja2 templates share; every number in it is formatted from a figure of the BriefData. PDF is
+the HTML printed by headless Chromium (CSS ``@page`` rules give the cover, margins and page
+numbers).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, get_args
+
+import jinja2
+import pandas as pd
+
+from article2.briefs import charts as _charts
+from article2.briefs import findings as F
+from article2.briefs.assemble import ACTORS, BriefData
+from article2.briefs.capabilities import Section, capability_sections
+from article2.briefs.numbers import fmt, fmt_value
+
+__all__ = ["BriefFormat", "ChromiumMissingError", "render", "render_html", "render_markdown",
+           "render_pdf", "view", "write"]
+
+BriefFormat = Literal["html", "md", "pdf"]
+_SUFFIX = {"html": ".html", "md": ".md", "pdf": ".pdf"}
+
+
+class ChromiumMissingError(RuntimeError):
+    """PDF output needs Chromium and it is not installed."""
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    description: str
+    svg: str
+    table: Table
+
+
+@dataclass(frozen=True)
+class Block:
+    """A section of the brief: heading, generated sentences, charts, tables, notes."""
+
+    title: str
+    findings: tuple[str, ...] = ()
+    charts: tuple[Chart, ...] = ()
+    tables: tuple[Table, ...] = ()
+    notes: tuple[str, ...] = ()
+    capability: bool = False
+
+
+@dataclass(frozen=True)
+class View:
+    data: BriefData
+    title: str
+    subtitle: str
+    map_svg: str
+    key_figures: Table
+    blocks: tuple[Block, ...]
+    missing: tuple[str, ...]
+    sources: Table
+    capabilities: tuple[Section, ...] = field(default=())
+
+
+def _trade_table(data: BriefData, flow: str) -> Table:
+    years = sorted(set(data.trade["year"]))
+    end = years[-1]
+    shown = [y for y in years if (end - y) % 5 == 0]
+    rows = []
+    for y in shown:
+        cells = [str(y)]
+        for a in ACTORS:
+            f = data.get(f"trade.{flow}.share.{a}.{y}")
+            cells.append(fmt(f) if f else "n/a")
+        rows.append(tuple(cells))
+    how = "as reported by the importer" if flow == "imports" else "as reported by the partners"
+    return Table(f"Share of {data.name}'s {flow} by partner, {how} (COW Dyadic Trade)",
+                 ("year", *ACTORS), tuple(rows))
+
+
+def _balance_table(data: BriefData) -> Table:
+    years = sorted(set(data.trade["year"]))
+    end = years[-1]
+    rows = []
+    for y in (y for y in years if (end - y) % 5 == 0):
+        cells = [str(y)]
+        for flow in ("imports", "exports"):
+            f = data.get(f"trade.{flow}.balance.{y}")
+            cells.append(fmt(f) if f else "n/a")
+        rows.append(tuple(cells))
+    return Table("USA+JPN share minus China's share (percentage points)",
+                 ("year", "imports", "exports"), tuple(rows))
+
+
+def _exposure_table(data: BriefData) -> Table:
+    rows = []
+    for m in data.exposure["measure"]:
+        v = data.get(f"exposure.{m}")
+        p = data.get(f"exposure.{m}.percentile")
+        n = data.get(f"exposure.{m}.n")
+        rows.append((v.label, fmt(v), fmt(p), fmt(n)))
+    return Table(f"Coercion exposure in {data.year}", ("measure", "value", "percentile",
+                 "countries with data"), tuple(rows))
+
+
+def _key_figures(data: BriefData) -> Table:
+    rows = []
+    y = data.year
+    for key, label in (
+        ("macro.gdp_usd", "GDP (current USD)"),
+        ("macro.population", "Population"),
+        (f"trade.imports.share.CHN.{y}", "China's share of imports"),
+        (f"trade.imports.share.USA+JPN.{y}", "U.S. + Japan share of imports"),
+        (f"trade.exports.share.CHN.{y}", "China's share of exports"),
+        (f"trade.exports.share.USA+JPN.{y}", "U.S. + Japan share of exports"),
+        ("exposure.exports_chn_gdp", "Exports to China, % of GDP"),
+        ("finance.cn_of.total", "Chinese official finance commitments (AidData)"),
+    ):
+        f = data.get(key)
+        if f is None:
+            continue
+        when = f"{f.period[0]}-{f.period[1]}" if f.period else str(f.year)
+        rows.append((label, fmt(f), when))
+    return Table("Key figures", ("indicator", "value", "year"), tuple(rows))
+
+
+def _ties_table(data: BriefData) -> Table | None:
+    rows = []
+    for a, label in (("USA", "United States"), ("JPN", "Japan"), ("CHN", "China")):
+        cells = [label]
+        any_value = False
+        for ind in ("atop_defense", "atop_nonagg", "atop_consul", "igo_shared"):
+            f = data.get(f"ties.{ind}.{a}")
+            any_value |= f is not None
+            cells.append(fmt(f) if f else "n/a")
+        if any_value:
+            rows.append(tuple(cells))
+    if not rows:
+        return None
+    return Table("Alliance obligations (ATOP) and shared IGO memberships (COW IGO)",
+                 ("partner", "defence", "non-aggression", "consultation", "shared IGOs"),
+                 tuple(rows))
+
+
+def _true(value) -> bool:
+    return bool(value) if not pd.isna(value) else False
+
+
+def _agreements_table(data: BriefData) -> Table | None:
+    if data.agreements.empty:
+        return None
+    rows = []
+    for r in data.agreements.itertuples(index=False):
+        partners = [
+            a for a in ("USA", "JPN", "CHN", "EU") if _true(getattr(r, f"with_{a}"))
+        ]
+        force = "" if pd.isna(r.force) else str(int(r.force))
+        title = "(untitled in DESTA)" if pd.isna(r.title) else str(r.title)
+        rows.append((title, force, ", ".join(partners)))
+    return Table(f"Trade agreements in force in {data.year} (DESTA)",
+                 ("agreement", "in force since", "with"), tuple(rows))
+
+
+def view(data: BriefData, *, charts: bool = True) -> View:
+    """The presentation model of a brief (sections, charts, tables), shared by all formats."""
+    def svg(make) -> str:  # charts are built only when drawn
+        return _charts.to_svg(make()) if charts else ""
+
+    caps = {s.key: s for s in capability_sections(data.iso3, data.year)}
+
+    def cap_block(key: str) -> Block:
+        s = caps[key]
+        tables = ()
+        if s.available and not s.table.empty:
+            tables = (Table(s.title, tuple(map(str, s.table.columns)),
+                            tuple(tuple(r) for r in s.table.itertuples(index=False))),)
+        return Block(s.title, notes=(s.text,), tables=tables, capability=True)
+
+    blocks = []
+    blocks.append(Block("Strategic and economic interests at stake",
+                        findings=tuple(f.text for f in F.macro_findings(data))))
+    link_charts, link_notes = [], []
+    if not data.thin:
+        link_charts.append(Chart(
+            "Trade shares over time by partner",
+            f"Line chart of the shares of the United States, Japan, China, the EU and the U.S. "
+            f"and Japan together in {data.name}'s imports and exports.",
+            svg(lambda: _charts.trade_share_chart(data.trade, data.name)),
+            _trade_table(data, "imports"),
+        ))
+    else:
+        link_notes.append("No bilateral trade data for this country in the trade source.")
+    link_notes.append(
+        "Official finance of the United States, Japan and the EU, investment and people "
+        "flows: no data in this snapshot."
+    )
+    trade_tables = (_trade_table(data, "exports"),) if not data.thin else ()
+    blocks.append(Block(
+        "Economic linkages with the U.S., Japan, China and the EU",
+        findings=tuple(f.text for f in (*F.trade_findings(data), *F.finance_findings(data))),
+        charts=tuple(link_charts), tables=trade_tables, notes=tuple(link_notes),
+    ))
+    ties = _ties_table(data)
+    blocks.append(Block("Political and security ties",
+                        findings=tuple(f.text for f in F.alliance_findings(data)),
+                        tables=(ties,) if ties else (),
+                        notes=() if ties else ("No alliance or IGO data for this country.",)))
+    bal_charts = ()
+    if not data.thin:
+        bal_charts = (Chart(
+            "The alliance-vs-China balance",
+            f"Bar chart of the U.S. and Japan's combined share minus China's share of "
+            f"{data.name}'s imports and exports, per year.",
+            svg(lambda: _charts.balance_chart(data.trade, data.name)), _balance_table(data)),)
+    blocks.append(Block("Alignment and complementarity",
+                        findings=tuple(f.text for f in F.balance_findings(data)),
+                        charts=bal_charts))
+    blocks.append(cap_block("profile"))
+    exp_charts = ()
+    if not data.exposure.empty:
+        exp_charts = (Chart(
+            "Coercion exposure: percentiles",
+            f"Bar chart of {data.name}'s percentile on each exposure measure among countries "
+            "with data.", svg(lambda: _charts.exposure_chart(data.exposure)), _exposure_table(data)),)
+    blocks.append(Block("Coercion exposure",
+                        findings=tuple(f.text for f in F.exposure_findings(data)),
+                        charts=exp_charts,
+                        notes=() if exp_charts else ("No exposure measures: trade or GDP "
+                                                     "data missing for this year.",)))
+    blocks.append(cap_block("dependencies"))
+    agr = _agreements_table(data)
+    blocks.append(Block("Place in the trade architecture",
+                        findings=tuple(f.text for f in F.agreements_findings(data)),
+                        tables=(agr,) if agr else ()))
+    blocks.append(cap_block("architecture"))
+    blocks.append(cap_block("rank"))
+    blocks.append(cap_block("recommendations"))
+
+    src_rows = tuple(
+        (str(r.source_id), str(r.title), str(r.producer), str(r.license), str(r.url))
+        for r in data.sources.itertuples(index=False)
+    )
+    return View(
+        data=data,
+        title=f"{data.name}: the United States, Japan, China and the EU",
+        subtitle=f"Country brief, reference year {data.year}",
+        map_svg=_charts.locator_map_svg(data.un_code, data.name) if charts else "",
+        key_figures=_key_figures(data),
+        blocks=(Block("The issue in numbers",
+                      findings=tuple(f.text for f in F.headline_findings(data))), *blocks),
+        missing=data.missing,
+        sources=Table("Sources", ("source_id", "title", "producer", "licence", "URL"), src_rows),
+        capabilities=tuple(caps.values()),
+    )
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("article2.briefs", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+    )
+    env.filters["mdcell"] = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
+    env.filters["num"] = fmt_value
+    return env
+
+
+def render_html(data: BriefData, *, charts: bool = True) -> str:
+    """The brief as one self-contained HTML page (charts as inline SVG)."""
+    return _env().get_template("brief.html.j2").render(v=view(data, charts=charts))
+
+
+def render_markdown(data: BriefData) -> str:
+    """The brief as Markdown (tables instead of charts)."""
+    return _env().get_template("brief.md.j2").render(v=view(data, charts=False))
+
+
+def chromium() -> str | None:
+    """Path of a Chromium executable, or None."""
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def render_pdf(data: BriefData, target: Path) -> Path:
+    """Print the HTML brief to ``target`` with headless Chromium.
+
+    Raises:
+        ChromiumMissingError: Chromium is not installed (``./task run`` installs it).
+    """
+    exe = chromium()
+    if exe is None:
+        raise ChromiumMissingError(
+            "PDF output needs Chromium; install it with `apt-get install chromium` "
+            "(./task run does this)"
+        )
+    html = render_html(data)
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="article2-pdf-") as tmp:
+        page = Path(tmp) / "brief.html"
+        page.write_text(html, encoding="utf-8")
+        cmd = [
+            exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={Path(tmp) / 'profile'}", "--no-pdf-header-footer",
+            f"--print-to-pdf={target.resolve()}", page.as_uri(),
+        ]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+        if done.returncode != 0 or not target.is_file():
+            raise RuntimeError(f"Chromium failed to print {target}: {done.stderr[-800:]}")
+    return target
+
+
+def render(data: BriefData, fmt_: BriefFormat) -> str:
+    """HTML or Markdown text of a brief."""
+    if fmt_ not in ("html", "md"):
+        raise ValueError(f"unknown text format {fmt_!r}; allowed: html, md")
+    return render_html(data) if fmt_ == "html" else render_markdown(data)
+
+
+def write(data: BriefData, folder: Path, fmt_: BriefFormat) -> Path:
+    """Write the brief of ``data`` into ``folder`` as ``<ISO3>_<year>.<ext>``."""
+    if fmt_ not in get_args(BriefFormat):
+        raise ValueError(f"unknown brief format {fmt_!r}; allowed: {', '.join(get_args(BriefFormat))}")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{data.iso3}_{data.year}{_SUFFIX[fmt_]}"
+    if fmt_ == "pdf":
+        return render_pdf(data, target)
+    target.write_text(render(data, fmt_), encoding="utf-8")
+    return target

@@ -1,0 +1,317 @@
+"""Country briefs: golden files, traceability of every printed number, independent checks.
+
+Tolerances: figures stored as warehouse values must equal the warehouse exactly (same float).
+Trade shares are recomputed here from the raw COW CSV (values in USD millions, -9 = missing)
+and must agree to a relative 1e-9 (same sums in a different order). AidData totals are
+recomputed from the raw CSV to a relative 1e-9.
+
+Golden files live in ``tests/golden/briefs/``; after an intended change regenerate them with
+``pytest tests/test_briefs.py --update-goldens`` and review the diff. The HTML goldens are
+rendered without the SVG charts (whose bytes depend on the vl-convert version); the charts'
+data tables are in them.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from article2 import warehouse
+from article2.briefs import assemble as A
+from article2.briefs import findings as F
+from article2.briefs import render as R
+from article2.briefs.capabilities import CAPABILITIES
+from article2.briefs.numbers import fmt, fmt_value
+from article2.cli import app
+
+GOLDEN = Path(__file__).parent / "golden" / "briefs"
+GOLDEN_COUNTRIES = ("VNM", "KOR")
+NUMBER = re.compile(r"(?<![\w.])[-+]?\$?\d+(?:,\d{3})*(?:\.\d+)?")
+
+snapshot = pytest.mark.snapshot
+
+
+@pytest.fixture(scope="module")
+def vnm(real_warehouse) -> A.BriefData:
+    return A.brief_data("VNM", path=real_warehouse)
+
+
+def _allowed_numbers(data: A.BriefData) -> set[str]:
+    """Every number string a brief of ``data`` may print: formatted figures, their years and
+    periods, and numbers in the BriefData's own text (units, labels, agreement titles)."""
+    allowed: set[str] = set()
+    texts: list[str] = [data.name]
+    for f in data.figures.values():
+        allowed |= set(NUMBER.findall(fmt(f)))
+        allowed.add(str(f.year))
+        if f.period:
+            allowed |= {str(f.period[0]), str(f.period[1])}
+        texts += [f.label, f.unit]
+    texts += data.missing
+    texts += [str(x) for x in data.agreements.get("title", pd.Series(dtype=str)).dropna()]
+    texts += [str(x) for x in data.agreements.get("force", pd.Series(dtype=float)).dropna()]
+    texts += [str(int(x)) for x in data.agreements.get("force", pd.Series(dtype=float)).dropna()]
+    for col in ("source_id", "title", "producer", "license", "url"):
+        texts += [str(x) for x in data.sources[col]]
+    texts += [str(y) for y in range(data.year - A.WINDOW + 1, data.year + 1)]
+    # fixed template text of the capability sections (no data in it)
+    texts += [what for _, _, what in CAPABILITIES.values()]
+    for t in texts:
+        allowed |= set(NUMBER.findall(t))
+    return allowed
+
+
+def _printed_numbers(text: str) -> list[str]:
+    text = re.sub(r"<style>.*?</style>", "", text, flags=re.S)  # CSS
+    text = re.sub(r"`[^`]*`", "", text)  # source ids
+    text = re.sub(r"<[^>]+>", " ", text)  # tags and URLs in <...>
+    text = _html.unescape(text)
+    return NUMBER.findall(text)
+
+
+# --------------------------------------------------------------------------- golden files
+
+
+@snapshot
+@pytest.mark.parametrize("iso3", GOLDEN_COUNTRIES)
+@pytest.mark.parametrize("kind", ["md", "html"])
+def test_golden(real_warehouse, iso3, kind, update_goldens):
+    data = A.brief_data(iso3, path=real_warehouse)
+    text = R.render_markdown(data) if kind == "md" else R.render_html(data, charts=False)
+    path = GOLDEN / f"{iso3}_{data.year}.{kind}"
+    if update_goldens or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if not update_goldens:
+            pytest.fail(f"golden file {path} was missing and has been written; rerun")
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{path.name} differs; if intended: pytest tests/test_briefs.py --update-goldens"
+    )
+
+
+@snapshot
+def test_brief_structure(vnm):
+    md = R.render_markdown(vnm)
+    for heading in (
+        "The issue in numbers", "Strategic and economic interests at stake",
+        "Economic linkages with the U.S., Japan, China and the EU",
+        "Political and security ties", "Alignment and complementarity", "Coercion exposure",
+        "Product-level dependencies", "Place in the trade architecture",
+        "Rank and its uncertainty", "Recommendations concerning the country", "Sources",
+    ):
+        assert f"## {heading}" in md
+    for source_id in vnm.sources["source_id"]:
+        assert f"`{source_id}`" in md
+    assert "Not available in this build" in md
+    assert "Japan's share of Vietnam's imports fell from 11.1% to 8.9% between 2004 and 2014." in md
+
+
+# --------------------------------------------------------------------------- traceability
+
+
+@snapshot
+@pytest.mark.parametrize("iso3", ["VNM", "KOR", "MMR", "IND", "TUV"])
+def test_every_printed_number_is_in_the_brief_data(real_warehouse, iso3):
+    data = A.brief_data(iso3, path=real_warehouse)
+    allowed = _allowed_numbers(data)
+    for text in (R.render_markdown(data), R.render_html(data, charts=False)):
+        stray = sorted({n for n in _printed_numbers(text) if n not in allowed})
+        assert not stray, f"{iso3}: numbers printed without a figure: {stray[:20]}"
+
+
+@snapshot
+def test_value_figures_equal_the_warehouse(vnm, real_warehouse):
+    checked = 0
+    for f in vnm.figures.values():
+        if f.method != "value":
+            continue
+        if f.key.startswith("ties."):
+            partner = f.key.rsplit(".", 1)[1]
+            sql = """SELECT value FROM dyad_year WHERE iso3_o = ? AND iso3_d = ? AND year = ?
+                     AND indicator = ? AND source_id = ?"""
+            got = warehouse.query(sql, [partner, "VNM", f.year, f.indicator, f.source_id],
+                                  path=real_warehouse)
+        else:
+            sql = """SELECT value FROM country_year WHERE iso3 = ? AND year = ?
+                     AND indicator = ? AND source_id = ?"""
+            got = warehouse.query(sql, ["VNM", f.year, f.indicator, f.source_id],
+                                  path=real_warehouse)
+        assert got["value"].tolist() == [f.value], f.key
+        checked += 1
+    assert checked >= 10
+    known = set(warehouse.query("SELECT source_id FROM sources", path=real_warehouse)["source_id"])
+    for f in vnm.figures.values():
+        assert set(f.source_id.split(";")) <= known, f.key
+
+
+@pytest.fixture(scope="module")
+def cow_raw(real_snapshot) -> pd.DataFrame:
+    raw = pd.read_csv(real_snapshot / A.TRADE_SOURCE, usecols=["ccode1", "ccode2", "year",
+                                                               "flow1", "flow2"])
+    return raw[raw["year"] == 2014]
+
+
+@snapshot
+@pytest.mark.parametrize(("actor", "cow"), [("USA", 2), ("JPN", 740), ("CHN", 710)])
+def test_trade_shares_match_the_raw_cow_file(vnm, cow_raw, actor, cow):
+    vn = 816
+    # imports of Vietnam from k (USD millions, -9 = missing)
+    # the raw file lists each pair in both orders: flow1 of the rows with ccode1 = Vietnam
+    imports = cow_raw.loc[cow_raw["ccode1"] == vn, ["ccode2", "flow1"]].set_axis(["k", "m"], axis=1)
+    imports = imports[imports["m"] >= 0]
+    share = imports.loc[imports["k"] == cow, "m"].sum() / imports["m"].sum()
+    fig = vnm.figures[f"trade.imports.share.{actor}.2014"]
+    assert fig.value == pytest.approx(share, rel=1e-9)
+    total = vnm.figures["trade.imports.total.2014"]
+    assert total.value == pytest.approx(imports["m"].sum() * 1e6, rel=1e-9)
+
+
+@snapshot
+def test_chinese_finance_matches_the_raw_aiddata_file(vnm, real_snapshot):
+    raw = pd.read_csv(real_snapshot / A.AIDDATA_SOURCE)
+    vn = raw[raw["ccode"] == 816]
+    for ind, col in (("cn_of_oda", "oda_amt"), ("cn_of_oof", "oof_amt"),
+                     ("cn_of_vague", "vof_amt")):
+        assert vnm.figures[f"finance.{ind}.total"].value == pytest.approx(
+            vn[col].sum(), rel=1e-9)
+
+
+@snapshot
+def test_country_without_aiddata_record_is_not_zero(real_warehouse):
+    kor = A.brief_data("KOR", path=real_warehouse)
+    assert "finance.cn_of.total" not in kor.figures
+    assert any("no AidData record" in m for m in kor.missing)
+    assert "no record" in F.finance_findings(kor)[0].text
+
+
+# --------------------------------------------------------------------------- pure functions
+
+
+def _flows(rows):
+    return pd.DataFrame(rows, columns=["year", "flow", "partner", "value"])
+
+
+def test_trade_shares_small_case():
+    flows = _flows([
+        (2000, "imports", "USA", 10.0), (2000, "imports", "JPN", 30.0),
+        (2000, "imports", "CHN", 40.0), (2000, "imports", "FRA", 20.0),
+    ])
+    out = A.trade_shares(flows, {2000: ("FRA", "DEU")}).set_index("actor")["share"]
+    assert out.to_dict() == pytest.approx(
+        {"USA": 0.1, "JPN": 0.3, "CHN": 0.4, "EU": 0.2, "USA+JPN": 0.4})
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["USA", "JPN", "CHN", "FRA", "BRA", "IND"]),
+                          st.floats(0, 1e9)), min_size=1, max_size=12))
+def test_trade_shares_properties(rows):
+    flows = _flows([(2001, "imports", p, v) for p, v in rows])
+    out = A.trade_shares(flows, {2001: ("FRA",)})
+    if flows["value"].sum() <= 0:
+        assert out.empty
+        return
+    s = out.set_index("actor")["share"]
+    assert ((s >= 0) & (s <= 1 + 1e-12)).all()
+    assert s["USA+JPN"] == pytest.approx(s["USA"] + s["JPN"])
+    assert s["USA"] + s["JPN"] + s["CHN"] + s["EU"] <= 1 + 1e-9
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(0.01, 1e12), min_size=2, max_size=30))
+def test_exposure_percentiles_are_bounded_and_monotone(gdps):
+    n = len(gdps)
+    inputs = pd.DataFrame({
+        "iso3": [f"C{i:02d}" for i in range(n)], "gdp": gdps,
+        "imports": np.linspace(1, 2, n), "imports_chn": np.linspace(0, 1, n),
+        "import_hhi": np.linspace(0.1, 0.9, n), "exports_chn": np.ones(n), "cn_of": np.nan,
+    })
+    out = A.exposure_table(inputs)
+    assert set(out["measure"]) == {"exports_chn_gdp", "imports_chn_share", "import_hhi"}
+    assert ((out["percentile"] > 0) & (out["percentile"] <= 100)).all()
+    for _, g in out.groupby("measure"):
+        g = g.sort_values("value")
+        assert g["percentile"].is_monotonic_increasing
+
+
+def test_number_formats():
+    assert fmt_value(0.30827, "share") == "30.8%"
+    assert fmt_value(-0.177, "share_diff") == "-17.7 pp"
+    assert fmt_value(233.46e9, "current USD") == "$233.5 bn"
+    assert fmt_value(11, "percentile") == "11th" and fmt_value(92, "percentile") == "92nd"
+    assert fmt_value(float("nan"), "share") == "n/a"
+
+
+def test_share_change_sentence():
+    figs = {
+        f"trade.imports.share.JPN.{y}": A.Figure(f"trade.imports.share.JPN.{y}", "", v, "share",
+                                                 y, A.TRADE_SOURCE, "trade_cow", "share")
+        for y, v in ((2004, 0.111), (2014, 0.0886))
+    }
+    data = A.BriefData("VNM", "Vietnam", 2014, 704, figs, pd.DataFrame(), pd.DataFrame(),
+                       pd.DataFrame(), pd.DataFrame())
+    f = F.share_change(data, "JPN", "imports", 2004, 2014)
+    assert f.text == "Japan's share of Vietnam's imports fell from 11.1% to 8.9% between 2004 and 2014."
+    assert F.share_change(data, "JPN", "imports", 2000, 2014) is None
+
+
+def test_unknown_brief_format_lists_allowed(tmp_path):
+    with pytest.raises(ValueError, match="allowed: html, md, pdf"):
+        R.write(None, tmp_path, "docx")
+
+
+# --------------------------------------------------------------------------- CLI, PDF, all
+
+
+@pytest.fixture
+def real_home(real_warehouse, monkeypatch):
+    monkeypatch.setenv("ARTICLE2_HOME", str(real_warehouse.parent))
+    return real_warehouse.parent
+
+
+@snapshot
+def test_cli_brief_json_and_html(real_home, tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(app, ["brief", "VNM", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert '"trade.imports.share.CHN.2014"' in r.stdout
+    r = runner.invoke(app, ["brief", "VNM", "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    page = (tmp_path / "VNM_2014.html").read_text()
+    assert page.count("<svg") >= 4 and "<table" in page
+    r = runner.invoke(app, ["brief", "NOPE"])
+    assert r.exit_code == 1 and "unknown country" in r.output
+
+
+@snapshot
+@pytest.mark.skipif(shutil.which("chromium") is None or shutil.which("pdftotext") is None,
+                    reason="chromium and poppler-utils are needed for PDF briefs")
+def test_pdf_smoke(vnm, tmp_path):
+    pdf = R.write(vnm, tmp_path, "pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
+    assert pages > 1
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Vietnam" in text and "30.8%" in text and "Page 2 of" in text
+
+
+@snapshot
+@pytest.mark.slow
+def test_all_countries_html(real_home, tmp_path):
+    r = CliRunner().invoke(app, ["brief", "--all", "--out", str(tmp_path), "--jobs", "2"])
+    assert r.exit_code == 0, r.output
+    n = len(A.brief_countries(real_home / "warehouse.duckdb"))
+    assert len(list(tmp_path.glob("*.html"))) == n
+    thin = [p for p in tmp_path.glob("*.html") if "No bilateral trade data" in p.read_text()]
+    assert thin, "expected short briefs for countries without trade data"
+    assert all("What this brief lacks" in p.read_text() for p in thin)

@@ -103,11 +103,17 @@ def test_golden(real_warehouse, iso3, kind, update_goldens):
 def test_brief_structure(vnm):
     md = R.render_markdown(vnm)
     for heading in (
-        "The issue in numbers", "Strategic and economic interests at stake",
+        "The issue in numbers",
+        "Strategic and economic interests at stake",
         "Economic linkages with the U.S., Japan, China and the EU",
-        "Political and security ties", "Alignment and complementarity", "Coercion exposure",
-        "Product-level dependencies", "Place in the trade architecture",
-        "Rank and its uncertainty", "Recommendations concerning the country", "Sources",
+        "Political and security ties",
+        "Alignment and complementarity",
+        "Coercion exposure",
+        "Product-level dependencies",
+        "Place in the trade architecture",
+        "Rank and its uncertainty",
+        "Recommendations concerning the country",
+        "Sources",
     ):
         assert f"## {heading}" in md
     for source_id in vnm.sources["source_id"]:
@@ -123,10 +129,41 @@ def test_brief_structure(vnm):
 @pytest.mark.parametrize("iso3", ["VNM", "KOR", "MMR", "IND", "TUV"])
 def test_every_printed_number_is_in_the_brief_data(real_warehouse, iso3):
     data = A.brief_data(iso3, path=real_warehouse)
-    allowed = _allowed_numbers(data)
+    allowed = _allowed_numbers(data) | _capability_numbers(real_warehouse, iso3, data.year)
     for text in (R.render_markdown(data), R.render_html(data, charts=False)):
         stray = sorted({n for n in _printed_numbers(text) if n not in allowed})
         assert not stray, f"{iso3}: numbers printed without a figure: {stray[:20]}"
+
+
+def _capability_numbers(real_warehouse, iso3, year) -> set[str]:
+    """Numbers of the capability sections: they come from other capabilities' APIs (checked
+    against those APIs in test_capability_sections_come_from_the_api)."""
+    from article2 import paths
+    from article2.briefs.capabilities import capability_sections
+
+    with paths.using_warehouse(real_warehouse):
+        sections = capability_sections(iso3, year)
+    cells = [c for s in sections for c in s.table.astype(str).to_numpy().ravel()]
+    return {n for c in cells for n in _printed_numbers(c)}
+
+
+@snapshot
+def test_capability_sections_come_from_the_api(real_warehouse):
+    """The brief's alignment section repeats article2.api.profile's numbers unchanged."""
+    import article2.api as a2
+    from article2 import paths
+    from article2.briefs.capabilities import capability_sections
+
+    with paths.using_warehouse(real_warehouse):
+        sections = {s.key: s for s in capability_sections("VNM", 2014)}
+        frame = a2.profile("VNM", year=2014).to_frame()
+    shown = sections["profile"].table
+    assert sections["profile"].available and len(shown) > 0
+    want = frame[frame["section"] == "alignment"].set_index("channel")["value"].round(4)
+    for row in shown.itertuples(index=False):
+        assert float(row.value) == pytest.approx(want[row.channel], abs=1e-12)
+    recs = sections["recommendations"].table
+    assert set(recs["id"]) == set(a2.recs(country="VNM")["id"])
 
 
 @snapshot
@@ -139,13 +176,15 @@ def test_value_figures_equal_the_warehouse(vnm, real_warehouse):
             partner = f.key.rsplit(".", 1)[1]
             sql = """SELECT value FROM dyad_year WHERE iso3_o = ? AND iso3_d = ? AND year = ?
                      AND indicator = ? AND source_id = ?"""
-            got = warehouse.query(sql, [partner, "VNM", f.year, f.indicator, f.source_id],
-                                  path=real_warehouse)
+            got = warehouse.query(
+                sql, [partner, "VNM", f.year, f.indicator, f.source_id], path=real_warehouse
+            )
         else:
             sql = """SELECT value FROM country_year WHERE iso3 = ? AND year = ?
                      AND indicator = ? AND source_id = ?"""
-            got = warehouse.query(sql, ["VNM", f.year, f.indicator, f.source_id],
-                                  path=real_warehouse)
+            got = warehouse.query(
+                sql, ["VNM", f.year, f.indicator, f.source_id], path=real_warehouse
+            )
         assert got["value"].tolist() == [f.value], f.key
         checked += 1
     assert checked >= 10
@@ -156,8 +195,9 @@ def test_value_figures_equal_the_warehouse(vnm, real_warehouse):
 
 @pytest.fixture(scope="module")
 def cow_raw(real_snapshot) -> pd.DataFrame:
-    raw = pd.read_csv(real_snapshot / A.TRADE_SOURCE, usecols=["ccode1", "ccode2", "year",
-                                                               "flow1", "flow2"])
+    raw = pd.read_csv(
+        real_snapshot / A.TRADE_SOURCE, usecols=["ccode1", "ccode2", "year", "flow1", "flow2"]
+    )
     return raw[raw["year"] == 2014]
 
 
@@ -180,10 +220,12 @@ def test_trade_shares_match_the_raw_cow_file(vnm, cow_raw, actor, cow):
 def test_chinese_finance_matches_the_raw_aiddata_file(vnm, real_snapshot):
     raw = pd.read_csv(real_snapshot / A.AIDDATA_SOURCE)
     vn = raw[raw["ccode"] == 816]
-    for ind, col in (("cn_of_oda", "oda_amt"), ("cn_of_oof", "oof_amt"),
-                     ("cn_of_vague", "vof_amt")):
-        assert vnm.figures[f"finance.{ind}.total"].value == pytest.approx(
-            vn[col].sum(), rel=1e-9)
+    for ind, col in (
+        ("cn_of_oda", "oda_amt"),
+        ("cn_of_oof", "oof_amt"),
+        ("cn_of_vague", "vof_amt"),
+    ):
+        assert vnm.figures[f"finance.{ind}.total"].value == pytest.approx(vn[col].sum(), rel=1e-9)
 
 
 @snapshot
@@ -202,18 +244,28 @@ def _flows(rows):
 
 
 def test_trade_shares_small_case():
-    flows = _flows([
-        (2000, "imports", "USA", 10.0), (2000, "imports", "JPN", 30.0),
-        (2000, "imports", "CHN", 40.0), (2000, "imports", "FRA", 20.0),
-    ])
+    flows = _flows(
+        [
+            (2000, "imports", "USA", 10.0),
+            (2000, "imports", "JPN", 30.0),
+            (2000, "imports", "CHN", 40.0),
+            (2000, "imports", "FRA", 20.0),
+        ]
+    )
     out = A.trade_shares(flows, {2000: ("FRA", "DEU")}).set_index("actor")["share"]
     assert out.to_dict() == pytest.approx(
-        {"USA": 0.1, "JPN": 0.3, "CHN": 0.4, "EU": 0.2, "USA+JPN": 0.4})
+        {"USA": 0.1, "JPN": 0.3, "CHN": 0.4, "EU": 0.2, "USA+JPN": 0.4}
+    )
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["USA", "JPN", "CHN", "FRA", "BRA", "IND"]),
-                          st.floats(0, 1e9)), min_size=1, max_size=12))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["USA", "JPN", "CHN", "FRA", "BRA", "IND"]), st.floats(0, 1e9)),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_trade_shares_properties(rows):
     flows = _flows([(2001, "imports", p, v) for p, v in rows])
     out = A.trade_shares(flows, {2001: ("FRA",)})
@@ -230,11 +282,17 @@ def test_trade_shares_properties(rows):
 @given(st.lists(st.floats(0.01, 1e12), min_size=2, max_size=30))
 def test_exposure_percentiles_are_bounded_and_monotone(gdps):
     n = len(gdps)
-    inputs = pd.DataFrame({
-        "iso3": [f"C{i:02d}" for i in range(n)], "gdp": gdps,
-        "imports": np.linspace(1, 2, n), "imports_chn": np.linspace(0, 1, n),
-        "import_hhi": np.linspace(0.1, 0.9, n), "exports_chn": np.ones(n), "cn_of": np.nan,
-    })
+    inputs = pd.DataFrame(
+        {
+            "iso3": [f"C{i:02d}" for i in range(n)],
+            "gdp": gdps,
+            "imports": np.linspace(1, 2, n),
+            "imports_chn": np.linspace(0, 1, n),
+            "import_hhi": np.linspace(0.1, 0.9, n),
+            "exports_chn": np.ones(n),
+            "cn_of": np.nan,
+        }
+    )
     out = A.exposure_table(inputs)
     assert set(out["measure"]) == {"exports_chn_gdp", "imports_chn_share", "import_hhi"}
     assert ((out["percentile"] > 0) & (out["percentile"] <= 100)).all()
@@ -253,14 +311,27 @@ def test_number_formats():
 
 def test_share_change_sentence():
     figs = {
-        f"trade.imports.share.JPN.{y}": A.Figure(f"trade.imports.share.JPN.{y}", "", v, "share",
-                                                 y, A.TRADE_SOURCE, "trade_cow", "share")
+        f"trade.imports.share.JPN.{y}": A.Figure(
+            f"trade.imports.share.JPN.{y}", "", v, "share", y, A.TRADE_SOURCE, "trade_cow", "share"
+        )
         for y, v in ((2004, 0.111), (2014, 0.0886))
     }
-    data = A.BriefData("VNM", "Vietnam", 2014, 704, figs, pd.DataFrame(), pd.DataFrame(),
-                       pd.DataFrame(), pd.DataFrame())
+    data = A.BriefData(
+        "VNM",
+        "Vietnam",
+        2014,
+        704,
+        figs,
+        pd.DataFrame(),
+        pd.DataFrame(),
+        pd.DataFrame(),
+        pd.DataFrame(),
+    )
     f = F.share_change(data, "JPN", "imports", 2004, 2014)
-    assert f.text == "Japan's share of Vietnam's imports fell from 11.1% to 8.9% between 2004 and 2014."
+    assert (
+        f.text
+        == "Japan's share of Vietnam's imports fell from 11.1% to 8.9% between 2004 and 2014."
+    )
     assert F.share_change(data, "JPN", "imports", 2000, 2014) is None
 
 
@@ -293,15 +364,18 @@ def test_cli_brief_json_and_html(real_home, tmp_path):
 
 
 @snapshot
-@pytest.mark.skipif(shutil.which("chromium") is None or shutil.which("pdftotext") is None,
-                    reason="chromium and poppler-utils are needed for PDF briefs")
+@pytest.mark.skipif(
+    shutil.which("chromium") is None or shutil.which("pdftotext") is None,
+    reason="chromium and poppler-utils are needed for PDF briefs",
+)
 def test_pdf_smoke(vnm, tmp_path):
     pdf = R.write(vnm, tmp_path, "pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
     assert pages > 1
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Vietnam" in text and "30.8%" in text and "Page 2 of" in text
 
 

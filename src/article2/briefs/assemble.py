@@ -119,6 +119,7 @@ class BriefData:
     agreements: pd.DataFrame = field(repr=False)
     sources: pd.DataFrame = field(repr=False)
     missing: tuple[str, ...] = ()
+    warehouse: str | None = None
 
     def get(self, key: str) -> Figure | None:
         return self.figures.get(key)
@@ -287,15 +288,15 @@ def trade_shares(flows: pd.DataFrame, eu_members: dict[int, tuple[str, ...]]) ->
     )
     parts.append(f[eu_mask].assign(actor="EU"))
     parts.append(f[f["partner"].isin(["USA", "JPN"])].assign(actor="USA+JPN"))
-    by_actor = (
-        pd.concat(parts).groupby(["year", "flow", "actor"], as_index=False)["value"].sum()
-    )
+    by_actor = pd.concat(parts).groupby(["year", "flow", "actor"], as_index=False)["value"].sum()
     grid = totals.merge(pd.DataFrame({"actor": list(ACTORS)}), how="cross")
     out = grid.merge(by_actor, on=["year", "flow", "actor"], how="left").fillna({"value": 0.0})
     out["share"] = out["value"] / out["total"]
     out["year"] = out["year"].astype(int)
     order = {a: i for i, a in enumerate(ACTORS)}
-    out = out.sort_values(["flow", "year", "actor"], key=lambda s: s.map(order) if s.name == "actor" else s)
+    out = out.sort_values(
+        ["flow", "year", "actor"], key=lambda s: s.map(order) if s.name == "actor" else s
+    )
     return out[cols].reset_index(drop=True)
 
 
@@ -327,8 +328,13 @@ def exposure_table(inputs: pd.DataFrame) -> pd.DataFrame:
         pct = s.rank(method="max", pct=True) * 100.0
         rows.append(
             pd.DataFrame(
-                {"iso3": s.index, "measure": measure, "value": s.to_numpy(),
-                 "percentile": pct.to_numpy(), "n": len(s)}
+                {
+                    "iso3": s.index,
+                    "measure": measure,
+                    "value": s.to_numpy(),
+                    "percentile": pct.to_numpy(),
+                    "n": len(s),
+                }
             )
         )
     return pd.concat(rows, ignore_index=True)
@@ -371,9 +377,7 @@ def brief_data(iso3: str, year: int | None = None, *, path: Path | None = None) 
         flows = _trade_partner_flows(con, iso3, first, year)
         eu = {y: _countries.group_members("EU", y) for y in range(first, year + 1)}
         trade = trade_shares(flows, eu)
-        macro = _country_values(
-            con, iso3, ("gdp_usd", "population", "gm_gdp_pcap", "gm_pop")
-        )
+        macro = _country_values(con, iso3, ("gdp_usd", "population", "gm_gdp_pcap", "gm_pop"))
         finance = _country_values(con, iso3, OF_INDICATORS)
         finance = finance[finance["source_id"] == AIDDATA_SOURCE]
         ties = _dyad_values(con, iso3, (*ATOP_INDICATORS, "igo_shared"), ("USA", "JPN", "CHN"))
@@ -386,8 +390,17 @@ def brief_data(iso3: str, year: int | None = None, *, path: Path | None = None) 
         used = sorted({s for f in figures.values() for s in f.source_id.split(";")})
         sources = _sources(con, used)
     return BriefData(
-        iso3=iso3, name=name, year=year, un_code=un_code, figures=figures, trade=trade,
-        exposure=exposure, agreements=agreements, sources=sources, missing=tuple(missing),
+        iso3=iso3,
+        name=name,
+        year=year,
+        un_code=un_code,
+        figures=figures,
+        trade=trade,
+        exposure=exposure,
+        agreements=agreements,
+        sources=sources,
+        missing=tuple(missing),
+        warehouse=str(path),
     )
 
 
@@ -397,10 +410,19 @@ def _exposure_rows(iso3: str, year: int, table: pd.DataFrame) -> pd.DataFrame:
     for r in mine.itertuples(index=False):
         label, unit = _EXPOSURE_LABELS[r.measure]
         rows.append(
-            {"measure": r.measure, "label": label, "value": r.value, "unit": unit,
-             "percentile": r.percentile, "n": r.n, "year": year}
+            {
+                "measure": r.measure,
+                "label": label,
+                "value": r.value,
+                "unit": unit,
+                "percentile": r.percentile,
+                "n": r.n,
+                "year": year,
+            }
         )
-    return pd.DataFrame(rows, columns=["measure", "label", "value", "unit", "percentile", "n", "year"])
+    return pd.DataFrame(
+        rows, columns=["measure", "label", "value", "unit", "percentile", "n", "year"]
+    )
 
 
 def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
@@ -413,8 +435,10 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
 
     # macro: latest value at or before the year; projections for gm_*
     labels = {
-        "gdp_usd": "GDP", "population": "Population",
-        "gm_gdp_pcap": "GDP per capita (PPP)", "gm_pop": "Population (Gapminder)",
+        "gdp_usd": "GDP",
+        "population": "Population",
+        "gm_gdp_pcap": "GDP per capita (PPP)",
+        "gm_pop": "Population (Gapminder)",
     }
     for ind in ("gdp_usd", "population"):
         rows = macro[(macro["indicator"] == ind) & (macro["year"] <= year)]
@@ -422,8 +446,17 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
             missing.append(f"{labels[ind]} (World Bank) for {year} or earlier")
             continue
         r = rows.iloc[-1]
-        add(Figure(f"macro.{ind}", labels[ind], float(r.value), _unit(ind), int(r.year),
-                   r.source_id, ind))
+        add(
+            Figure(
+                f"macro.{ind}",
+                labels[ind],
+                float(r.value),
+                _unit(ind),
+                int(r.year),
+                r.source_id,
+                ind,
+            )
+        )
     for ind in ("gm_gdp_pcap", "gm_pop"):
         rows = macro[macro["indicator"] == ind]
         if rows.empty:
@@ -433,26 +466,61 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
             hit = rows[rows["year"] == y]
             if len(hit):
                 r = hit.iloc[0]
-                add(Figure(f"macro.{ind}.{y}", labels[ind], float(r.value), _unit(ind), y,
-                           r.source_id, ind))
+                add(
+                    Figure(
+                        f"macro.{ind}.{y}",
+                        labels[ind],
+                        float(r.value),
+                        _unit(ind),
+                        y,
+                        r.source_id,
+                        ind,
+                    )
+                )
     # trade shares
     if trade.empty:
         missing.append(
             f"bilateral trade (COW Dyadic Trade, importer-reported) for {year - WINDOW + 1}-{year}"
         )
     for r in trade.itertuples(index=False):
-        add(Figure(
-            f"trade.{r.flow}.share.{r.actor}.{r.year}",
-            f"{r.actor} share of {r.flow}", float(r.share), "share", int(r.year), TRADE_SOURCE,
-            TRADE_INDICATOR, "share",
-        ))
+        add(
+            Figure(
+                f"trade.{r.flow}.share.{r.actor}.{r.year}",
+                f"{r.actor} share of {r.flow}",
+                float(r.share),
+                "share",
+                int(r.year),
+                TRADE_SOURCE,
+                TRADE_INDICATOR,
+                "share",
+            )
+        )
     for (y, flow), g in trade.groupby(["year", "flow"]):
-        add(Figure(f"trade.{flow}.total.{y}", f"Total {flow}", float(g["total"].iloc[0]),
-                   "current USD", int(y), TRADE_SOURCE, TRADE_INDICATOR, "sum"))
+        add(
+            Figure(
+                f"trade.{flow}.total.{y}",
+                f"Total {flow}",
+                float(g["total"].iloc[0]),
+                "current USD",
+                int(y),
+                TRADE_SOURCE,
+                TRADE_INDICATOR,
+                "sum",
+            )
+        )
         share = g.set_index("actor")["share"]
-        add(Figure(f"trade.{flow}.balance.{y}", f"USA+JPN minus CHN share of {flow}",
-                   float(share["USA+JPN"] - share["CHN"]), "share_diff", int(y), TRADE_SOURCE,
-                   TRADE_INDICATOR, "difference"))
+        add(
+            Figure(
+                f"trade.{flow}.balance.{y}",
+                f"USA+JPN minus CHN share of {flow}",
+                float(share["USA+JPN"] - share["CHN"]),
+                "share_diff",
+                int(y),
+                TRADE_SOURCE,
+                TRADE_INDICATOR,
+                "difference",
+            )
+        )
     # official finance: China only (AidData); absent = no record
     if finance.empty:
         missing.append("Chinese official finance: no AidData record (absent, not zero)")
@@ -460,12 +528,32 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
         first, last = int(finance["year"].min()), int(finance["year"].max())
         for ind in OF_INDICATORS:
             s = finance.loc[finance["indicator"] == ind, "value"].sum()
-            add(Figure(f"finance.{ind}.total", f"Chinese {ind[6:].upper()}-like commitments",
-                       float(s), "constant 2021 USD", first, AIDDATA_SOURCE, ind, "sum",
-                       (first, last)))
-        add(Figure("finance.cn_of.total", "Chinese official finance commitments",
-                   float(finance["value"].sum()), "constant 2021 USD", first, AIDDATA_SOURCE,
-                   ",".join(OF_INDICATORS), "sum", (first, last)))
+            add(
+                Figure(
+                    f"finance.{ind}.total",
+                    f"Chinese {ind[6:].upper()}-like commitments",
+                    float(s),
+                    "constant 2021 USD",
+                    first,
+                    AIDDATA_SOURCE,
+                    ind,
+                    "sum",
+                    (first, last),
+                )
+            )
+        add(
+            Figure(
+                "finance.cn_of.total",
+                "Chinese official finance commitments",
+                float(finance["value"].sum()),
+                "constant 2021 USD",
+                first,
+                AIDDATA_SOURCE,
+                ",".join(OF_INDICATORS),
+                "sum",
+                (first, last),
+            )
+        )
     missing.append("official finance of the U.S., Japan and the EU: no data in this snapshot")
     missing.append("investment and people flows: no data in this snapshot")
     # alliances and IGOs: latest year <= brief year
@@ -475,32 +563,92 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
             continue
         y = int(rows["year"].max())
         for r in rows[rows["year"] == y].itertuples(index=False):
-            add(Figure(f"ties.{ind}.{r.partner}", ind, float(r.value),
-                       "0/1" if ind.startswith("atop") else "count", y, r.source_id, ind))
+            add(
+                Figure(
+                    f"ties.{ind}.{r.partner}",
+                    ind,
+                    float(r.value),
+                    "0/1" if ind.startswith("atop") else "count",
+                    y,
+                    r.source_id,
+                    ind,
+                )
+            )
     if not any(k.startswith("ties.atop") for k in figs):
         missing.append("alliance obligations (ATOP 5.1 ends in 2018)")
     if not any(k.startswith("ties.igo") for k in figs):
         missing.append("shared IGO memberships (COW IGO 3.0 ends in 2014)")
     # agreements
     src_id = "trade_agreements/desta.csv.gz;trade_agreements/desta_mem.csv.gz"
-    add(Figure("agreements.count", "Trade agreements in force (DESTA)", float(len(agreements)),
-               "count", year, src_id, "desta", "count"))
+    add(
+        Figure(
+            "agreements.count",
+            "Trade agreements in force (DESTA)",
+            float(len(agreements)),
+            "count",
+            year,
+            src_id,
+            "desta",
+            "count",
+        )
+    )
     for actor in ("USA", "JPN", "CHN", "EU"):
         n = int(agreements[f"with_{actor}"].fillna(False).sum()) if len(agreements) else 0
-        add(Figure(f"agreements.with_{actor}", f"Agreements in force with {actor}", float(n),
-                   "count", year, src_id, "desta", "count"))
+        add(
+            Figure(
+                f"agreements.with_{actor}",
+                f"Agreements in force with {actor}",
+                float(n),
+                "count",
+                year,
+                src_id,
+                "desta",
+                "count",
+            )
+        )
     # exposure
     mine = exposure_all[exposure_all["iso3"] == iso3]
     for r in mine.itertuples(index=False):
-        sid = {"cn_of_gdp": f"{AIDDATA_SOURCE};wb_gdp/gdp.csv",
-               "import_hhi": TRADE_SOURCE}.get(r.measure, f"{TRADE_SOURCE};wb_gdp/gdp.csv")
+        sid = {"cn_of_gdp": f"{AIDDATA_SOURCE};wb_gdp/gdp.csv", "import_hhi": TRADE_SOURCE}.get(
+            r.measure, f"{TRADE_SOURCE};wb_gdp/gdp.csv"
+        )
         label, unit = _EXPOSURE_LABELS[r.measure]
-        add(Figure(f"exposure.{r.measure}", label, float(r.value),
-                   "index" if unit == "index" else "share", year, sid, r.measure, "ratio"))
-        add(Figure(f"exposure.{r.measure}.percentile", f"{label}: percentile",
-                   float(r.percentile), "percentile", year, sid, r.measure, "percentile"))
-        add(Figure(f"exposure.{r.measure}.n", f"{label}: countries compared", float(r.n),
-                   "count", year, sid, r.measure, "count"))
+        add(
+            Figure(
+                f"exposure.{r.measure}",
+                label,
+                float(r.value),
+                "index" if unit == "index" else "share",
+                year,
+                sid,
+                r.measure,
+                "ratio",
+            )
+        )
+        add(
+            Figure(
+                f"exposure.{r.measure}.percentile",
+                f"{label}: percentile",
+                float(r.percentile),
+                "percentile",
+                year,
+                sid,
+                r.measure,
+                "percentile",
+            )
+        )
+        add(
+            Figure(
+                f"exposure.{r.measure}.n",
+                f"{label}: countries compared",
+                float(r.n),
+                "count",
+                year,
+                sid,
+                r.measure,
+                "count",
+            )
+        )
     if mine.empty:
         missing.append(f"coercion-exposure measures for {year} (need trade and GDP)")
     return figs, missing
@@ -508,6 +656,8 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
 
 def _unit(indicator: str) -> str:
     return {
-        "gdp_usd": "current USD", "population": "persons",
-        "gm_gdp_pcap": "PPP constant 2021 international $", "gm_pop": "persons",
+        "gdp_usd": "current USD",
+        "population": "persons",
+        "gm_gdp_pcap": "PPP constant 2021 international $",
+        "gm_pop": "persons",
     }[indicator]

@@ -39,23 +39,28 @@ class Section:
 #: capability -> (title, api function name, what it would show)
 CAPABILITIES: dict[str, tuple[str, str, str]] = {
     "profile": (
-        "Presence profile and alignment by pillar", "profile",
+        "Presence profile and alignment by pillar",
+        "profile",
         "where U.S. and Japanese presence overlap or complement each other, per pillar",
     ),
     "dependencies": (
-        "Product-level dependencies", "dependencies",
+        "Product-level dependencies",
+        "dependencies",
         "HS6 products with concentrated imports, China's share and allied substitutability",
     ),
     "architecture": (
-        "Trade-architecture map and trade covered", "architecture",
+        "Trade-architecture map and trade covered",
+        "architecture",
         "the report's map (agreement with the U.S. / WTO member / neither) and trade covered",
     ),
     "rank": (
-        "Rank and its uncertainty", "rank",
+        "Rank and its uncertainty",
+        "rank",
         "the composite index rank with its 5th-95th percentile band",
     ),
     "recommendations": (
-        "Recommendations concerning the country", "recommendations",
+        "Recommendations concerning the country",
+        "recs",
         "U.S., Japanese and joint recommendations with their status",
     ),
 }
@@ -76,13 +81,31 @@ def _as_table(result) -> pd.DataFrame:
 
 
 def _call(name: str, iso3: str, year: int):
+    """Each capability's API, asked for "this country in this year"."""
     import article2.api as api
 
     fn = getattr(api, name)
-    try:
-        return fn(iso3, year=year)
-    except TypeError:
-        return fn(iso3)
+    if name == "profile":
+        frame = fn(iso3, year=year).to_frame()
+        frame = frame[frame["section"] == "alignment"]
+        return frame[["actor", "channel", "value", "unit", "year"]].round(4)
+    if name == "recs":
+        return fn(country=iso3)[["id", "actor", "theme", "status", "paraphrase"]]
+    if name == "architecture":
+        at = f"{year}-12-31"
+        rows = []
+        for actor in ("USA", "JPN", "CHN", "EU"):
+            table = fn(actor, at)
+            rows.append(table[table["iso3"] == iso3].assign(actor=actor))
+        return pd.concat(rows, ignore_index=True)[["actor", "class", "agreements"]]
+    if name == "dependencies":
+        from article2.sources.baci import NoProductDataError
+
+        try:
+            return fn(iso3, year=year)
+        except NoProductDataError:
+            return pd.DataFrame({"note": ["no product-level (BACI) data is loaded in this build"]})
+    return fn(iso3)
 
 
 def capability_sections(iso3: str, year: int) -> tuple[Section, ...]:
@@ -92,14 +115,20 @@ def capability_sections(iso3: str, year: int) -> tuple[Section, ...]:
     out = []
     for key, (title, name, what) in CAPABILITIES.items():
         if not hasattr(api, name):
-            out.append(Section(key, title, False,
-                               f"Not available in this build: {what} (article2.api.{name})."))
+            out.append(
+                Section(
+                    key, title, False, f"Not available in this build: {what} (article2.api.{name})."
+                )
+            )
             continue
         try:
             table = _as_table(_call(name, iso3, year))
         except Exception as exc:  # a capability failing must not fail the brief
-            out.append(Section(key, title, False,
-                               f"article2.api.{name} could not produce this section: {exc}"))
+            out.append(
+                Section(
+                    key, title, False, f"article2.api.{name} could not produce this section: {exc}"
+                )
+            )
             continue
         out.append(Section(key, title, True, f"From article2.api.{name}: {what}.", table))
     return tuple(out)

@@ -37,26 +37,37 @@ _FONT = "DejaVu Sans"
 
 
 def _theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return chart.configure(font=_FONT).configure_view(stroke=None).configure_axis(
-        labelFontSize=10, titleFontSize=10, grid=True, gridColor="#e5e5e5"
-    ).configure_legend(labelFontSize=10, titleFontSize=10, orient="bottom")
+    return (
+        chart.configure(font=_FONT)
+        .configure_view(stroke=None)
+        .configure_axis(labelFontSize=10, titleFontSize=10, grid=True, gridColor="#e5e5e5")
+        .configure_legend(labelFontSize=10, titleFontSize=10, orient="bottom")
+    )
 
 
 def trade_share_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:
     """Each actor's share of the country's imports and exports over time (two panels)."""
     actors = list(ACTOR_COLOURS)
     data = trade.assign(share_pct=trade["share"] * 100.0)[["year", "flow", "actor", "share_pct"]]
-    base = alt.Chart(data).mark_line(strokeWidth=2).encode(
-        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
-        y=alt.Y("share_pct:Q", title="% of total"),
-        color=alt.Color(
-            "actor:N", title="Partner", sort=actors,
-            scale=alt.Scale(domain=actors, range=[ACTOR_COLOURS[a] for a in actors]),
-        ),
-        strokeDash=alt.StrokeDash(
-            "actor:N", title="Partner", sort=actors,
-            scale=alt.Scale(domain=actors, range=[_DASHES[a] for a in actors]),
-        ),
+    base = (
+        alt.Chart(data)
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
+            y=alt.Y("share_pct:Q", title="% of total"),
+            color=alt.Color(
+                "actor:N",
+                title="Partner",
+                sort=actors,
+                scale=alt.Scale(domain=actors, range=[ACTOR_COLOURS[a] for a in actors]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "actor:N",
+                title="Partner",
+                sort=actors,
+                scale=alt.Scale(domain=actors, range=[_DASHES[a] for a in actors]),
+            ),
+        )
     )
     panels = [
         base.transform_filter(alt.datum.flow == flow).properties(
@@ -73,17 +84,28 @@ def balance_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:
     wide["balance"] = (wide["USA+JPN"] - wide["CHN"]) * 100.0
     wide["leader"] = wide["balance"].map(lambda b: "USA+JPN ahead" if b >= 0 else "China ahead")
     panels = [
-        alt.Chart(wide[wide["flow"] == flow]).mark_bar().encode(
-            x=alt.X("year:O", title=None, axis=alt.Axis(
-                labelAngle=0, values=[y for y in wide["year"] if (wide["year"].max() - y) % 5 == 0]
-            )),
+        alt.Chart(wide[wide["flow"] == flow])
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "year:O",
+                title=None,
+                axis=alt.Axis(
+                    labelAngle=0,
+                    values=[y for y in wide["year"] if (wide["year"].max() - y) % 5 == 0],
+                ),
+            ),
             y=alt.Y("balance:Q", title="percentage points"),
             color=alt.Color(
-                "leader:N", title=None,
-                scale=alt.Scale(domain=["USA+JPN ahead", "China ahead"],
-                                range=[ACTOR_COLOURS["USA"], ACTOR_COLOURS["CHN"]]),
+                "leader:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["USA+JPN ahead", "China ahead"],
+                    range=[ACTOR_COLOURS["USA"], ACTOR_COLOURS["CHN"]],
+                ),
             ),
-        ).properties(width=230, height=150, title=f"{flow.capitalize()}: USA+JPN minus China")
+        )
+        .properties(width=230, height=150, title=f"{flow.capitalize()}: USA+JPN minus China")
         for flow in ("imports", "exports")
     ]
     return _theme(alt.hconcat(*panels))
@@ -92,13 +114,22 @@ def balance_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:
 def exposure_chart(exposure: pd.DataFrame) -> alt.TopLevelMixin:
     """Percentile of each exposure measure among the countries with data (100 = most exposed)."""
     data = exposure[["label", "percentile"]]
-    bars = alt.Chart(data).mark_bar(color=ACTOR_COLOURS["CHN"]).encode(
-        x=alt.X("percentile:Q", title="percentile among countries with data (higher = more exposed)",
-                scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=ACTOR_COLOURS["CHN"])
+        .encode(
+            x=alt.X(
+                "percentile:Q",
+                title="percentile among countries with data (higher = more exposed)",
+                scale=alt.Scale(domain=[0, 100]),
+            ),
+            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        )
     )
-    rule = alt.Chart(pd.DataFrame({"x": [50]})).mark_rule(strokeDash=[3, 3], color="#555").encode(
-        x="x:Q"
+    rule = (
+        alt.Chart(pd.DataFrame({"x": [50]}))
+        .mark_rule(strokeDash=[3, 3], color="#555")
+        .encode(x="x:Q")
     )
     return _theme((bars + rule).properties(width=260, height=25 * max(len(data), 1)))
 
@@ -117,15 +148,16 @@ _GREY = "#cfcfcf"
 def _world_svg() -> str:
     """The world map rendered once, each country filled with a colour that encodes its ISO
     numeric id (``#a00`` + id), so that a highlight is a string substitution."""
-    chart = alt.Chart(alt.NamedData(name="world")).transform_calculate(
-        fill=f"datum.id ? '#a00' + datum.id : '{_GREY}'"
-    ).mark_geoshape(stroke="white", strokeWidth=0.3, aria=False).encode(
-        color=alt.Color("fill:N", scale=None)
-    ).project(type="equalEarth").properties(width=300, height=150, title=_TITLE_MARK)
+    chart = (
+        alt.Chart(alt.NamedData(name="world"))
+        .transform_calculate(fill=f"datum.id ? '#a00' + datum.id : '{_GREY}'")
+        .mark_geoshape(stroke="white", strokeWidth=0.3, aria=False)
+        .encode(color=alt.Color("fill:N", scale=None))
+        .project(type="equalEarth")
+        .properties(width=300, height=150, title=_TITLE_MARK)
+    )
     spec = _theme(chart).to_dict(validate=False)
-    spec["data"] = {
-        "values": _topology(), "format": {"type": "topojson", "feature": "countries"}
-    }
+    spec["data"] = {"values": _topology(), "format": {"type": "topojson", "feature": "countries"}}
     return to_svg(spec)
 
 
@@ -150,4 +182,4 @@ def to_svg(chart: alt.TopLevelMixin | dict) -> str:
 
     spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
     svg = vlc.vegalite_to_svg(spec, vl_version="5.20")
-    return svg[svg.find("<svg"):] if "<svg" in svg else svg
+    return svg[svg.find("<svg") :] if "<svg" in svg else svg

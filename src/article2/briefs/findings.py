@@ -50,10 +50,8 @@ def _years(data: BriefData) -> list[int]:
     return sorted(set(data.trade["year"].astype(int))) if not data.trade.empty else []
 
 
-def share_change(
-    data: BriefData, actor: str, flow: str, start: int, end: int
-) -> Finding | None:
-    """"Japan's share of Vietnam's imports fell from X% to Y% between A and B", or None when
+def share_change(data: BriefData, actor: str, flow: str, start: int, end: int) -> Finding | None:
+    """ "Japan's share of Vietnam's imports fell from X% to Y% between A and B", or None when
     either year is missing."""
     a = data.get(f"trade.{flow}.share.{actor}.{start}")
     b = data.get(f"trade.{flow}.share.{actor}.{end}")
@@ -129,17 +127,25 @@ def macro_findings(data: BriefData) -> tuple[Finding, ...]:
     out = []
     gdp, pop = data.get("macro.gdp_usd"), data.get("macro.population")
     if gdp and pop:
-        out.append(Finding(
-            f"{data.name} had a GDP of {fmt(gdp)} (current USD, {gdp.year}) and a population "
-            f"of {fmt(pop)} ({pop.year}).", (gdp.key, pop.key)))
+        out.append(
+            Finding(
+                f"{data.name} had a GDP of {fmt(gdp)} (current USD, {gdp.year}) and a population "
+                f"of {fmt(pop)} ({pop.year}).",
+                (gdp.key, pop.key),
+            )
+        )
     for ind, what in (("gm_gdp_pcap", "GDP per capita (PPP)"), ("gm_pop", "population")):
         now = data.get(f"macro.{ind}.{data.year}")
         later = data.get(f"macro.{ind}.2050") or data.get(f"macro.{ind}.2030")
         if now and later and later.year > now.year:
             verb = "grow" if later.value > now.value else "shrink"
-            out.append(Finding(
-                f"Gapminder projects {what} to {verb} from {fmt(now)} in {now.year} to "
-                f"{fmt(later)} in {later.year}.", (now.key, later.key)))
+            out.append(
+                Finding(
+                    f"Gapminder projects {what} to {verb} from {fmt(now)} in {now.year} to "
+                    f"{fmt(later)} in {later.year}.",
+                    (now.key, later.key),
+                )
+            )
     return tuple(out)
 
 
@@ -147,9 +153,13 @@ def finance_findings(data: BriefData) -> tuple[Finding, ...]:
     """Chinese official finance (AidData), or the absence of any record."""
     total = data.get("finance.cn_of.total")
     if total is None:
-        return (Finding(
-            f"AidData records no Chinese official finance for {data.name} (no record, which "
-            "is not the same as zero).", ()),)
+        return (
+            Finding(
+                f"AidData records no Chinese official finance for {data.name} (no record, which "
+                "is not the same as zero).",
+                (),
+            ),
+        )
     parts = [data.get(f"finance.{i}.total") for i in ("cn_of_oda", "cn_of_oof", "cn_of_vague")]
     first, last = total.period
     text = (
@@ -161,8 +171,11 @@ def finance_findings(data: BriefData) -> tuple[Finding, ...]:
 
 
 _ATOP_WORDS = {
-    "atop_defense": "defence", "atop_offense": "offence", "atop_neutral": "neutrality",
-    "atop_nonagg": "non-aggression", "atop_consul": "consultation",
+    "atop_defense": "defence",
+    "atop_offense": "offence",
+    "atop_neutral": "neutrality",
+    "atop_nonagg": "non-aggression",
+    "atop_consul": "consultation",
 }
 
 
@@ -176,18 +189,26 @@ def alliance_findings(data: BriefData) -> tuple[Finding, ...]:
             held = [_ATOP_WORDS[f.indicator] for f in figs if f.value >= 0.5]
             y = figs[0].year
             if held:
-                text = (f"ATOP records {', '.join(held)} obligations between {data.name} and "
-                        f"{ACTOR_NAMES[actor]} in {y}.")
+                text = (
+                    f"ATOP records {', '.join(held)} obligations between {data.name} and "
+                    f"{ACTOR_NAMES[actor]} in {y}."
+                )
             else:
-                text = (f"ATOP records no alliance obligation between {data.name} and "
-                        f"{ACTOR_NAMES[actor]} in {y}.")
+                text = (
+                    f"ATOP records no alliance obligation between {data.name} and "
+                    f"{ACTOR_NAMES[actor]} in {y}."
+                )
             out.append(Finding(text, tuple(f.key for f in figs)))
     igo = [data.get(f"ties.igo_shared.{a}") for a in ("USA", "JPN", "CHN")]
     if all(igo):
-        out.append(Finding(
-            f"In {igo[0].year} {data.name} shared full membership of {fmt(igo[0])} "
-            f"intergovernmental organisations with the United States, {fmt(igo[1])} with Japan "
-            f"and {fmt(igo[2])} with China (COW IGO).", tuple(f.key for f in igo)))
+        out.append(
+            Finding(
+                f"In {igo[0].year} {data.name} shared full membership of {fmt(igo[0])} "
+                f"intergovernmental organisations with the United States, {fmt(igo[1])} with Japan "
+                f"and {fmt(igo[2])} with China (COW IGO).",
+                tuple(f.key for f in igo),
+            )
+        )
     return tuple(out)
 
 
@@ -197,16 +218,22 @@ def exposure_findings(data: BriefData) -> tuple[Finding, ...]:
     for measure, what in (
         ("exports_chn_gdp", "{c} exports to China were {v} of its GDP"),
         ("imports_chn_share", "China supplied {v} of {c} imports"),
-        ("cn_of_gdp", "Chinese official finance commitments to {n} since 2000 came to {v} of "
-         "its GDP"),
+        (
+            "cn_of_gdp",
+            "Chinese official finance commitments to {n} since 2000 came to {v} of its GDP",
+        ),
     ):
         v = data.get(f"exposure.{measure}")
         p = data.get(f"exposure.{measure}.percentile")
         n = data.get(f"exposure.{measure}.n")
         if v and p and n:
-            out.append(Finding(
-                f"In {v.year} {what.format(v=fmt(v), c=_possessive(data.name), n=data.name)}: the "
-                f"{fmt(p)} percentile of {fmt(n)} countries with data.", (v.key, p.key, n.key)))
+            out.append(
+                Finding(
+                    f"In {v.year} {what.format(v=fmt(v), c=_possessive(data.name), n=data.name)}: the "
+                    f"{fmt(p)} percentile of {fmt(n)} countries with data.",
+                    (v.key, p.key, n.key),
+                )
+            )
     return tuple(out)
 
 

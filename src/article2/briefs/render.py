@@ -18,14 +18,23 @@ from typing import Literal, get_args
 import jinja2
 import pandas as pd
 
+from article2 import paths
 from article2.briefs import charts as _charts
 from article2.briefs import findings as F
 from article2.briefs.assemble import ACTORS, BriefData
 from article2.briefs.capabilities import Section, capability_sections
 from article2.briefs.numbers import fmt, fmt_value
 
-__all__ = ["BriefFormat", "ChromiumMissingError", "render", "render_html", "render_markdown",
-           "render_pdf", "view", "write"]
+__all__ = [
+    "BriefFormat",
+    "ChromiumMissingError",
+    "render",
+    "render_html",
+    "render_markdown",
+    "render_pdf",
+    "view",
+    "write",
+]
 
 BriefFormat = Literal["html", "md", "pdf"]
 _SUFFIX = {"html": ".html", "md": ".md", "pdf": ".pdf"}
@@ -87,8 +96,11 @@ def _trade_table(data: BriefData, flow: str) -> Table:
             cells.append(fmt(f) if f else "n/a")
         rows.append(tuple(cells))
     how = "as reported by the importer" if flow == "imports" else "as reported by the partners"
-    return Table(f"Share of {data.name}'s {flow} by partner, {how} (COW Dyadic Trade)",
-                 ("year", *ACTORS), tuple(rows))
+    return Table(
+        f"Share of {data.name}'s {flow} by partner, {how} (COW Dyadic Trade)",
+        ("year", *ACTORS),
+        tuple(rows),
+    )
 
 
 def _balance_table(data: BriefData) -> Table:
@@ -101,8 +113,11 @@ def _balance_table(data: BriefData) -> Table:
             f = data.get(f"trade.{flow}.balance.{y}")
             cells.append(fmt(f) if f else "n/a")
         rows.append(tuple(cells))
-    return Table("USA+JPN share minus China's share (percentage points)",
-                 ("year", "imports", "exports"), tuple(rows))
+    return Table(
+        "USA+JPN share minus China's share (percentage points)",
+        ("year", "imports", "exports"),
+        tuple(rows),
+    )
 
 
 def _exposure_table(data: BriefData) -> Table:
@@ -112,8 +127,11 @@ def _exposure_table(data: BriefData) -> Table:
         p = data.get(f"exposure.{m}.percentile")
         n = data.get(f"exposure.{m}.n")
         rows.append((v.label, fmt(v), fmt(p), fmt(n)))
-    return Table(f"Coercion exposure in {data.year}", ("measure", "value", "percentile",
-                 "countries with data"), tuple(rows))
+    return Table(
+        f"Coercion exposure in {data.year}",
+        ("measure", "value", "percentile", "countries with data"),
+        tuple(rows),
+    )
 
 
 def _key_figures(data: BriefData) -> Table:
@@ -150,9 +168,11 @@ def _ties_table(data: BriefData) -> Table | None:
             rows.append(tuple(cells))
     if not rows:
         return None
-    return Table("Alliance obligations (ATOP) and shared IGO memberships (COW IGO)",
-                 ("partner", "defence", "non-aggression", "consultation", "shared IGOs"),
-                 tuple(rows))
+    return Table(
+        "Alliance obligations (ATOP) and shared IGO memberships (COW IGO)",
+        ("partner", "defence", "non-aggression", "consultation", "shared IGOs"),
+        tuple(rows),
+    )
 
 
 def _true(value) -> bool:
@@ -164,43 +184,57 @@ def _agreements_table(data: BriefData) -> Table | None:
         return None
     rows = []
     for r in data.agreements.itertuples(index=False):
-        partners = [
-            a for a in ("USA", "JPN", "CHN", "EU") if _true(getattr(r, f"with_{a}"))
-        ]
+        partners = [a for a in ("USA", "JPN", "CHN", "EU") if _true(getattr(r, f"with_{a}"))]
         force = "" if pd.isna(r.force) else str(int(r.force))
         title = "(untitled in DESTA)" if pd.isna(r.title) else str(r.title)
         rows.append((title, force, ", ".join(partners)))
-    return Table(f"Trade agreements in force in {data.year} (DESTA)",
-                 ("agreement", "in force since", "with"), tuple(rows))
+    return Table(
+        f"Trade agreements in force in {data.year} (DESTA)",
+        ("agreement", "in force since", "with"),
+        tuple(rows),
+    )
 
 
 def view(data: BriefData, *, charts: bool = True) -> View:
     """The presentation model of a brief (sections, charts, tables), shared by all formats."""
+
     def svg(make) -> str:  # charts are built only when drawn
         return _charts.to_svg(make()) if charts else ""
 
-    caps = {s.key: s for s in capability_sections(data.iso3, data.year)}
+    with paths.using_warehouse(data.warehouse):  # capabilities read the brief's warehouse
+        caps = {s.key: s for s in capability_sections(data.iso3, data.year)}
 
     def cap_block(key: str) -> Block:
         s = caps[key]
         tables = ()
         if s.available and not s.table.empty:
-            tables = (Table(s.title, tuple(map(str, s.table.columns)),
-                            tuple(tuple(r) for r in s.table.itertuples(index=False))),)
+            tables = (
+                Table(
+                    s.title,
+                    tuple(map(str, s.table.columns)),
+                    tuple(tuple(r) for r in s.table.itertuples(index=False)),
+                ),
+            )
         return Block(s.title, notes=(s.text,), tables=tables, capability=True)
 
     blocks = []
-    blocks.append(Block("Strategic and economic interests at stake",
-                        findings=tuple(f.text for f in F.macro_findings(data))))
+    blocks.append(
+        Block(
+            "Strategic and economic interests at stake",
+            findings=tuple(f.text for f in F.macro_findings(data)),
+        )
+    )
     link_charts, link_notes = [], []
     if not data.thin:
-        link_charts.append(Chart(
-            "Trade shares over time by partner",
-            f"Line chart of the shares of the United States, Japan, China, the EU and the U.S. "
-            f"and Japan together in {data.name}'s imports and exports.",
-            svg(lambda: _charts.trade_share_chart(data.trade, data.name)),
-            _trade_table(data, "imports"),
-        ))
+        link_charts.append(
+            Chart(
+                "Trade shares over time by partner",
+                f"Line chart of the shares of the United States, Japan, China, the EU and the U.S. "
+                f"and Japan together in {data.name}'s imports and exports.",
+                svg(lambda: _charts.trade_share_chart(data.trade, data.name)),
+                _trade_table(data, "imports"),
+            )
+        )
     else:
         link_notes.append("No bilateral trade data for this country in the trade source.")
     link_notes.append(
@@ -208,43 +242,73 @@ def view(data: BriefData, *, charts: bool = True) -> View:
         "flows: no data in this snapshot."
     )
     trade_tables = (_trade_table(data, "exports"),) if not data.thin else ()
-    blocks.append(Block(
-        "Economic linkages with the U.S., Japan, China and the EU",
-        findings=tuple(f.text for f in (*F.trade_findings(data), *F.finance_findings(data))),
-        charts=tuple(link_charts), tables=trade_tables, notes=tuple(link_notes),
-    ))
+    blocks.append(
+        Block(
+            "Economic linkages with the U.S., Japan, China and the EU",
+            findings=tuple(f.text for f in (*F.trade_findings(data), *F.finance_findings(data))),
+            charts=tuple(link_charts),
+            tables=trade_tables,
+            notes=tuple(link_notes),
+        )
+    )
     ties = _ties_table(data)
-    blocks.append(Block("Political and security ties",
-                        findings=tuple(f.text for f in F.alliance_findings(data)),
-                        tables=(ties,) if ties else (),
-                        notes=() if ties else ("No alliance or IGO data for this country.",)))
+    blocks.append(
+        Block(
+            "Political and security ties",
+            findings=tuple(f.text for f in F.alliance_findings(data)),
+            tables=(ties,) if ties else (),
+            notes=() if ties else ("No alliance or IGO data for this country.",),
+        )
+    )
     bal_charts = ()
     if not data.thin:
-        bal_charts = (Chart(
-            "The alliance-vs-China balance",
-            f"Bar chart of the U.S. and Japan's combined share minus China's share of "
-            f"{data.name}'s imports and exports, per year.",
-            svg(lambda: _charts.balance_chart(data.trade, data.name)), _balance_table(data)),)
-    blocks.append(Block("Alignment and complementarity",
-                        findings=tuple(f.text for f in F.balance_findings(data)),
-                        charts=bal_charts))
+        bal_charts = (
+            Chart(
+                "The alliance-vs-China balance",
+                f"Bar chart of the U.S. and Japan's combined share minus China's share of "
+                f"{data.name}'s imports and exports, per year.",
+                svg(lambda: _charts.balance_chart(data.trade, data.name)),
+                _balance_table(data),
+            ),
+        )
+    blocks.append(
+        Block(
+            "Alignment and complementarity",
+            findings=tuple(f.text for f in F.balance_findings(data)),
+            charts=bal_charts,
+        )
+    )
     blocks.append(cap_block("profile"))
     exp_charts = ()
     if not data.exposure.empty:
-        exp_charts = (Chart(
-            "Coercion exposure: percentiles",
-            f"Bar chart of {data.name}'s percentile on each exposure measure among countries "
-            "with data.", svg(lambda: _charts.exposure_chart(data.exposure)), _exposure_table(data)),)
-    blocks.append(Block("Coercion exposure",
-                        findings=tuple(f.text for f in F.exposure_findings(data)),
-                        charts=exp_charts,
-                        notes=() if exp_charts else ("No exposure measures: trade or GDP "
-                                                     "data missing for this year.",)))
+        exp_charts = (
+            Chart(
+                "Coercion exposure: percentiles",
+                f"Bar chart of {data.name}'s percentile on each exposure measure among countries "
+                "with data.",
+                svg(lambda: _charts.exposure_chart(data.exposure)),
+                _exposure_table(data),
+            ),
+        )
+    blocks.append(
+        Block(
+            "Coercion exposure",
+            findings=tuple(f.text for f in F.exposure_findings(data)),
+            charts=exp_charts,
+            notes=()
+            if exp_charts
+            else ("No exposure measures: trade or GDP data missing for this year.",),
+        )
+    )
     blocks.append(cap_block("dependencies"))
     agr = _agreements_table(data)
-    blocks.append(Block("Place in the trade architecture",
-                        findings=tuple(f.text for f in F.agreements_findings(data)),
-                        tables=(agr,) if agr else ()))
+    blocks.append(
+        Block(
+            "Place in the trade architecture",
+            findings=tuple(f.text for f in F.agreements_findings(data)),
+            tables=(agr,) if agr else (),
+        )
+    )
     blocks.append(cap_block("architecture"))
     blocks.append(cap_block("rank"))
     blocks.append(cap_block("recommendations"))
@@ -259,8 +323,12 @@ def view(data: BriefData, *, charts: bool = True) -> View:
         subtitle=f"Country brief, reference year {data.year}",
         map_svg=_charts.locator_map_svg(data.un_code, data.name) if charts else "",
         key_figures=_key_figures(data),
-        blocks=(Block("The issue in numbers",
-                      findings=tuple(f.text for f in F.headline_findings(data))), *blocks),
+        blocks=(
+            Block(
+                "The issue in numbers", findings=tuple(f.text for f in F.headline_findings(data))
+            ),
+            *blocks,
+        ),
         missing=data.missing,
         sources=Table("Sources", ("source_id", "title", "producer", "licence", "URL"), src_rows),
         capabilities=tuple(caps.values()),
@@ -271,7 +339,9 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("article2.briefs", "templates"),
         autoescape=jinja2.select_autoescape(["html"]),
-        trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
     )
     env.filters["mdcell"] = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
     env.filters["num"] = fmt_value
@@ -316,10 +386,18 @@ def render_pdf(data: BriefData, target: Path) -> Path:
         page = Path(tmp) / "brief.html"
         page.write_text(html, encoding="utf-8")
         cmd = [
-            exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            f"--user-data-dir={Path(tmp) / 'profile'}", "--no-pdf-header-footer",
-            f"--print-to-pdf={target.resolve()}", page.as_uri(),
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={Path(tmp) / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={target.resolve()}",
+            page.as_uri(),
         ]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
         if done.returncode != 0 or not target.is_file():
@@ -337,7 +415,9 @@ def render(data: BriefData, fmt_: BriefFormat) -> str:
 def write(data: BriefData, folder: Path, fmt_: BriefFormat) -> Path:
     """Write the brief of ``data`` into ``folder`` as ``<ISO3>_<year>.<ext>``."""
     if fmt_ not in get_args(BriefFormat):
-        raise ValueError(f"unknown brief format {fmt_!r}; allowed: {', '.join(get_args(BriefFormat))}")
+        raise ValueError(
+            f"unknown brief format {fmt_!r}; allowed: {', '.join(get_args(BriefFormat))}"
+        )
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{data.iso3}_{data.year}{_SUFFIX[fmt_]}"

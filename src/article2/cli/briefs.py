@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -34,21 +35,47 @@ def _one(args: tuple[str, int | None, str, str]) -> dict:
     try:
         data = api.brief(iso3, year=year)
         path = api.write_brief(data, Path(out), fmt)
-        return {"iso3": iso3, "year": data.year, "path": str(path), "thin": data.thin,
-                "missing": len(data.missing), "seconds": round(time.perf_counter() - started, 2),
-                "error": ""}
+        return {
+            "iso3": iso3,
+            "year": data.year,
+            "path": str(path),
+            "thin": data.thin,
+            "missing": len(data.missing),
+            "seconds": round(time.perf_counter() - started, 2),
+            "error": "",
+        }
     except Exception as exc:  # reported per country; --all must run to the end
-        return {"iso3": iso3, "year": year, "path": "", "thin": None, "missing": None,
-                "seconds": round(time.perf_counter() - started, 2), "error": repr(exc)}
+        return {
+            "iso3": iso3,
+            "year": year,
+            "path": "",
+            "thin": None,
+            "missing": None,
+            "seconds": round(time.perf_counter() - started, 2),
+            "error": repr(exc),
+        }
 
 
 @app.command()
 def brief(
     country: Annotated[str | None, typer.Argument(help="ISO3 code, e.g. VNM.")] = None,
-    year: Annotated[int | None, typer.Option(help="Reference year (default: latest with trade data).")] = None,
-    fmt: Annotated[BriefFormat, typer.Option("--format", "-f", help="html, pdf or md writes the brief; json, csv or table prints its figures.")] = BriefFormat.html,
-    out: Annotated[Path | None, typer.Option(help="Output folder (default: <data home>/outputs/briefs).")] = None,
-    all_: Annotated[bool, typer.Option("--all", help="A brief for every country in the warehouse.")] = False,
+    year: Annotated[
+        int | None, typer.Option(help="Reference year (default: latest with trade data).")
+    ] = None,
+    fmt: Annotated[
+        BriefFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html, pdf or md writes the brief; json, csv or table prints its figures.",
+        ),
+    ] = BriefFormat.html,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder (default: <data home>/outputs/briefs).")
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="A brief for every country in the warehouse.")
+    ] = False,
     jobs: Annotated[int, typer.Option(help="Processes for --all (default: number of CPUs).")] = 0,
 ) -> None:
     """A country brief (HTML, Markdown or PDF) with charts, generated findings and sources.
@@ -79,7 +106,8 @@ def brief(
     jobs = jobs or os.cpu_count() or 1
     work = [(c, year, fmt.value, str(folder)) for c in countries]
     if jobs > 1:
-        with ProcessPoolExecutor(jobs) as pool:
+        # spawn, not fork: a forked child would inherit DuckDB connections and their threads
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             rows = list(pool.map(_one, work, chunksize=4))
     else:
         rows = [_one(w) for w in work]
@@ -89,7 +117,8 @@ def brief(
     err_console.print(
         f"{len(frame) - len(failed)} of {len(frame)} briefs written to {folder} in "
         f"{seconds:.1f} s ({int(frame['thin'].fillna(False).sum())} short briefs for thin data, "
-        f"{len(failed)} failed, {jobs} processes)", highlight=False,
+        f"{len(failed)} failed, {jobs} processes)",
+        highlight=False,
     )
     if len(failed):
         emit(failed[["iso3", "error"]], Format.table, title="Failed")

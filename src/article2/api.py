@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -146,7 +147,7 @@ def compare(
     return compare_frame([build_profile(c, year=year, trade_source=trade_source) for c in iso3s])
 
 
-__all__ += ["Profile", "compare", "profile"]
+__all__ += ["Profile", "compare", "country_architecture", "profile"]
 # --- trade architecture and recommendations -------------------------------------------------
 
 
@@ -225,6 +226,28 @@ def architecture(actor: str = "USA", at=None) -> pd.DataFrame:
         pd.Timestamp(at or dt.date.today()),
         undated_wto=tuple(reg.gaps.iso3),
     )
+
+
+ARCHITECTURE_ACTORS: tuple[str, ...] = ("USA", "JPN", "CHN", "EU")
+
+
+@functools.lru_cache(maxsize=32)
+def _architecture_cached(actor: str, at: str, warehouse_file: str) -> pd.DataFrame:
+    return architecture(actor, at)
+
+
+def country_architecture(iso3: str, at=None) -> pd.DataFrame:
+    """One country's class on the report's map for each actor (USA, JPN, CHN, EU) at ``at``
+    (default today): columns of :func:`architecture` plus ``actor``. The world classification
+    is computed once per (actor, date, warehouse) and reused for every country."""
+    import datetime as dt
+
+    at = str(pd.Timestamp(at or dt.date.today()).date())
+    rows = []
+    for actor in ARCHITECTURE_ACTORS:
+        table = _architecture_cached(actor, at, str(warehouse.paths.warehouse_path()))
+        rows.append(table[table["iso3"] == iso3].assign(actor=actor))
+    return pd.concat(rows, ignore_index=True)
 
 
 def architecture_map(actor: str, at, out: Path) -> Path:

@@ -10,12 +10,9 @@ in is a matter of adjusting its adapter here.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
-
-from article2 import paths
 
 __all__ = ["CAPABILITIES", "Section", "capability_sections"]
 
@@ -83,15 +80,6 @@ def _as_table(result) -> pd.DataFrame:
     return frame.head(_MAX_ROWS).astype(str)
 
 
-@functools.lru_cache(maxsize=16)
-def _architecture(actor: str, at: str, warehouse: str) -> pd.DataFrame:
-    """The classification of every country for one actor and date in one warehouse (the same
-    for every brief of a run, so computed once per process)."""
-    import article2.api as api
-
-    return api.architecture(actor, at)
-
-
 def _call(name: str, iso3: str, year: int):
     """Each capability's API, asked for "this country in this year"."""
     import article2.api as api
@@ -104,12 +92,7 @@ def _call(name: str, iso3: str, year: int):
     if name == "recs":
         return fn(country=iso3)[["id", "actor", "theme", "status", "paraphrase"]]
     if name == "architecture":
-        at = f"{year}-12-31"
-        rows = []
-        for actor in ("USA", "JPN", "CHN", "EU"):
-            table = _architecture(actor, at, str(paths.warehouse_path()))
-            rows.append(table[table["iso3"] == iso3].assign(actor=actor))
-        return pd.concat(rows, ignore_index=True)[["actor", "class", "agreements"]]
+        return api.country_architecture(iso3, f"{year}-12-31")[["actor", "class", "agreements"]]
     if name == "dependencies":
         from article2.sources.baci import NoProductDataError
 

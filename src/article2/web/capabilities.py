@@ -56,13 +56,7 @@ def _per_country(name: str, fn: Any, iso3: str) -> Any:
     if name == "recommendations":
         return fn(country=iso3)
     if name == "architecture":
-        import pandas as pd
-
-        parts = []
-        for actor in ("USA", "JPN", "CHN", "EU"):
-            table = fn(actor)
-            parts.append(table[table["iso3"] == iso3].assign(actor=actor))
-        return pd.concat(parts, ignore_index=True)
+        return api.country_architecture(iso3)
     if name == "dependencies":
         from article2.sources.baci import NoProductDataError
 

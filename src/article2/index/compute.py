@@ -15,6 +15,7 @@ the country's score relative to the average candidate. With complete data they s
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -152,7 +153,8 @@ def evaluate(m: Matrix, spec: Spec) -> Result:
     # contributions relative to the average scored country
     present = ~np.isnan(pillars)
     vsum = (present * v).sum(axis=1, keepdims=True)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a pillar nobody has stays NaN
         contrib = v * (pillars - np.nanmean(pillars, axis=0)) / vsum
     rows = []
     scored = [c for c, k in zip(m.iso3, ok, strict=True) if k]

@@ -24,6 +24,7 @@ is behind) and to 0 under ``zscore``.
 
 from __future__ import annotations
 
+import warnings
 from typing import Literal, get_args
 
 import numpy as np
@@ -53,14 +54,16 @@ def winsorise(x: np.ndarray, lo: float = 0.0, hi: float = 1.0) -> np.ndarray:
     x = np.array(x, dtype=float, copy=True)
     if lo == 0.0 and hi == 1.0:
         return x
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
         qlo = np.nanquantile(x, lo, axis=0)
         qhi = np.nanquantile(x, hi, axis=0)
     return np.clip(x, qlo, qhi)
 
 
 def _goalposts(x, directions, frontier, floor, fixed: bool):
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN
         cmax, cmin = np.nanmax(x, axis=0), np.nanmin(x, axis=0)
     up = directions > 0
     best = np.where(up, cmax, cmin)

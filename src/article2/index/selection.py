@@ -57,8 +57,9 @@ def selection_ranking(
     notes = (
         f"trade-based criteria in {y}" + (" (COW trade ends 2014)" if year is None else ""),
         f"years used: {years}",
-        f"candidates: {region or spec.comparison} ({spec.region_definition or 'see config'}), "
-        f"excluding {', '.join(spec.exclude) or 'none'}",
+        (f"candidates: {spec.comparison} ({spec.region_definition or 'see config'})"
+         if region is None else f"candidates: group {region} of article2.countries")
+        + f", excluding {', '.join(spec.exclude) or 'none'}",
     )
     return Ranking(r.table, r.contributions, r.indicators, r.result, r.sensitivity,
                    (*notes, *r.notes))  # fmt: skip

@@ -497,3 +497,172 @@ def write_case_briefs(folder: Path) -> list[Path]:
         data = brief(iso3)
         written += [write_brief(data, folder, f) for f in formats]
     return written
+
+
+# --- composite presence index and case-study selection (article2.index) -----------------
+
+#: Okabe-Ito colours (Okabe & Ito 2008, "Color Universal Design"): other candidates, case countries
+_OKABE_ITO = {"grey": "#999999", "blue": "#0072B2", "vermillion": "#D55E00"}
+
+
+def _index_spec(config, kind: str):
+    from article2.index import config as cfg
+
+    if config is None or hasattr(config, "indicators"):
+        return config or cfg.load(kind=kind)
+    return cfg.load(config, kind=kind)
+
+
+def _spec_key(config) -> tuple:
+    if config is None:
+        return ("default",)
+    if hasattr(config, "digest"):
+        return (config.file, config.digest, hash(config))
+    p = Path(config)
+    return (str(p.resolve()), p.stat().st_mtime_ns if p.is_file() else 0)
+
+
+def _wh_key() -> tuple[str, int]:
+    p = warehouse.paths.warehouse_path()
+    return (str(p), p.stat().st_mtime_ns if p.is_file() else 0)
+
+
+@functools.lru_cache(maxsize=16)
+def _presence_cached(wh, spec_key, config, actor, year, draws, seed):
+    from article2.index.presence import presence_ranking
+
+    return presence_ranking(
+        actor, year, spec=_index_spec(config, "index"), draws=draws, seed=seed, path=Path(wh[0])
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _selection_cached(wh, spec_key, config, region, draws, seed, year):
+    from article2.index.selection import selection_ranking
+
+    return selection_ranking(
+        region=region, spec=_index_spec(config, "selection"), draws=draws, seed=seed, year=year,
+        path=Path(wh[0]),
+    )  # fmt: skip
+
+
+def _with_names(frame: pd.DataFrame) -> pd.DataFrame:
+    names = _countries.country_table().set_index("iso3")["name"]
+    out = frame.copy()
+    out.insert(1, "name", out["iso3"].map(names).fillna(out["iso3"]))
+    return out
+
+
+def presence_index(
+    actor: str = "USA+JPN",
+    year: int | None = None,
+    config=None,
+    *,
+    draws: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Composite presence index of ``actor`` (USA, JPN, CHN, EU, USA+JPN) in every country:
+    score (0–100), rank, Monte Carlo rank band, pillar scores, coverage. ``year`` None takes
+    the latest year of COW trade, shared IGOs and ATOP (2014); ``config`` is a spec file (see
+    ``article2 index-config``) or a loaded :class:`article2.index.config.Spec`.
+    ``frame.attrs`` holds ``notes``, ``indicators`` (with source ids), ``config`` and ``year``.
+    """
+    cfg_arg = config if config is None or hasattr(config, "indicators") else str(config)
+    r = _presence_cached(_wh_key(), _spec_key(config), cfg_arg, actor, year, draws, seed)
+    out = _with_names(r.table)
+    out.insert(2, "actor", actor)
+    out.attrs.update(notes=list(r.notes), indicators=r.indicators.to_dict("records"),
+                     config=_index_spec(config, "index").file)  # fmt: skip
+    return out
+
+
+def rank(
+    iso3: str | None = None,
+    *,
+    region: str | None = None,
+    config=None,
+    draws: int = 1000,
+    seed: int = 0,
+    year: int | None = None,
+) -> pd.DataFrame:
+    """Case-study selection: every candidate (default: Indo-Pacific third countries) with
+    score, rank, median rank and 5th–95th percentile band over ``draws`` Monte Carlo draws,
+    the choice that moves its rank most, and its criterion scores.
+
+    With ``iso3``: that country's ranking, one row per criterion (growth, size, strategic,
+    governance) with the criterion's score, weight and contribution (points above or below the
+    average candidate; positive raises the country). ``frame.attrs["notes"]`` says which years
+    and sources were used.
+    """
+    cfg_arg = config if config is None or hasattr(config, "indicators") else str(config)
+    r = _selection_cached(_wh_key(), _spec_key(config), cfg_arg, region, draws, seed, year)
+    table = _with_names(r.table)
+    table["case_country"] = table["iso3"].isin(CASE_COUNTRIES)
+    attrs = {"notes": list(r.notes), "indicators": r.indicators.to_dict("records"),
+             "draws": draws, "seed": seed}  # fmt: skip
+    if iso3 is None:
+        table.attrs.update(attrs)
+        return table
+    code = str(iso3).strip().upper()
+    row = table[table["iso3"] == code]
+    if row.empty:
+        raise ValueError(
+            f"{code} is not among the {len(table)} candidates "
+            f"({region or 'default region of the selection config'}); candidates: "
+            f"{', '.join(table['iso3'])}"
+        )
+    if pd.isna(row["rank"].iloc[0]):
+        raise ValueError(f"{code} is a candidate but has too little data to be ranked: "
+                         + "; ".join(n for n in r.notes if code in n))  # fmt: skip
+    contrib = r.contributions[r.contributions["iso3"] == code].rename(
+        columns={"group": "criterion", "score": "criterion_score"}
+    )
+    keep = ["iso3", "name", "score", "rank", "median_rank", "rank_p05", "rank_p95",
+            "most_influential"]  # fmt: skip
+    out = row[keep].merge(contrib, on="iso3")
+    out.attrs.update(attrs, candidates=int(table["rank"].notna().sum()))
+    return out
+
+
+def rank_chart(frame: pd.DataFrame, *, top: int | None = None):
+    """Altair chart of ranks with their 5th–95th percentile bands (one row per country,
+    best first); the report's case countries in vermillion, others in blue (Okabe-Ito)."""
+    import altair as alt
+
+    f = frame.dropna(subset=["rank"]).sort_values("rank")
+    if top:
+        f = f.head(top)
+    f = f.assign(
+        case=f["iso3"].isin(CASE_COUNTRIES).map({True: "report's case country", False: "other"}),
+        label=f["name"] + " (" + f["iso3"] + ")",
+    )[["iso3", "label", "rank", "median_rank", "rank_p05", "rank_p95", "score", "case"]]
+    order = list(f["label"])
+    colour = alt.Color(
+        "case:N",
+        title=None,
+        scale=alt.Scale(domain=["report's case country", "other"],
+                        range=[_OKABE_ITO["vermillion"], _OKABE_ITO["blue"]]),  # fmt: skip
+        legend=alt.Legend(orient="bottom"),
+    )
+    y = alt.Y("label:N", sort=order, title=None)
+    base = alt.Chart(alt.Data(values=f.to_dict("records")))
+    band = base.mark_rule(strokeWidth=2, opacity=0.6).encode(
+        y=y, x=alt.X("rank_p05:Q", title="rank (1 = first); bar: 5th–95th percentile over draws",
+                     scale=alt.Scale(reverse=False, zero=False)),  # fmt: skip
+        x2="rank_p95:Q", color=colour,
+    )
+    point = base.mark_point(filled=True, size=50).encode(
+        y=y, x="rank:Q", color=colour,
+        tooltip=["label:N", "rank:Q", "median_rank:Q", "rank_p05:Q", "rank_p95:Q",
+                 alt.Tooltip("score:Q", format=".1f")],
+    )  # fmt: skip
+    median = base.mark_tick(color=_OKABE_ITO["grey"], thickness=2, size=10).encode(
+        y=y, x="median_rank:Q"
+    )
+    return (band + median + point).properties(
+        width=420, height=max(120, 14 * len(f)),
+        title="Case-study candidates: rank (dot), median rank (tick), 5–95% band",
+    )  # fmt: skip
+
+
+__all__ += ["presence_index", "rank", "rank_chart"]

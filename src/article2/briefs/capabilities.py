@@ -100,7 +100,33 @@ def _call(name: str, iso3: str, year: int):
             return fn(iso3, year=year)
         except NoProductDataError:
             return pd.DataFrame({"note": ["no product-level (BACI) data is loaded in this build"]})
+    if name == "rank":
+        return _rank_rows(fn, iso3, year)
     return fn(iso3)
+
+
+def _rank_rows(fn, iso3: str, year: int) -> pd.DataFrame:
+    """The country's case-selection rank, its 5th-95th percentile band and each criterion's
+    contribution (points above or below the average candidate)."""
+    try:
+        frame = fn(iso3, year=year)
+    except ValueError as exc:
+        return pd.DataFrame({"note": [str(exc).split("; candidates:")[0]]})
+    r = frame.iloc[0]
+    n = frame.attrs.get("candidates", "")
+    rows = [
+        ("rank", f"{int(r['rank'])} of {n} candidates"),
+        ("5th-95th percentile rank", f"{r['rank_p05']:.0f}-{r['rank_p95']:.0f} "
+                                     f"(median {r['median_rank']:.0f}, {frame.attrs['draws']} draws)"),
+        ("score (0-100)", f"{r['score']:.1f}"),
+        ("choice that moves the rank most", str(r["most_influential"])),
+    ]  # fmt: skip
+    rows += [
+        (f"contribution: {c.criterion}", f"{c.contribution:+.1f} points (criterion score "
+                                         f"{c.criterion_score:.1f})")
+        for c in frame.itertuples()
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["measure", "value"])
 
 
 def capability_sections(iso3: str, year: int) -> tuple[Section, ...]:

@@ -475,12 +475,16 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
 
     @app.get("/ranking", response_class=HTMLResponse, include_in_schema=False)
     def ranking_page(request: Request):
+        from article2.api import rank_chart
+
         try:
             frame = pd.DataFrame(cap_call("rank"))
             message, rows, columns = None, _records(frame), list(frame.columns)
+            spec = rank_chart(frame).to_dict() if len(frame) else None
         except capabilities.NotInBuild as exc:
-            message, rows, columns = str(exc), [], []
-        return page(request, "ranking.html", message=message, rows=rows, columns=columns)
+            message, rows, columns, spec = str(exc), [], [], None
+        return page(request, "ranking.html", message=message, rows=rows, columns=columns,
+                    spec=spec)
 
     @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
     def sources_page(request: Request):

@@ -1,0 +1,108 @@
+"""Commands of the composite index and case-study selection: index, rank, index-config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from article2.cli._app import Format, app, console, emit, err_console, fail
+
+__all__ = ["index_command", "index_config_command", "rank_command"]
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="Spec file (TOML); default: the packaged one.")
+]
+FormatOpt = Annotated[Format, typer.Option("--format", help="table, json or csv.")]
+
+
+def _notes(frame) -> None:
+    for note in frame.attrs.get("notes", []):
+        err_console.print(f"[dim]note:[/] {note}", highlight=False)
+
+
+@app.command("index")
+def index_command(
+    actor: Annotated[str, typer.Option(help="USA, JPN, CHN, EU or USA+JPN.")] = "USA+JPN",
+    year: Annotated[int | None, typer.Option(help="Index year (default: latest with COW trade, 2014).")] = None,
+    config: ConfigOpt = None,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws for the rank bands (0: none).")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the draws.")] = 0,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Composite presence index of an actor in every country, with rank bands.
+
+    Example: article2 index --actor JPN --year 2014 --format csv
+    """
+    from article2 import api
+    from article2.index.config import ConfigError
+
+    try:
+        frame = api.presence_index(actor, year, config, draws=draws, seed=seed)
+    except (ConfigError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    _notes(frame)
+    if fmt is Format.table:
+        frame = frame.round(2)
+    emit(frame, fmt, title=f"Presence index of {actor}")
+
+
+@app.command("rank")
+def rank_command(
+    iso3: Annotated[str | None, typer.Argument(help="One candidate: its contributions.")] = None,
+    region: Annotated[str | None, typer.Option(help="Candidate group, e.g. ASEAN (default: the config's, INDO_PACIFIC).")] = None,
+    config: ConfigOpt = None,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the draws.")] = 0,
+    year: Annotated[int | None, typer.Option(help="Trade year of the exposure criteria (default 2014).")] = None,
+    chart: Annotated[Path | None, typer.Option(help="Also write the rank chart (.svg or .png).")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Rank case-study candidates with 5th-95th percentile rank bands.
+
+    Example: article2 rank --draws 1000 --seed 0 --chart ranks.svg
+    """
+    from article2 import api
+    from article2.index.config import ConfigError
+
+    try:
+        frame = api.rank(iso3, region=region, config=config, draws=draws, seed=seed, year=year)
+    except (ConfigError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    _notes(frame)
+    if chart is not None:
+        if chart.suffix not in (".svg", ".png"):
+            raise fail(f"--chart must end in .svg or .png, not {chart.suffix!r}")
+        whole = frame if iso3 is None else api.rank(region=region, config=config, draws=draws,
+                                                   seed=seed, year=year)  # fmt: skip
+        api.rank_chart(whole).save(str(chart))
+        err_console.print(f"chart: {chart}", highlight=False)
+    if fmt is Format.table:
+        frame = frame.round(2)
+    emit(frame, fmt, title="Case-study candidates" if iso3 is None else f"Rank of {iso3}")
+
+
+@app.command("index-config")
+def index_config_command(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the spec.")],
+    kind: Annotated[str, typer.Option(help="index or selection.")] = "index",
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Write a default spec (index or selection) to copy and edit.
+
+    Example: article2 index-config --kind selection --out my_selection.toml
+    """
+    import pandas as pd
+
+    from article2.index.config import default_path
+
+    try:
+        src = default_path(kind)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    out.write_text(src.read_text())
+    if fmt is Format.table:
+        console.print(f"wrote {out} (edit it, then pass --config {out})", highlight=False)
+    else:
+        emit(pd.DataFrame([{"kind": kind, "path": str(out)}]), fmt)

@@ -30,6 +30,7 @@ FETCHERS: dict[str, str] = {
     "imf_dip": "article2.sources.imf_dip",
     "baci": "article2.sources.baci_download",
     "comtrade": "article2.sources.comtrade_api",
+    "aiddata": "article2.sources.aiddata_projects",
 }
 
 

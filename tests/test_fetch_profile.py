@@ -83,4 +83,4 @@ def test_fetch_build_profile_shows_the_fetched_figure_and_vintage(httpserver, mo
     imts = status["imf_imts"]
     assert imts["vintage"] == "2025-06" and imts["warehouse_vintage"] == "2025-06"
     assert imts["fetched_at"] == src["retrieved"].iloc[0] and imts["stale"] == ""
-    assert {status[s]["stale"] for s in ("comtrade", "aiddata")} == {"not fetched"}
+    assert {status[s]["stale"] for s in ("comtrade", "aiddata", "desta")} == {"not fetched"}

@@ -31,6 +31,7 @@ FETCHERS: dict[str, str] = {
     "baci": "article2.sources.baci_download",
     "comtrade": "article2.sources.comtrade_api",
     "aiddata": "article2.sources.aiddata_projects",
+    "desta": "article2.sources.desta",
 }
 
 

@@ -43,7 +43,7 @@ def comtrade(httpserver, monkeypatch):
     monkeypatch.setenv("ARTICLE2_COMTRADE_PREVIEW_URL", httpserver.url_for("/public/v1/preview"))
     monkeypatch.setenv("ARTICLE2_FETCH_BACKOFF", "0.001")
     monkeypatch.setenv("ARTICLE2_FETCH_RETRIES", "2")
-    monkeypatch.delenv("COMTRADE_API_KEY", raising=False)
+    monkeypatch.delenv("ARTICLE2_COMTRADE_KEY", raising=False)
     return httpserver
 
 
@@ -65,7 +65,7 @@ def answers(server, path: str, table: dict, *, first: list[Response] | None = No
 
 
 def test_keyed_fetch_retries_stores_raw_and_writes_baci(comtrade, monkeypatch):
-    monkeypatch.setenv("COMTRADE_API_KEY", "secret-key-123")
+    monkeypatch.setenv("ARTICLE2_COMTRADE_KEY", "secret-key-123")
     table = {
         (392, "M", None): official.comtrade_answer(JPN_M),
         (392, "X", None): official.comtrade_answer(JPN_X),

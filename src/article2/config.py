@@ -108,7 +108,7 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting(
             "comtrade_key",
-            "COMTRADE_API_KEY",
+            "ARTICLE2_COMTRADE_KEY",
             None,
             "UN Comtrade API subscription key (https://comtradedeveloper.un.org); "
             "without one the public preview endpoint is used (500 rows a call).",

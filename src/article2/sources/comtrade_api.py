@@ -6,12 +6,12 @@ guide https://uncomtrade.org/docs/), base URL setting ``comtrade_url`` (default
 
     GET {comtrade_url}/C/A/{CL}?reporterCode=392&period=2023&flowCode=M&cmdCode=AG6
         &partnerCode=...&maxRecords=100000&includeDesc=true&breakdownMode=classic
-    Ocp-Apim-Subscription-Key: <COMTRADE_API_KEY>
+    Ocp-Apim-Subscription-Key: <ARTICLE2_COMTRADE_KEY>
 
 ``C`` commodities, ``A`` annual, ``CL`` the classification: ``HS`` (as reported) or a fixed
 revision ``H0``..``H6`` (HS 1992 .. HS 2022). The subscription key is read from the
-environment (``COMTRADE_API_KEY``) and sent only as the ``Ocp-Apim-Subscription-Key`` header
-(never written to disk). Without a key the public preview endpoint (``comtrade_preview_url``,
+environment (setting ``comtrade_key``, ``ARTICLE2_COMTRADE_KEY``) and sent only as the
+``Ocp-Apim-Subscription-Key`` header (never written to disk). Without a key the public preview endpoint (``comtrade_preview_url``,
 default ``https://comtradeapi.un.org/public/v1/preview``, same path and parameters) is used.
 
 Row caps: a keyed call returns at most :data:`KEYED_CAP` rows, a preview call at most

@@ -110,7 +110,14 @@ SETTINGS: dict[str, Setting] = {
             "comtrade_key",
             "ARTICLE2_COMTRADE_KEY",
             None,
-            "UN Comtrade API subscription key (https://comtradedeveloper.un.org).",
+            "UN Comtrade API subscription key (https://comtradedeveloper.un.org); "
+            "without one the public preview endpoint is used (500 rows a call).",
+        ),
+        Setting(
+            "comtrade_preview_url",
+            "ARTICLE2_COMTRADE_PREVIEW_URL",
+            "https://comtradeapi.un.org/public/v1/preview",
+            "Base URL of the UN Comtrade public preview API (no key, 500 rows a call).",
         ),
         Setting(
             "aiddata_url",

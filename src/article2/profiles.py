@@ -58,12 +58,13 @@ __all__ = [
     "compare_frame",
 ]
 
-TradeSource = Literal["cow", "comtrade"]
+TradeSource = Literal["cow", "comtrade", "imf"]
 _TRADE_SOURCES: tuple[str, ...] = get_args(TradeSource)
 #: trade source -> (indicator, label)
 TRADE_INDICATORS: dict[str, tuple[str, str]] = {
     "cow": ("trade_cow", "COW Dyadic Trade 4.0 (importer-reported, annual)"),
     "comtrade": ("trade_comtrade", "UN Comtrade via penppml (exporter-reported, every 4 years)"),
+    "imf": ("trade_imf_imports", "IMF IMTS, fetched (importer-reported, CIF, annual)"),
 }
 ACTORS: tuple[str, ...] = ("USA", "JPN", "CHN", "EU", "USA+JPN")
 FINANCE_SOURCE = "aiddata_gcdf/cow_gcdf.csv"

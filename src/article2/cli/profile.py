@@ -24,8 +24,9 @@ SourceOpt = Annotated[
     str,
     typer.Option(
         "--trade-source",
-        help="Trade source: cow (COW, importer-reported, annual to 2014) or comtrade "
-        "(UN Comtrade, exporter-reported, every 4 years to 2016).",
+        help="Trade source: cow (COW, importer-reported, annual to 2014), comtrade "
+        "(UN Comtrade, exporter-reported, every 4 years to 2016) or imf (IMF IMTS, "
+        "importer-reported, annual; after `article2 fetch imf_imts`).",
     ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]

@@ -29,6 +29,9 @@ FETCHERS: dict[str, str] = {
     "oecd_dac2a": "article2.sources.oecd_dac2a",
     "imf_dip": "article2.sources.imf_dip",
     "baci": "article2.sources.baci_download",
+    "comtrade": "article2.sources.comtrade_api",
+    "aiddata": "article2.sources.aiddata_projects",
+    "desta": "article2.sources.desta",
 }
 
 

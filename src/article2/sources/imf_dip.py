@@ -11,7 +11,7 @@ and outward direct investment positions in US dollars by counterpart, annual (CD
 annual). The dimension ids and indicator codes are module constants (``LAYOUT``, ``KEY``)
 so that a change in the IMF's code lists is one edit.
 
-Format read: SDMX-CSV (see :mod:`article2.sources.sdmx`). Warehouse rows (``dyad_year``):
+Format read: SDMX-CSV, or SDMX-JSON with ``fmt="json"`` (see :mod:`article2.sources.sdmx`). Warehouse rows (``dyad_year``):
 ``fdi_position_usd`` with o = the investing economy and d = the host economy. Inward
 positions reported by the host (o = counterpart) and outward positions reported by the
 investor (o = reporter) are two measurements of the same stock, kept apart as
@@ -20,37 +20,24 @@ investor (o = reporter) are two measurements of the same stock, kept apart as
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from article2 import config
-from article2.provenance import Origin
-from article2.sources import _base as b
-from article2.sources import download as dl
 from article2.sources import sdmx
 
-__all__ = ["FLOW", "INDICATORS", "KEY", "LAYOUT", "ORIGIN", "SOURCE", "fetch", "read"]
+__all__ = ["FLOW", "INDICATORS", "KEY", "LAYOUT", "ORIGIN", "SOURCE", "SPEC", "fetch", "read"]
 
 SOURCE = "imf_dip"
 FLOW = "IMF.STA,DIP"
 KEY = ".INWARD_DI_POS_USD+OUTWARD_DI_POS_USD..A"
 
-ORIGIN = Origin(
-    source_id=SOURCE,
-    dataset=SOURCE,
+ORIGIN = sdmx.imf_origin(
+    SOURCE,
     title="Direct Investment Positions by Counterpart Economy (DIP, formerly CDIS)",
-    producer="International Monetary Fund",
-    license="IMF Terms of Use (free reuse with attribution)",
-    sha256="",
     citation="International Monetary Fund. Direct Investment Positions by Counterpart "
     "Economy (formerly Coordinated Direct Investment Survey).",
     url="https://data.imf.org/en/datasets/IMF.STA:DIP",
 )
 
 LAYOUT = sdmx.SdmxLayout(
-    reporter="COUNTRY",
-    indicator="INDICATOR",
-    partner="COUNTERPART_COUNTRY",
-    freq="FREQUENCY",
+    **sdmx.IMF_BILATERAL,
     series={
         "INWARD_DI_POS_USD": sdmx.Series(
             "fdi_position_usd",
@@ -73,27 +60,8 @@ INDICATORS = {
 }
 
 
-def fetch(
-    *,
-    vintage: str | None = None,
-    start: int | None = 2009,
-    end: int | None = None,
-    policy: dl.RetryPolicy | None = None,
-) -> list[Path]:
-    """Download bilateral direct investment positions as one vintage."""
-    return sdmx.fetch_source(
-        SOURCE,
-        base=config.get("imf_url") or "",
-        flow=FLOW,
-        key=KEY,
-        origin=ORIGIN,
-        vintage=vintage,
-        start=start,
-        end=end,
-        policy=policy,
-    )
-
-
-def read(path: Path, origin: Origin) -> b.ReadResult:
-    """A DIP SDMX-CSV file."""
-    return sdmx.read_csv(path, origin, LAYOUT)
+SPEC = sdmx.SdmxSource(SOURCE, "imf_url", FLOW, KEY, ORIGIN, LAYOUT, start=2009)
+#: ``fetch(*, vintage=None, start=2009, end=None, fmt='csv', policy=None)``
+fetch = SPEC.fetch
+#: ``read(path, origin)``: SDMX-CSV or SDMX-JSON, fetched or downloaded by hand
+read = SPEC.read

@@ -13,22 +13,17 @@ Default key ``..206.USD.V``: every donor (empty DONOR position), every recipient
 ``206`` (ODA, gross disbursements), US dollars, current prices (``V``). Donor and recipient codes are ISO3 for countries; DAC
 aggregates (``DAC``, ``ALLD``, ``DPGC``, ...) are reported as unmapped codes.
 
-Format read: SDMX-CSV (see :mod:`article2.sources.sdmx`), ``UNIT_MULT`` applied (DAC2A is in
+Format read: SDMX-CSV, or SDMX-JSON with ``fmt="json"`` (see :mod:`article2.sources.sdmx`), ``UNIT_MULT`` applied (DAC2A is in
 USD millions, ``UNIT_MULT`` 6). Warehouse rows (``dyad_year``): ``oda_dac_usd`` with o = donor,
 d = recipient.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from article2 import config
 from article2.provenance import Origin
-from article2.sources import _base as b
-from article2.sources import download as dl
 from article2.sources import sdmx
 
-__all__ = ["FLOW", "INDICATORS", "KEY", "LAYOUT", "ORIGIN", "SOURCE", "fetch", "read"]
+__all__ = ["FLOW", "INDICATORS", "KEY", "LAYOUT", "ORIGIN", "SOURCE", "SPEC", "fetch", "read"]
 
 SOURCE = "oecd_dac2a"
 FLOW = "OECD.DCD.FSD,DSD_DAC2@DF_DAC2A,"
@@ -62,27 +57,8 @@ INDICATORS = {
 }
 
 
-def fetch(
-    *,
-    vintage: str | None = None,
-    start: int | None = 2000,
-    end: int | None = None,
-    policy: dl.RetryPolicy | None = None,
-) -> list[Path]:
-    """Download DAC2A ODA by donor and recipient as one vintage."""
-    return sdmx.fetch_source(
-        SOURCE,
-        base=config.get("oecd_url") or "",
-        flow=FLOW,
-        key=KEY,
-        origin=ORIGIN,
-        vintage=vintage,
-        start=start,
-        end=end,
-        policy=policy,
-    )
-
-
-def read(path: Path, origin: Origin) -> b.ReadResult:
-    """A DAC2A SDMX-CSV file (fetched, or exported from the OECD Data Explorer)."""
-    return sdmx.read_csv(path, origin, LAYOUT)
+SPEC = sdmx.SdmxSource(SOURCE, "oecd_url", FLOW, KEY, ORIGIN, LAYOUT, start=2000)
+#: ``fetch(*, vintage=None, start=2000, end=None, fmt='csv', policy=None)``
+fetch = SPEC.fetch
+#: ``read(path, origin)``: SDMX-CSV or SDMX-JSON, fetched or downloaded by hand
+read = SPEC.read

@@ -20,30 +20,47 @@ with that reason, since the warehouse holds annual tables.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from article2.errors import CorruptFileError
+from article2 import config
+from article2.errors import CorruptFileError, MissingFileError
 from article2.provenance import Origin
 from article2.sources import _base as b
 from article2.sources import download as dl
 
 __all__ = [
+    "ACCEPT",
     "CSV_ACCEPT",
+    "FORMATS",
+    "IMF_BILATERAL",
+    "JSON_ACCEPT",
     "WORLD_CODES",
+    "MessageFormat",
     "SdmxLayout",
+    "SdmxSource",
     "Series",
     "data_url",
-    "fetch_csv",
-    "fetch_source",
+    "fetch_message",
+    "imf_origin",
+    "parse_json",
+    "read",
     "read_csv",
+    "read_frame",
+    "read_json",
 ]
 
+MessageFormat = Literal["csv", "json"]
+FORMATS: tuple[str, ...] = ("csv", "json")
 CSV_ACCEPT = "application/vnd.sdmx.data+csv;version=1.0.0"
+JSON_ACCEPT = "application/vnd.sdmx.data+json;version=1.0.0"
+ACCEPT = {"csv": CSV_ACCEPT, "json": JSON_ACCEPT}
 #: partner codes that mean "all partners" (IMF's G001 world; ISO-like W00/WLD)
 WORLD_CODES = frozenset({"G001", "W00", "WLD", "W1", "_T", "W"})
 
@@ -90,11 +107,34 @@ class SdmxLayout:
         }
 
 
+#: dimension ids of the IMF's bilateral dataflows (IMTS, DIP): SdmxLayout(**IMF_BILATERAL, ...)
+IMF_BILATERAL = {
+    "reporter": "COUNTRY",
+    "indicator": "INDICATOR",
+    "partner": "COUNTERPART_COUNTRY",
+    "freq": "FREQUENCY",
+}
+
+
 def data_url(base: str, flow: str, key: str) -> str:
     return f"{base.rstrip('/')}/data/{flow}/{key}"
 
 
-def fetch_csv(
+def _check_body(body: bytes, fmt: MessageFormat, url: str) -> None:
+    """Refuse an answer that is not a data message of the format asked for."""
+    if fmt == "csv":
+        head = body[:2000].decode("utf-8", "replace").lstrip("\ufeff").split("\n", 1)[0]
+        if "OBS_VALUE" not in head or "TIME_PERIOD" not in head:
+            raise dl.FetchError(f"not an SDMX-CSV data message (header {head[:160]!r})", url=url)
+        return
+    message = dl.json_body(body, url)
+    try:
+        parse_json(message, name=url)
+    except CorruptFileError as exc:
+        raise dl.FetchError(f"not an SDMX-JSON data message: {exc}", url=url) from exc
+
+
+def fetch_message(
     stage: dl.Staging,
     name: str,
     *,
@@ -102,49 +142,114 @@ def fetch_csv(
     flow: str,
     key: str,
     origin: Origin,
+    fmt: MessageFormat = "csv",
     start: int | None = None,
     end: int | None = None,
     policy: dl.RetryPolicy | None = None,
 ) -> Path:
-    """Query one SDMX-CSV data message into the staging folder and check its header."""
+    """Query one SDMX data message (CSV or JSON) into the staging folder and check it."""
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt must be one of {', '.join(FORMATS)}; got {fmt!r}")
     url = data_url(base, flow, key)
     params = {k: v for k, v in (("startPeriod", start), ("endPeriod", end)) if v is not None}
-    body = dl.get_bytes(url, params=params, headers={"Accept": CSV_ACCEPT}, policy=policy)
-    head = body[:2000].decode("utf-8", "replace").lstrip("\ufeff").split("\n", 1)[0]
-    if "OBS_VALUE" not in head or "TIME_PERIOD" not in head:
-        raise dl.FetchError(f"not an SDMX-CSV data message (header {head[:160]!r})", url=url)
+    body = dl.get_bytes(url, params=params, headers={"Accept": ACCEPT[fmt]}, policy=policy)
+    _check_body(body, fmt, url)
     return stage.write_bytes(
         name, body, Origin(**{**origin.to_dict(), "url": url, "columns": ()}), query=params
     )
 
 
-def fetch_source(
-    source: str,
-    *,
-    base: str,
-    flow: str,
-    key: str,
-    origin: Origin,
-    vintage: str | None = None,
-    start: int | None = None,
-    end: int | None = None,
-    policy: dl.RetryPolicy | None = None,
-) -> list[Path]:
-    """Fetch one SDMX-CSV message as vintage ``vintage`` (default: today) of ``source``."""
-    vintage = vintage or dl.today()
-    with dl.staging(source, vintage) as stage:
-        fetch_csv(
-            stage,
-            f"{source}.csv",
-            base=base,
-            flow=flow,
-            key=key,
-            origin=origin,
-            start=start,
-            end=end,
-            policy=policy,
-        )
-    return [stage.final / f"{source}.csv"]
+_DEFAULT = object()
+
+
+def imf_origin(source: str, *, title: str, citation: str, url: str, caveats: str = "") -> Origin:
+    """The origin record of an IMF dataflow (producer and licence are the IMF's)."""
+    return Origin(
+        source_id=source,
+        dataset=source,
+        title=title,
+        producer="International Monetary Fund",
+        license="IMF Terms of Use (free reuse with attribution)",
+        sha256="",
+        citation=citation,
+        url=url,
+        caveats=caveats,
+    )
+
+
+@dataclass(frozen=True)
+class SdmxSource:
+    """One SDMX dataflow fetched into the data home and read into the warehouse.
+
+    A source module declares one of these and exposes its bound ``fetch`` and ``read``.
+
+    Attributes:
+        source: source name (folder under ``raw/``, key of ``fetched.FETCHERS``).
+        base_setting: name of the :mod:`article2.config` setting holding the API base URL.
+        flow: dataflow reference ``AGENCY,ID,VERSION``.
+        key: default series key (may contain ``{freq}``, filled from ``freqs``).
+        origin: the provider's origin record.
+        layout: which columns play which role.
+        start: default ``startPeriod`` (None: the whole series).
+        freqs: allowed frequencies when ``key`` has ``{freq}`` (the first is the default).
+    """
+
+    source: str
+    base_setting: str
+    flow: str
+    key: str
+    origin: Origin
+    layout: SdmxLayout
+    start: int | None = None
+    freqs: tuple[str, ...] = ()
+
+    def fetch(
+        self,
+        *,
+        vintage: str | None = None,
+        start: int | None | object = _DEFAULT,
+        end: int | None = None,
+        freq: str | None = None,
+        fmt: MessageFormat = "csv",
+        policy: dl.RetryPolicy | None = None,
+    ) -> list[Path]:
+        """Download the dataflow as one vintage (default: today's date) of the source.
+
+        Args:
+            vintage: vintage folder name (a release name or the fetch date).
+            start, end: ``startPeriod`` / ``endPeriod`` years (default start: the source's).
+            freq: frequency when the key has one (allowed: the source's ``freqs``).
+            fmt: ``"csv"`` (SDMX-CSV 1.0) or ``"json"`` (SDMX-JSON); both are read alike.
+            policy: retry policy (default: from the settings).
+        """
+        key = self.key
+        if "{freq}" in key:
+            freq = freq or self.freqs[0]
+            if freq not in self.freqs:
+                raise ValueError(f"freq must be one of {', '.join(self.freqs)}; got {freq!r}")
+            key = key.format(freq=freq)
+        elif freq is not None:
+            raise ValueError(f"{self.source} has no frequency option")
+        vintage = vintage or dl.today()
+        name = f"{self.source}.{fmt}"
+        with dl.staging(self.source, vintage) as stage:
+            fetch_message(
+                stage,
+                name,
+                base=config.get(self.base_setting) or "",
+                flow=self.flow,
+                key=key,
+                origin=self.origin,
+                fmt=fmt,
+                start=self.start if start is _DEFAULT else start,  # type: ignore[arg-type]
+                end=end,
+                policy=policy,
+            )
+        return [stage.final / name]
+
+    def read(self, path: Path, origin: Origin) -> b.ReadResult:
+        """A file of this dataflow (fetched, or downloaded by hand), SDMX-CSV or SDMX-JSON."""
+        return read(path, origin, self.layout)
 
 
 def _period_year(period: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -156,20 +261,30 @@ def _period_year(period: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def read_csv(path: Path, origin: Origin, layout: SdmxLayout) -> b.ReadResult:
-    """SDMX-CSV -> ``country_year`` (no partner) or ``dyad_year`` rows.
+    """SDMX-CSV -> ``country_year`` (no partner) or ``dyad_year`` rows (see :func:`read_frame`)."""
+    df = b.read_csv_text(path, origin.source_id, _required(layout))
+    return read_frame(df, origin, layout)
 
+
+def _required(layout: SdmxLayout) -> list[str]:
+    required = [layout.reporter, layout.indicator, "TIME_PERIOD", "OBS_VALUE"]
+    return [*required, layout.partner] if layout.partner else required
+
+
+def read_frame(df: pd.DataFrame, origin: Origin, layout: SdmxLayout) -> b.ReadResult:
+    """One SDMX data message as a text table -> ``country_year`` or ``dyad_year`` rows.
+
+    ``df`` has every field as text, one row per observation (the SDMX-CSV layout: one column
+    per dimension, ``TIME_PERIOD``, ``OBS_VALUE``, attributes), index 0..n-1 = data rows.
     Rows with a partner in :data:`WORLD_CODES` become ``<indicator>_world`` in
     ``country_year`` (the reporter's total with all partners).
     """
     sid = origin.source_id
-    required: Sequence[str] = [layout.reporter, layout.indicator, "TIME_PERIOD", "OBS_VALUE"]
-    if layout.partner:
-        required = [*required, layout.partner]
-    df = b.read_csv_text(path, sid, required)
+    b.check_columns(df.columns, _required(layout), sid)
     q = b.Quarantine(sid)
     report: list[pd.DataFrame] = []
     if df.empty:
-        raise CorruptFileError("SDMX-CSV message has no observations", file=sid)
+        raise CorruptFileError("SDMX data message has no observations", file=sid)
     code = df[layout.indicator].str.strip()
     known = code.isin(list(layout.series))
     q.add(~known, layout.indicator, "indicator code not requested by this source", code)
@@ -258,3 +373,205 @@ def read_csv(path: Path, origin: Origin, layout: SdmxLayout) -> b.ReadResult:
     tables["country_year"] = cy.assign(year=lambda x: x["year"].astype("int32"))
     tables["dyad_year"] = dyad.assign(year=lambda x: x["year"].astype("int32"))
     return b.finish(tables, len(df), q, report)
+
+
+# --- SDMX-JSON ---------------------------------------------------------------------------
+#
+# SDMX-JSON 1.0 data message (https://github.com/sdmx-twg/sdmx-json/blob/master/data-message/docs/1-sdmx-json-field-guide.md):
+#   {"header": ..., "dataSets": [...], "structure": {"dimensions": ..., "attributes": ...}}
+# SDMX-JSON 2.0 (https://github.com/sdmx-twg/sdmx-json/blob/develop/data-message/docs/1-sdmx-json-field-guide.md):
+#   {"meta": ..., "data": {"dataSets": [{"structure": 0, ...}], "structures": [{...}]}}
+# A data set holds either "series" ({"0:1:0": {"attributes": [..], "observations":
+# {"3": [value, attr, ..]}}}, keys = indices into the series dimensions' values, observation
+# keys = indices into the observation dimension (TIME_PERIOD)) or, when every dimension is at
+# the observation level, "observations" ({"0:1:0:3": [value, attr, ..]}). Dimension or
+# attribute values at the dataSet level apply to every observation. Attribute positions are
+# indices into the attribute's ``values`` (null: not given).
+
+
+def _fail(name: str, where: str, message: str) -> CorruptFileError:
+    return CorruptFileError(message, file=name, field=where)
+
+
+def _get(obj: Any, key: str, name: str, where: str, kind: type) -> Any:
+    if not isinstance(obj, dict) or key not in obj:
+        raise _fail(name, where, f"missing {key!r}")
+    value = obj[key]
+    if not isinstance(value, kind):
+        raise _fail(name, f"{where}.{key}", f"expected {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, dict):
+        for k in ("id", "value", "name"):
+            v = value.get(k)
+            if isinstance(v, dict):  # localised text {"en": ...}
+                v = next(iter(v.values()), None)
+            if v is not None:
+                return str(v)
+        return ""
+    return "" if value is None else str(value)
+
+
+def _components(block: Any, level: str, name: str, where: str) -> list[tuple[str, list[str]]]:
+    """(id, value texts) of every component at one level (dataSet, series, observation)."""
+    if not isinstance(block, dict):
+        raise _fail(name, where, "expected an object")
+    out = []
+    for i, comp in enumerate(block.get(level) or []):
+        here = f"{where}.{level}[{i}]"
+        cid = _get(comp, "id", name, here, str)
+        values = comp.get("values") or []
+        if not isinstance(values, list):
+            raise _fail(name, f"{here}.values", "expected a list")
+        out.append((cid, [_value_text(v) for v in values]))
+    return out
+
+
+def _pick(values: list[str], index: Any, name: str, where: str) -> str:
+    if index is None:
+        return ""
+    try:
+        return values[int(index)]
+    except (ValueError, TypeError, IndexError) as exc:
+        raise _fail(
+            name, where, f"value index {index!r} out of range ({len(values)} values)"
+        ) from exc
+
+
+def _split_key(key: str, n: int, name: str, where: str) -> list[str]:
+    parts = key.split(":") if key else []
+    if len(parts) != n:
+        raise _fail(name, where, f"key {key!r} has {len(parts)} positions, structure has {n}")
+    return parts
+
+
+def _observation(
+    obs: Any,
+    key: str,
+    dims: list[tuple[str, list[str]]],
+    attrs: list[tuple[str, list[str]]],
+    name: str,
+    where: str,
+) -> tuple[list[str], str, list[str]]:
+    """(observation-level dimension values, value text, observation attribute values)."""
+    if not isinstance(obs, list) or not obs:
+        raise _fail(name, where, "an observation is a non-empty list [value, attributes…]")
+    value = obs[0]
+    if not (value is None or isinstance(value, (int, float, str))):
+        raise _fail(name, where, f"observation value {value!r} is not a number")
+    pos = _split_key(key, len(dims), name, where)
+    o_dims = [_pick(v, p, name, where) for (_, v), p in zip(dims, pos, strict=True)]
+    o_attrs = [
+        _pick(v, obs[1 + i] if 1 + i < len(obs) else None, name, where)
+        for i, (_, v) in enumerate(attrs)
+    ]
+    return o_dims, _value_text(value), o_attrs
+
+
+def parse_json(message: Any, *, name: str) -> pd.DataFrame:
+    """An SDMX-JSON 1.0 or 2.0 data message -> a text table in the SDMX-CSV layout.
+
+    One row per observation: one column per dimension (by id), ``TIME_PERIOD`` (if it is a
+    dimension), ``OBS_VALUE`` (the observation's value as text, ``""`` when null) and one
+    column per attribute.
+
+    Raises:
+        CorruptFileError: naming ``name`` and the JSON path of the first field that does not
+            follow the format.
+    """
+    if not isinstance(message, dict):
+        raise _fail(name, "$", "an SDMX-JSON data message is a JSON object")
+    if "data" in message:  # 2.0
+        data = _get(message, "data", name, "$", dict)
+        sets = _get(data, "dataSets", name, "$.data", list)
+        structures = _get(data, "structures", name, "$.data", list)
+        root = "$.data"
+    else:  # 1.0
+        sets = _get(message, "dataSets", name, "$", list)
+        structures = [_get(message, "structure", name, "$", dict)]
+        root = "$"
+    frames = []
+    for n_set, ds in enumerate(sets):
+        here = f"{root}.dataSets[{n_set}]"
+        if not isinstance(ds, dict):
+            raise _fail(name, here, "expected an object")
+        s_index = ds.get("structure", 0)
+        if not isinstance(s_index, int) or not 0 <= s_index < len(structures):
+            raise _fail(name, f"{here}.structure", f"no structure {s_index!r}")
+        st = structures[s_index]
+        st_where = f"{root}.structure" if root == "$" else f"{root}.structures[{s_index}]"
+        dims = _get(st, "dimensions", name, st_where, dict)
+        attrs = st.get("attributes") or {}
+        d_set = _components(dims, "dataSet", name, f"{st_where}.dimensions")
+        d_ser = _components(dims, "series", name, f"{st_where}.dimensions")
+        d_obs = _components(dims, "observation", name, f"{st_where}.dimensions")
+        a_set = _components(attrs, "dataSet", name, f"{st_where}.attributes")
+        a_ser = _components(attrs, "series", name, f"{st_where}.attributes")
+        a_obs = _components(attrs, "observation", name, f"{st_where}.attributes")
+        fixed = {cid: (vals[0] if vals else "") for cid, vals in d_set}
+        set_attr_idx = ds.get("attributes") or []
+        for i, (cid, vals) in enumerate(a_set):
+            idx = set_attr_idx[i] if i < len(set_attr_idx) else (0 if len(vals) == 1 else None)
+            fixed[cid] = _pick(vals, idx, name, f"{here}.attributes[{i}]")
+        columns = (
+            list(fixed)
+            + [c for c, _ in d_ser]
+            + [c for c, _ in d_obs]
+            + ["OBS_VALUE"]
+            + [c for c, _ in a_ser]
+            + [c for c, _ in a_obs]
+        )
+        rows: list[list[str]] = []
+        if "series" in ds:
+            series = _get(ds, "series", name, here, dict)
+            for skey, ser in series.items():
+                s_where = f"{here}.series[{skey!r}]"
+                pos = _split_key(skey, len(d_ser), name, s_where)
+                s_dims = [_pick(v, p, name, s_where) for (_, v), p in zip(d_ser, pos, strict=True)]
+                s_attr_idx = (ser.get("attributes") if isinstance(ser, dict) else None) or []
+                s_attrs = [
+                    _pick(v, s_attr_idx[i] if i < len(s_attr_idx) else None, name, s_where)
+                    for i, (_, v) in enumerate(a_ser)
+                ]
+                observations = _get(ser, "observations", name, s_where, dict)
+                for okey, obs in observations.items():
+                    o_where = f"{s_where}.observations[{okey!r}]"
+                    o_dims, value, o_attrs = _observation(obs, okey, d_obs, a_obs, name, o_where)
+                    rows.append([*fixed.values(), *s_dims, *o_dims, value, *s_attrs, *o_attrs])
+        else:
+            observations = _get(ds, "observations", name, here, dict)
+            if d_ser:
+                raise _fail(name, here, "series dimensions given but the data set has no series")
+            for okey, obs in observations.items():
+                o_where = f"{here}.observations[{okey!r}]"
+                o_dims, value, o_attrs = _observation(obs, okey, d_obs, a_obs, name, o_where)
+                rows.append([*fixed.values(), *o_dims, value, *o_attrs])
+        frames.append(pd.DataFrame(rows, columns=columns, dtype=object))
+    if not frames:
+        raise _fail(name, f"{root}.dataSets", "no data set in the message")
+    out = pd.concat(frames, ignore_index=True).fillna("").astype(str)
+    return out.reset_index(drop=True)
+
+
+def read_json(path: Path, origin: Origin, layout: SdmxLayout) -> b.ReadResult:
+    """SDMX-JSON 1.0/2.0 -> the same rows as :func:`read_csv` would give for the same data."""
+    sid = origin.source_id
+    if not path.is_file():
+        raise MissingFileError("file not found", file=sid)
+    try:
+        message = json.loads(path.read_bytes())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CorruptFileError(f"malformed JSON ({exc})", file=sid) from exc
+    return read_frame(parse_json(message, name=sid), origin, layout)
+
+
+def read(path: Path, origin: Origin, layout: SdmxLayout) -> b.ReadResult:
+    """An SDMX data message, SDMX-JSON when it starts with ``{``, SDMX-CSV otherwise."""
+    if path.is_file():
+        with open(path, "rb") as fh:
+            start = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+        if start.startswith(b"{"):
+            return read_json(path, origin, layout)
+    return read_csv(path, origin, layout)

@@ -1,0 +1,206 @@
+"""UN Comtrade fetcher against a local server: key header, row caps, retries, BACI form.
+
+Reference values are computed by hand from the fixture records below: BACI's ``v`` is the
+primary value in thousands of USD and ``q`` the net weight in tons (exact division by 1000,
+compared with a relative tolerance of 1e-12), the importer's report wins over the exporter's.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from werkzeug import Request, Response
+
+from article2 import paths
+from article2.sources import baci
+from article2.sources import comtrade_api as ct
+from article2.sources.download import FetchError
+from tests.fixtures import official
+
+pytestmark = pytest.mark.network
+
+# (year, reporter, flow, partner, cmd, primaryValue USD, netWgt kg)
+JPN_M = [
+    (2023, 392, "M", 842, "870323", 1_500_000.0, 20_000.0),  # JPN imports from USA
+    (2023, 392, "M", 156, "850760", 250_000.5, None),  # from CHN, no weight
+    (2023, 392, "M", 0, "870323", 9_999_999.0, 1.0),  # World: dropped
+    (2023, 392, "M", 842, "TOTAL", 7_000_000.0, None),  # not HS6: dropped
+]
+JPN_X = [
+    (2023, 392, "X", 842, "870323", 1_400_000.0, 19_000.0),  # mirror of USA's imports
+    (2023, 392, "X", 704, "847130", 80_000.0, 500.0),
+]
+USA_M = [(2023, 842, "M", 392, "870323", 1_600_000.0, 21_000.0)]  # beats JPN's X
+USA_X = [(2023, 842, "X", 392, "870323", 1_450_000.0, 19_500.0)]  # loses to JPN's M
+
+
+@pytest.fixture
+def comtrade(httpserver, monkeypatch):
+    monkeypatch.setenv("ARTICLE2_COMTRADE_URL", httpserver.url_for("/data/v1/get"))
+    monkeypatch.setenv("ARTICLE2_COMTRADE_PREVIEW_URL", httpserver.url_for("/public/v1/preview"))
+    monkeypatch.setenv("ARTICLE2_FETCH_BACKOFF", "0.001")
+    monkeypatch.setenv("ARTICLE2_FETCH_RETRIES", "2")
+    monkeypatch.delenv("ARTICLE2_COMTRADE_KEY", raising=False)
+    return httpserver
+
+
+def answers(server, path: str, table: dict, *, first: list[Response] | None = None):
+    """Serve ``table[(reporter, flow, partners)]`` at ``path``; record every request."""
+    seen: list[Request] = []
+    pending = list(first or [])
+
+    def handler(request: Request) -> Response:
+        seen.append(request)
+        if pending:
+            return pending.pop(0)
+        a = request.args
+        key = (int(a["reporterCode"]), a["flowCode"], a.get("partnerCode"))
+        return Response(table[key], content_type="application/json")
+
+    server.expect_request(path).respond_with_handler(handler)
+    return seen
+
+
+def test_keyed_fetch_retries_stores_raw_and_writes_baci(comtrade, monkeypatch):
+    monkeypatch.setenv("ARTICLE2_COMTRADE_KEY", "secret-key-123")
+    table = {
+        (392, "M", None): official.comtrade_answer(JPN_M),
+        (392, "X", None): official.comtrade_answer(JPN_X),
+        (842, "M", None): official.comtrade_answer(USA_M),
+        (842, "X", None): official.comtrade_answer(USA_X),
+    }
+    seen = answers(
+        comtrade,
+        "/data/v1/get/C/A/HS",
+        table,
+        first=[Response("slow", 429, headers={"Retry-After": "0"}), Response("boom", 500)],
+    )
+    files = ct.fetch(reporters=[392, 842], years=[2023], vintage="2025-06-01")
+    assert len(seen) == 6  # 4 calls + one 429 + one 500 retried
+    assert all(r.headers["Ocp-Apim-Subscription-Key"] == "secret-key-123" for r in seen)
+    assert seen[-1].args["maxRecords"] == str(ct.KEYED_CAP)
+    raw = [f for f in files if f.suffix == ".json"]
+    assert [f.name for f in raw] == [
+        "C_A_HS_r392_2023_M.json",
+        "C_A_HS_r392_2023_X.json",
+        "C_A_HS_r842_2023_M.json",
+        "C_A_HS_r842_2023_X.json",
+    ]
+    assert raw[0].read_bytes() == table[(392, "M", None)]  # as delivered
+    for f in raw:  # the key never lands on disk
+        assert b"secret-key-123" not in f.with_name(f.name + ".origin.json").read_bytes()
+    folder = paths.raw_dir() / "comtrade" / "2025-06-01" / "baci" / "HS17"
+    loaded = baci.load(folder)
+    import duckdb
+
+    got = duckdb.sql(
+        f"SELECT i, j, k, v, q FROM read_parquet('{loaded.trade_glob}') ORDER BY i, j, k"
+    ).fetchall()
+    expected = [
+        (156, 392, "850760", 250.0005, None),  # JPN's M
+        (392, 704, "847130", 80.0, 0.5),  # JPN's X (no mirror)
+        (392, 842, "870323", 1600.0, 21.0),  # USA's M beats JPN's X
+        (842, 392, "870323", 1500.0, 20.0),  # JPN's M beats USA's X
+    ]
+    assert [r[:3] for r in got] == [e[:3] for e in expected]
+    for g, e in zip(got, expected, strict=True):
+        assert g[3] == pytest.approx(e[3], rel=1e-12)
+        assert (g[4] is None and e[4] is None) or g[4] == pytest.approx(e[4], rel=1e-12)
+
+
+def test_preview_without_key_splits_capped_calls(comtrade):
+    cap = 2
+    table = {
+        (392, "M", "842,156"): official.comtrade_answer(JPN_M[:2], count=cap),  # capped
+        (392, "M", "842"): official.comtrade_answer(JPN_M[:1]),
+        (392, "M", "156"): official.comtrade_answer(JPN_M[1:2]),
+    }
+    seen = answers(comtrade, "/public/v1/preview/C/A/HS", table)
+    files = ct.fetch(
+        reporters=[392], years=[2023], flows=["M"], partners=[842, 156], cap=cap, vintage="v1"
+    )
+    assert all("Ocp-Apim-Subscription-Key" not in r.headers for r in seen)
+    assert [r.args.get("partnerCode") for r in seen] == ["842,156", "842", "156"]
+    assert [f.name for f in files if f.suffix == ".json"] == [
+        "C_A_HS_r392_2023_M_a.json",
+        "C_A_HS_r392_2023_M_b.json",
+    ]
+
+
+def test_capped_call_that_cannot_split_is_an_error_and_writes_nothing(comtrade):
+    answers(
+        comtrade,
+        "/public/v1/preview/C/A/HS",
+        {(392, "M", None): official.comtrade_answer(JPN_M, count=ct.PREVIEW_CAP)},
+    )
+    with pytest.raises(ct.CappedResponseError, match="reached the cap of 500 rows"):
+        ct.fetch(reporters=[392], years=[2023], flows=["M"], vintage="v1")
+    assert not (paths.raw_dir() / "comtrade" / "v1").exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        (json.dumps({"statusCode": 401, "message": "Access denied: invalid key"}), "401"),
+        (json.dumps({"count": 0, "data": [], "error": "Invalid period"}), "Invalid period"),
+        ("<html>gateway</html>", "malformed JSON"),
+        (json.dumps({"count": 1}), "no 'data' list"),
+    ],
+)
+def test_error_and_malformed_answers(comtrade, body, match):
+    comtrade.expect_request("/public/v1/preview/C/A/HS").respond_with_data(body)
+    with pytest.raises(FetchError, match=match):
+        ct.fetch(reporters=[392], years=[2023], flows=["M"], vintage="v1")
+    assert not (paths.raw_dir() / "comtrade" / "v1").exists()
+
+
+def test_options_checked_at_the_boundary():
+    with pytest.raises(ValueError, match="classification must be one of HS, H0"):
+        ct.fetch(reporters=[392], years=[2023], classification="SITC")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="flows must be among M, X"):
+        ct.plan([392], [2023], flows=["R"])
+
+
+def test_read_records_names_the_file(tmp_path):
+    f = tmp_path / "a.json"
+    f.write_text('{"count": 1, "data": [1]}')
+    with pytest.raises(Exception, match=r"a.json, row 1: a record is not a JSON object"):
+        ct.read_records(f)
+    f.write_text("{")
+    with pytest.raises(Exception, match="a.json: not a readable JSON answer"):
+        ct.read_records(f)
+
+
+flows = st.lists(
+    st.tuples(
+        st.sampled_from([392, 842, 156]),
+        st.sampled_from(["M", "X"]),
+        st.sampled_from([392, 842, 156, 0]),
+        st.sampled_from(["870323", "850760"]),
+        st.integers(1, 10**9).map(float),
+    ),
+    max_size=30,
+    unique_by=lambda r: r[:4],
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(flows)
+def test_property_one_row_per_flow_and_importer_wins(rows):
+    recs = [(2023, r, f, p, k, v, None) for r, f, p, k, v in rows if r != p]
+    data = json.loads(official.comtrade_answer(recs))["data"]
+    import pandas as pd
+
+    out = ct.to_baci(pd.DataFrame(data))
+    trade = out["HS17"].trade if out else pd.DataFrame(columns=["t", "i", "j", "k", "v"])
+    assert not trade.duplicated(["t", "i", "j", "k"]).any()
+    for _, i, j, k, v, _q in trade.itertuples(index=False):
+        m = [x[5] for x in recs if x[1] == j and x[2] == "M" and x[3] == i and x[4] == k]
+        x = [x[5] for x in recs if x[1] == i and x[2] == "X" and x[3] == j and x[4] == k]
+        assert v * 1000 == pytest.approx((m or x)[0], rel=1e-12)
+    # every country-partner HS6 flow reported by someone is there
+    want = {(p, r) if f == "M" else (r, p) for _, r, f, p, *_ in recs if p != 0}
+    assert {(i, j) for i, j in zip(trade["i"], trade["j"], strict=True)} == want

@@ -26,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from article2 import warehouse
+from article2 import paths, warehouse
 from article2.briefs import assemble as A
 from article2.briefs import findings as F
 from article2.briefs import render as R
@@ -100,7 +100,7 @@ def test_golden(real_warehouse, iso3, kind, update_goldens):
 
 
 @snapshot
-def test_brief_structure(vnm):
+def test_brief_structure(vnm, real_warehouse):
     md = R.render_markdown(vnm)
     for heading in (
         "The issue in numbers",
@@ -118,7 +118,14 @@ def test_brief_structure(vnm):
         assert f"## {heading}" in md
     for source_id in vnm.sources["source_id"]:
         assert f"`{source_id}`" in md
-    assert "Not available in this build" in md
+    # every capability is in this build: the rank section shows the rank from the index API
+    rank_section = md.split("## Rank and its uncertainty", 1)[1].split("\n## ", 1)[0]
+    assert "Not available in this build" not in rank_section
+    import article2.api as api
+
+    with paths.using_warehouse(real_warehouse):
+        row = api.rank().set_index("iso3").loc["VNM"]
+    assert f"| rank | {int(row['rank'])} of " in rank_section
     assert "Japan's share of Vietnam's imports fell from 11.1% to 8.9% between 2004 and 2014." in md
 
 
@@ -138,7 +145,6 @@ def test_every_printed_number_is_in_the_brief_data(real_warehouse, iso3):
 def _capability_numbers(real_warehouse, iso3, year) -> set[str]:
     """Numbers of the capability sections: they come from other capabilities' APIs (checked
     against those APIs in test_capability_sections_come_from_the_api)."""
-    from article2 import paths
     from article2.briefs.capabilities import capability_sections
 
     with paths.using_warehouse(real_warehouse):
@@ -151,7 +157,6 @@ def _capability_numbers(real_warehouse, iso3, year) -> set[str]:
 def test_capability_sections_come_from_the_api(real_warehouse):
     """The brief's alignment section repeats article2.api.profile's numbers unchanged."""
     import article2.api as a2
-    from article2 import paths
     from article2.briefs.capabilities import capability_sections
 
     with paths.using_warehouse(real_warehouse):

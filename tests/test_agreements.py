@@ -52,10 +52,41 @@ def test_curated_facts_match_their_citations(cur, agreement, iso3, date, doc):
 
 def test_wto_covers_every_member(cur):
     dated = set(q.members_at(cur.memberships, "WTO", "2026-11-23"))
-    undated = set(cur.gaps[cur.gaps.agreement_id == "WTO"].iso3)
-    assert not dated & undated
-    # 166 WTO members at the date checked, including the European Union itself
-    assert len(dated | undated) == 165
+    # 166 WTO members at the date checked, including the European Union itself: all dated
+    assert len(dated) == 165
+    assert not (cur.gaps.kind == "undated").any()
+    # the dates of 1995-1997 ratifications are confirmed against a stored copy, or say they are not
+    src = cur.member_sources.set_index("iso3")
+    assert len(src) == 39
+    unconfirmed = set(cur.gaps[cur.gaps.kind == "unconfirmed"].iso3)
+    assert unconfirmed == set(src[src.confidence == "unconfirmed"].index)
+    assert (src[src.confidence == "confirmed"].confirmed_by.str.startswith("https://")).all()
+    assert (src.checked == pd.Timestamp(CHECKED)).all()
+
+
+def test_curated_eu_membership_matches_country_groups(cur):
+    """The EU's member states at 31 December of each year are those of
+    ``countries.group_members("EU", year)`` (the UK through its 2020 transition period)."""
+    from article2 import countries
+
+    for year in range(1958, 2027):
+        at = f"{year}-12-31"
+        assert q.members_at(cur.memberships, "EU", at) == sorted(
+            countries.group_members("EU", year)
+        ), year
+
+
+def test_parties_with_eu_follow_eu_membership_and_provisional_application(cur):
+    m = cur.memberships
+    assert "KOR" not in q.members_at(m, "EU-KOR", "2011-06-30")
+    assert {"KOR", "FRA"} <= set(q.members_at(m, "EU-KOR", "2011-07-01"))  # provisional
+    assert "HRV" not in q.members_at(m, "EU-KOR", "2013-06-30")
+    assert "HRV" in q.members_at(m, "EU-KOR", "2013-07-01")
+    assert "GBR" in q.members_at(m, "EU-KOR", "2020-12-31")
+    assert "GBR" not in q.members_at(m, "EU-KOR", "2021-01-01")
+    assert "GBR" in q.members_at(m, "EU-GBR", "2021-01-01")
+    assert "ECU" not in q.members_at(m, "EU-COL-PER-ECU", "2016-12-31")
+    assert "ECU" in q.members_at(m, "EU-COL-PER-ECU", "2017-01-01")
 
 
 @pytest.mark.parametrize(
@@ -99,7 +130,19 @@ CLASS_CASES = [
     ("CHN", "2019-01-01", "KOR", "agreement"),
     ("EU", "2019-01-01", "KOR", "agreement"),
     ("EU", "2019-01-01", "FRA", "actor"),
-    ("EU", "2021-01-01", "GBR", "wto_member"),
+    ("EU", "2020-06-01", "GBR", "actor"),  # transition period
+    ("EU", "2021-01-01", "GBR", "agreement"),  # Trade and Cooperation Agreement, provisional
+    ("EU", "2017-09-20", "CAN", "wto_member"),
+    ("EU", "2017-09-21", "CAN", "agreement"),  # CETA, provisional application
+    ("EU", "2024-04-30", "NZL", "wto_member"),
+    ("EU", "2024-05-01", "NZL", "agreement"),
+    ("EU", "2019-01-01", "MEX", "agreement"),
+    ("EU", "2019-01-01", "CHL", "agreement"),
+    ("EU", "2019-01-01", "JPN", "wto_member"),
+    ("EU", "2019-02-01", "JPN", "agreement"),
+    ("EU", "2019-11-21", "SGP", "agreement"),
+    ("EU", "2020-08-01", "VNM", "agreement"),
+    ("EU", "2020-07-31", "VNM", "wto_member"),
 ]
 
 
@@ -194,6 +237,12 @@ def test_map_svg_colours(cur, tmp_path):
     assert fills["PRK"] == COLOURS["neither"]
     assert fills["USA"] == COLOURS["actor"]
     assert fills["GRL"] == COLOURS["no data"]
+    assert fills["CAN"] == COLOURS["agreement"]
+    assert fills["PER"] == COLOURS["agreement"]
+    assert fills["JPN"] == COLOURS["wto_member"]
+    assert fills["IND"] == COLOURS["wto_member"]
+    assert fills["MMR"] == COLOURS["wto_member"]
+    assert fills["IRN"] == COLOURS["neither"]
 
 
 @pytest.mark.snapshot
@@ -211,3 +260,120 @@ def test_registry_with_real_desta(real_warehouse):
     assert ((c.agreement_id == "CPTPP") & (c.field == "member since (VNM)")).any()
     between = q.agreements_between(reg.agreements, reg.memberships, "USA", "KOR", "2019-01-01")
     assert {"KORUS", "KOR-USA[KOR]_2007O"} <= set(between.agreement_id)
+
+
+# --------------------------------------------------------------------- DESTA-only agreements
+
+
+def _desta_case():
+    """Two DESTA agreements, one covered by a curated record, one DESTA-only; one EU state."""
+    agr = pd.DataFrame(
+        {
+            "agreement_id": ["C1", "EU", "D_COVERED", "D_ONLY", "D_MEMBER_STATE"],
+            "source": ["curated", "curated", "desta", "desta", "desta"],
+            "rta": True,
+            "force": pd.to_datetime(
+                ["2010-06-01", "1958-01-01", "2009-01-01", "2005-01-01", "1990-01-01"]
+            ),  # fmt: skip
+            "desta_id": ["D_COVERED", None, "D_COVERED", "D_ONLY", "D_MEMBER_STATE"],
+        }
+    )
+    mem = pd.DataFrame(
+        {
+            "agreement_id": [
+                "C1",
+                "C1",
+                "EU",
+                "D_COVERED",
+                "D_COVERED",
+                "D_ONLY",
+                "D_ONLY",
+                "D_MEMBER_STATE",
+                "D_MEMBER_STATE",
+            ],  # fmt: skip
+            "source": ["curated"] * 3 + ["desta"] * 6,
+            "iso3": ["AAA", "BBB", "FRA", "AAA", "BBB", "AAA", "CCC", "FRA", "DDD"],
+            "since": pd.to_datetime(
+                [
+                    "2010-06-01",
+                    "2010-06-01",
+                    "1995-01-01",
+                    "2009-01-01",
+                    "2009-01-01",
+                    "2005-01-01",
+                    "2005-01-01",
+                    "1990-01-01",
+                    "1990-01-01",
+                ]
+            ),  # fmt: skip
+            "until": pd.NaT,
+        }
+    )
+    over = pd.DataFrame(columns=["desta_id", "action", "curated_id", "reason", "end",
+                                 "drop_members"])  # fmt: skip
+    return agr, mem, over
+
+
+def test_desta_only_agreements_count_and_curated_wins():
+    from article2.agreements.merge import merge
+
+    agr, mem, over = _desta_case()
+    out = merge(agr, mem, over)
+    # the curated record wins: the DESTA record it names is set aside (its 2009 date is not used)
+    assert "D_COVERED" not in set(out.agreements.agreement_id)
+    assert q.agreements_with(out.agreements, out.memberships, "BBB", {"AAA"}, "2009-06-01",
+                             sources=("curated", "desta")) == []  # fmt: skip
+    assert q.agreements_with(out.agreements, out.memberships, "BBB", {"AAA"}, "2010-06-01",
+                             sources=("curated", "desta")) == ["C1"]  # fmt: skip
+    # the DESTA-only agreement counts from DESTA's date
+    assert q.agreements_with(out.agreements, out.memberships, "CCC", {"AAA"}, "2005-01-01",
+                             sources=("curated", "desta")) == ["D_ONLY"]  # fmt: skip
+    # a member state's own agreement ends when it joins the EU (logged)
+    assert q.agreements_with(out.agreements, out.memberships, "DDD", {"FRA"}, "1994-12-31",
+                             sources=("curated", "desta")) == ["D_MEMBER_STATE"]  # fmt: skip
+    assert q.agreements_with(out.agreements, out.memberships, "DDD", {"FRA"}, "1995-01-01",
+                             sources=("curated", "desta")) == []  # fmt: skip
+    assert set(out.log.action) == {"covered", "eu_accession"}
+
+
+def test_desta_overrides_parse_and_name_known_records(cur):
+    o = cur.desta_overrides
+    assert o.desta_id.is_unique
+    assert set(o.action) <= {"superseded", "not_fta", "same_as", "members"}
+    assert (o.citation.str.len() > 0).all()
+    assert o[o.action == "same_as"].curated_id.notna().all()
+
+
+DESTA_MAP_CASES = [
+    # actor, date, iso3, class, agreement_source
+    ("JPN", "2019-01-01", "MMR", "agreement", "desta"),  # ASEAN-Japan CEP, DESTA only
+    ("JPN", "2007-01-01", "MMR", "wto_member", ""),
+    ("CHN", "2019-01-01", "IND", "agreement", "desta"),  # Asia-Pacific Trade Agreement
+    ("USA", "2019-01-01", "VNM", "wto_member", ""),  # 2000 BTA: ruled not an FTA
+    ("USA", "2019-01-01", "PER", "agreement", "curated"),  # DESTA record covered by US-PER
+    ("EU", "2019-01-01", "TUR", "agreement", "desta"),  # EC-Turkey customs union
+    ("EU", "2019-01-01", "IND", "wto_member", ""),  # GSTP ends for Romania on EU accession
+]
+
+
+@pytest.mark.snapshot
+@pytest.mark.parametrize(("actor", "at", "iso3", "cls", "basis"), DESTA_MAP_CASES)
+def test_map_counts_desta_only_agreements(real_warehouse, actor, at, iso3, cls, basis):
+    from article2.agreements.merge import merge
+
+    reg = _registry(real_warehouse)
+    m = merge(reg.agreements, reg.memberships, reg.desta_overrides)
+    out = q.classify(m.agreements, m.memberships, [iso3], actor, at, sources=("curated", "desta"))
+    assert out["class"].item() == cls
+    assert out["agreement_source"].item() == basis
+
+
+_REG = {}
+
+
+def _registry(path):
+    from article2.agreements.registry import load_registry
+
+    if path not in _REG:
+        _REG[path] = load_registry(path)
+    return _REG[path]

@@ -210,21 +210,25 @@ def agreement_conflicts() -> pd.DataFrame:
 
 
 def architecture(actor: str = "USA", at=None) -> pd.DataFrame:
-    """The report's map as a table: every country's class for ``actor`` (USA, JPN, CHN, EU)."""
+    """The report's map as a table: every country's class for ``actor`` (USA, JPN, CHN, EU),
+    counting curated agreements and DESTA-only ones (the curated record wins on conflict)."""
     import datetime as dt
 
     from article2.agreements import queries as q
     from article2.agreements.map import map_countries
+    from article2.agreements.merge import merge
 
     q.check_actor(actor)
     reg = agreement_registry()
+    merged = merge(reg.agreements, reg.memberships, reg.desta_overrides)
     return q.classify(
-        reg.agreements,
-        reg.memberships,
+        merged.agreements,
+        merged.memberships,
         map_countries(),
         actor,
         pd.Timestamp(at or dt.date.today()),
-        undated_wto=tuple(reg.gaps.iso3),
+        undated_wto=tuple(reg.gaps[reg.gaps.kind == "undated"].iso3),
+        sources=("curated", "desta"),
     )
 
 

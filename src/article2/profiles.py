@@ -21,7 +21,8 @@ result's ``years``):
   none for the recipient-year; for other actors "no data in this snapshot". Default year: the
   source's latest year.
 - ``ties``: ATOP alliance obligations by type (either direction), IGOs shared (COW IGO), trade
-  agreements in force at 31 December (DESTA memberships, :func:`agreements_in_force`).
+  agreements in force at 31 December (the agreement registry the map reads: curated records
+  and DESTA-only agreements, :func:`agreements_in_force`).
 - ``economy``: GDP and population (World Bank WDI), GDP per capita, and Gapminder GDP per
   capita with its projected growth (Gapminder projections, from the year after the latest
   World Bank GDP year, over 10 years).
@@ -468,35 +469,35 @@ def _coverage_text(meta, indicator: str) -> str:
     return "; ".join(parts)
 
 
-def agreements_in_force(
-    con: duckdb.DuckDBPyConnection, target: str, partners: Sequence[str], year: int
-) -> tuple[str, ...]:
-    """Agreements in force on 31 December of ``year`` to which ``target`` and at least one of
-    ``partners`` are parties, from the ``memberships`` table (catalogue ``desta``).
+@functools.lru_cache(maxsize=2)
+def _agreement_registry(key: tuple[str, int]):
+    """The agreement registry the map reads (curated + DESTA-only), per warehouse version."""
+    from article2.agreements.registry import map_registry
 
-    A party's membership counts from the ``force`` date of its membership row (rows without a
-    ``force`` date are not counted: DESTA does not record entry into force for them); DESTA
-    records no end dates, so terminated agreements are still counted. Plurilateral agreements
-    (e.g. GSTP, ASEAN) count when both are parties.
+    return map_registry(Path(key[0]))
+
+
+def agreements_in_force(
+    key: tuple[str, int], target: str, partners: Sequence[str], year: int
+) -> tuple[str, ...]:
+    """Trade agreements in force on 31 December of ``year`` to which ``target`` and at least one
+    of ``partners`` are parties: the agreement registry's query
+    (:func:`article2.agreements.queries.agreements_with`) on the curated records and the
+    DESTA-only agreements, exactly what the report's map counts (the curated record wins on
+    conflict; see :mod:`article2.agreements.merge`). ``key``: the warehouse (path, mtime).
     """
-    if not partners:
-        return ()
-    placeholders = ", ".join("?" for _ in partners)
-    rows = con.execute(
-        f"""
-        SELECT DISTINCT t.agreement_id
-        FROM memberships t JOIN memberships p
-          ON p.catalogue = t.catalogue AND p.agreement_id = t.agreement_id
-        WHERE t.catalogue = ? AND t.iso3 = ? AND p.iso3 IN ({placeholders})
-          AND p.iso3 <> t.iso3
-          AND t.force <= make_date(?, 12, 31) AND p.force <= make_date(?, 12, 31)
-          AND coalesce(t.end_date, DATE '9999-12-31') > make_date(?, 12, 31)
-          AND coalesce(p.end_date, DATE '9999-12-31') > make_date(?, 12, 31)
-        ORDER BY 1
-        """,
-        [AGREEMENT_CATALOGUE, target, *partners, year, year, year, year],
-    ).fetchall()
-    return tuple(r[0] for r in rows)
+    from article2.agreements import queries as q
+
+    reg = _agreement_registry(key)
+    ids = q.agreements_with(
+        reg.agreements,
+        reg.memberships,
+        target,
+        set(partners),
+        f"{year}-12-31",
+        sources=("curated", "desta"),
+    )
+    return tuple(ids)
 
 
 def _pick_year(available: Sequence[int], requested: int | None) -> int | None:
@@ -670,7 +671,7 @@ def _finance(con, meta, iso3: str, requested: int | None, gdp: Mapping[int, floa
     return t, figures, notes
 
 
-def _ties(con, meta, iso3: str, requested: int | None):
+def _ties(con, key, meta, iso3: str, requested: int | None):
     figures: list[Figure] = []
     notes: list[str] = []
     years: dict[str, int | None] = {}
@@ -776,7 +777,9 @@ def _ties(con, meta, iso3: str, requested: int | None):
     elif lo is not None and requested >= lo:
         ta = requested
         if requested > hi:
-            notes.append(f"DESTA agreements end {hi}: agreements after that are not recorded")
+            notes.append(
+                f"DESTA agreements end {hi}: later agreements come from the curated registry only"
+            )
     else:
         ta = None
     years["agreements"] = ta
@@ -803,14 +806,14 @@ def _ties(con, meta, iso3: str, requested: int | None):
                 )  # fmt: skip
             )
             continue
-        ids = agreements_in_force(con, iso3, mem, ta)
+        ids = agreements_in_force(key, iso3, mem, ta)
         figures.append(
             Figure(
                 "ties",
                 actor,
                 "agreements_in_force",
                 float(len(ids)),
-                "agreements (DESTA)",
+                "agreements (registry: curated + DESTA)",
                 ta,
                 mem_sid,
                 note=", ".join(ids[:6]) + (" …" if len(ids) > 6 else ""),
@@ -956,7 +959,7 @@ def build_profile(
         te, econ, n_e, gdp = _economy(con, meta, code, year)
         tt, trade, shares, intens, n_t = _trade(con, key, meta, code, indicator, year)
         tf, fin, n_f = _finance(con, meta, code, year, gdp)
-        ty, ties, n_y = _ties(con, meta, code, year)
+        ty, ties, n_y = _ties(con, key, meta, code, year)
     notes += n_t + n_f + n_y + n_e
     alignment = tuple(
         al.align(ch, tt, shares[ch], intens[ch]) for ch in ("exports", "imports") if tt is not None

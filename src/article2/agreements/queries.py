@@ -17,7 +17,9 @@ __all__ = [
     "CLASSES",
     "Actor",
     "Source",
+    "CLASSIFY_COLS",
     "agreements_between",
+    "agreements_with",
     "check_actor",
     "actor_states",
     "classify",
@@ -31,6 +33,7 @@ ACTORS: tuple[str, ...] = get_args(Actor)
 #: the report's three classes (plus the actor itself)
 CLASSES = ("actor", "agreement", "wto_member", "neither")
 WTO_START = pd.Timestamp("1995-01-01")
+CLASSIFY_COLS = ["iso3", "class", "agreements", "wto_basis", "agreement_source"]
 
 
 def check_actor(actor: str) -> str:
@@ -76,14 +79,33 @@ def agreements_between(
     return out[cols].sort_values(["source", "force", "agreement_id"], ignore_index=True)
 
 
-def _partners(agreements, memberships, actor: str, at: pd.Timestamp, sources) -> pd.DataFrame:
-    """(iso3, agreement_id) pairs: countries sharing an RTA in force with the actor."""
-    rta = set(agreements[agreements.rta & agreements.source.isin(sources)].agreement_id)
+def _partners(agreements, memberships, states: set[str], at: pd.Timestamp, sources) -> pd.DataFrame:
+    """(iso3, agreement_id, source) rows: countries sharing an RTA in force with ``states``."""
+    rta = agreements[agreements.rta & agreements.source.isin(sources)]
     act = _active(memberships[memberships.source.isin(sources)], at)
-    act = act[act.agreement_id.isin(rta)]
-    mine = set(act[act.iso3.isin(actor_states(memberships, actor, at))].agreement_id)
+    act = act.merge(rta[["agreement_id", "source"]], on=["agreement_id", "source"])
+    mine = set(act[act.iso3.isin(states)].agreement_id)
     mine.discard("EU")
-    return act[act.agreement_id.isin(mine)][["iso3", "agreement_id"]].drop_duplicates()
+    cols = ["iso3", "agreement_id", "source"]
+    return act[act.agreement_id.isin(mine)][cols].drop_duplicates()
+
+
+def agreements_with(
+    agreements: pd.DataFrame,
+    memberships: pd.DataFrame,
+    iso3: str,
+    states: set[str] | list[str] | tuple[str, ...],
+    at,
+    *,
+    sources: tuple[str, ...] = ("curated",),
+) -> list[str]:
+    """Trade agreements (``rta``) in force on ``at`` to which ``iso3`` and at least one of
+    ``states`` other than ``iso3`` are parties (sorted ids); the map's test for "agreement"."""
+    others = set(states) - {iso3}
+    if not others:
+        return []
+    pairs = _partners(agreements, memberships, others, _ts(at), sources)
+    return sorted(set(pairs[pairs.iso3 == iso3].agreement_id))
 
 
 def actor_states(memberships: pd.DataFrame, actor: str, at) -> set[str]:
@@ -108,15 +130,18 @@ def classify(
     actor), "wto_member" (WTO member without one), "neither", or "actor" (the actor itself).
 
     ``undated_wto``: WTO members whose accession date is not recorded; they count as members
-    from 1995 and are marked ``wto_basis = "undated"``. Returns iso3, class, agreements,
-    wto_basis.
+    from 1995 and are marked ``wto_basis = "undated"``. ``sources``: which agreements count
+    ("curated", and "desta" for DESTA-only agreements after :func:`~article2.agreements.merge.
+    merge`). Returns :data:`CLASSIFY_COLS`: iso3, class, agreements, wto_basis,
+    agreement_source ("curated", "desta" or "curated+desta": where the agreements come from).
     """
     check_actor(actor)
     at = _ts(at)
     own = actor_states(memberships, actor, at)
-    pairs = _partners(agreements, memberships, actor, at, sources)
+    pairs = _partners(agreements, memberships, own, at, sources)
     pairs = pairs[~pairs.iso3.isin(own)]
-    by_country = pairs.groupby("iso3").agreement_id.agg(lambda s: ", ".join(sorted(s)))
+    by_country = pairs.groupby("iso3").agreement_id.agg(lambda s: ", ".join(sorted(set(s))))
+    basis = pairs.groupby("iso3").source.agg(lambda s: "+".join(sorted(set(s))))
     wto = memberships[(memberships.agreement_id == "WTO") & (memberships.source == "curated")]
     wto_dated = set(_active(wto, at).iso3)
     wto_undated = set(undated_wto) if at >= WTO_START else set()
@@ -130,13 +155,19 @@ def classify(
             cls = "wto_member"
         else:
             cls = "neither"
-        basis = (
+        wto_basis = (
             "accession date" if iso3 in wto_dated else ("undated" if iso3 in wto_undated else None)
         )
         rows.append(
-            {"iso3": iso3, "class": cls, "agreements": by_country.get(iso3, ""), "wto_basis": basis}
+            {
+                "iso3": iso3,
+                "class": cls,
+                "agreements": by_country.get(iso3, ""),
+                "wto_basis": wto_basis,
+                "agreement_source": basis.get(iso3, ""),
+            }
         )
-    return pd.DataFrame(rows, columns=["iso3", "class", "agreements", "wto_basis"])
+    return pd.DataFrame(rows, columns=CLASSIFY_COLS)
 
 
 def trade_coverage(

@@ -25,12 +25,14 @@ import yaml
 
 __all__ = [
     "CHECKED",
+    "CuratedFactError",
     "CleanDesta",
     "Curated",
     "Registry",
     "clean_desta",
     "load_curated",
     "load_registry",
+    "map_registry",
 ]
 
 #: the date on which the curated facts were last checked against their citations
@@ -40,8 +42,17 @@ PLACEHOLDER_YEAR = "5241"
 
 AGREEMENT_COLS = [
     "agreement_id", "source", "title", "kind", "rta", "signature", "force", "end", "desta_id",
-    "citation_body", "citation_document", "citation_url", "checked", "file",
+    "citation_body", "citation_document", "citation_url", "checked", "file", "provisional",
 ]  # fmt: skip
+GAP_COLS = ["file", "agreement_id", "iso3", "kind", "what"]
+MEMBER_SOURCE_COLS = ["agreement_id", "iso3", "confidence", "checked", "confirmed_by", "note"]
+OVERRIDE_COLS = [
+    "desta_id", "action", "curated_id", "reason", "citation", "checked", "file", "end",
+    "drop_members",
+]  # fmt: skip
+#: what a curated file may say about a DESTA record the curated registry does not link
+OVERRIDE_ACTIONS = ("superseded", "not_fta", "same_as", "members")
+CONFIDENCE = ("confirmed", "unconfirmed")
 MEMBER_COLS = ["agreement_id", "source", "iso3", "since", "precision", "until", "via"]
 
 
@@ -56,14 +67,24 @@ class Curated:
     agreements: one row per agreement (columns :data:`AGREEMENT_COLS`).
     memberships: one row per member spell (columns :data:`MEMBER_COLS`); ``via`` is "EU" for
         member states covered through the EU's agreements.
-    gaps: facts known to be missing (file, agreement_id, iso3, what).
+    gaps: facts known to be missing or not confirmed (columns :data:`GAP_COLS`; ``kind`` is
+        "undated" for a member without a date, "unconfirmed" for a date not confirmed against a
+        stored copy of its source).
     signatories: agreement_id, iso3 for agreements signed by states that are not (yet) parties.
+    member_sources: how member dates were confirmed (columns :data:`MEMBER_SOURCE_COLS`).
+    desta_overrides: DESTA records the curated registry rules on (columns :data:`OVERRIDE_COLS`):
+        ``superseded`` (replaced by ``curated_id`` or ended: not in force from ``end``, never
+        when ``end`` is empty), ``not_fta`` (not a trade agreement in the map's sense),
+        ``same_as`` (the same agreement as ``curated_id``) or ``members`` (stray member rows
+        ``drop_members`` removed).
     """
 
     agreements: pd.DataFrame
     memberships: pd.DataFrame
     gaps: pd.DataFrame
     signatories: pd.DataFrame
+    member_sources: pd.DataFrame
+    desta_overrides: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -91,6 +112,8 @@ class Registry:
     cleaning: pd.DataFrame
     gaps: pd.DataFrame
     signatories: pd.DataFrame
+    member_sources: pd.DataFrame
+    desta_overrides: pd.DataFrame
 
 
 def _date(value, where: str) -> tuple[pd.Timestamp, str]:
@@ -107,14 +130,86 @@ def _opt_date(value, where: str):
     return pd.NaT if value is None else _date(value, where)[0]
 
 
-def _parse_file(name: str, text: str) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+def _parse_overrides(name: str, records) -> list[dict]:
+    out = []
+    for i, rec in enumerate(records or []):
+        where = f"{name}: desta_overrides #{i + 1} ({rec.get('desta_id', '?')})"
+        for field in ("desta_id", "action", "reason", "citation", "checked"):
+            if field not in rec:
+                raise CuratedFactError(f"{where}: missing field {field!r}")
+        if rec["action"] not in OVERRIDE_ACTIONS:
+            raise CuratedFactError(
+                f"{where}: field 'action' is {rec['action']!r}; allowed: {', '.join(OVERRIDE_ACTIONS)}"
+            )
+        if rec["action"] in ("same_as",) and not rec.get("curated_id"):
+            raise CuratedFactError(f"{where}: action 'same_as' needs field 'curated_id'")
+        cit = rec["citation"]
+        if not isinstance(cit, dict) or not cit.get("body"):
+            raise CuratedFactError(f"{where}: field 'citation' needs body and document or url")
+        text = "; ".join(str(cit[k]) for k in ("body", "document", "url") if cit.get(k))
+        out.append(
+            {
+                "desta_id": rec["desta_id"],
+                "action": rec["action"],
+                "curated_id": rec.get("curated_id"),
+                "reason": rec["reason"],
+                "citation": text,
+                "checked": _date(rec["checked"], f"{where}: field 'checked'")[0],
+                "file": name,
+                "end": _opt_date(rec.get("end"), f"{where}: field 'end'"),
+                "drop_members": tuple(rec.get("drop_members") or ()),
+            }
+        )
+    return out
+
+
+def _parse_member_sources(name: str, aid: str, records, dated: set[str]) -> tuple[list, list]:
+    sources, gaps = [], []
+    for iso3, rec in (records or {}).items():
+        where = f"{name}: agreement {aid}: member_sources {iso3}"
+        if iso3 not in dated:
+            raise CuratedFactError(f"{where}: not among the agreement's dated members")
+        conf = (rec or {}).get("confidence")
+        if conf not in CONFIDENCE:
+            raise CuratedFactError(
+                f"{where}: field 'confidence' is {conf!r}; allowed: {', '.join(CONFIDENCE)}"
+            )
+        urls = rec.get("confirmed_by") or []
+        if conf == "confirmed" and not urls:
+            raise CuratedFactError(f"{where}: 'confirmed' needs field 'confirmed_by'")
+        if conf == "unconfirmed" and not rec.get("note"):
+            raise CuratedFactError(f"{where}: 'unconfirmed' needs field 'note'")
+        sources.append(
+            {
+                "agreement_id": aid,
+                "iso3": iso3,
+                "confidence": conf,
+                "checked": _date(rec.get("checked"), f"{where}: field 'checked'")[0],
+                "confirmed_by": ", ".join(urls),
+                "note": rec.get("note") or "",
+            }
+        )
+        if conf == "unconfirmed":
+            gaps.append(
+                {
+                    "file": name,
+                    "agreement_id": aid,
+                    "iso3": iso3,
+                    "kind": "unconfirmed",
+                    "what": f"date entered, not confirmed against a stored source: {rec['note']}",
+                }
+            )
+    return sources, gaps
+
+
+def _parse_file(name: str, text: str) -> dict[str, list[dict]]:
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise CuratedFactError(f"{name}: not valid YAML: {exc}") from exc
     if "agreements" not in data:
         raise CuratedFactError(f"{name}: no 'agreements' list")
-    agreements, members, gaps, signatories = [], [], [], []
+    agreements, members, gaps, signatories, msources = [], [], [], [], []
     for i, rec in enumerate(data["agreements"]):
         where = f"{name}: agreement #{i + 1} ({rec.get('id', '?')})"
         for field in ("id", "title", "kind", "rta", "citation", "checked"):
@@ -131,6 +226,9 @@ def _parse_file(name: str, text: str) -> tuple[list[dict], list[dict], list[dict
         aid = rec["id"]
         force = _opt_date(rec.get("force"), f"{where}: field 'force'")
         end = _opt_date(rec.get("end"), f"{where}: field 'end'")
+        # provisional application: the agreement applies (and counts on the map) from this date
+        provisional = _opt_date(rec.get("provisional"), f"{where}: field 'provisional'")
+        applies = provisional if provisional is not pd.NaT else force
         agreements.append(
             {
                 "agreement_id": aid,
@@ -147,6 +245,7 @@ def _parse_file(name: str, text: str) -> tuple[list[dict], list[dict], list[dict
                 "citation_url": cit.get("url"),
                 "checked": checked,
                 "file": name,
+                "provisional": provisional,
             }
         )
         ends = rec.get("ends") or {}
@@ -164,15 +263,21 @@ def _parse_file(name: str, text: str) -> tuple[list[dict], list[dict], list[dict
                     "via": None,
                 }  # fmt: skip
             )
-        for iso3 in rec.get("parties_with_eu") or []:
-            if force is pd.NaT:
-                raise CuratedFactError(f"{where}: 'parties_with_eu' needs field 'force'")
+        with_eu = rec.get("parties_with_eu") or []
+        if not isinstance(with_eu, dict):  # one date for every party: provisional or force
+            if with_eu and applies is pd.NaT:
+                raise CuratedFactError(
+                    f"{where}: 'parties_with_eu' needs field 'force' or 'provisional'"
+                )
+            with_eu = dict.fromkeys(with_eu)
+        for iso3, when in with_eu.items():
+            start = applies if when is None else _date(when, f"{where}: party {iso3}")[0]
             members.append(
                 {
                     "agreement_id": aid,
                     "source": "curated",
                     "iso3": iso3,
-                    "since": force,
+                    "since": start,
                     "precision": "day",
                     "until": end,
                     "via": None,
@@ -183,7 +288,7 @@ def _parse_file(name: str, text: str) -> tuple[list[dict], list[dict], list[dict
                     "agreement_id": aid,
                     "source": "curated",
                     "iso3": "EU",
-                    "since": force,
+                    "since": start,
                     "precision": "day",
                     "until": end,
                     "via": "EU",
@@ -195,12 +300,25 @@ def _parse_file(name: str, text: str) -> tuple[list[dict], list[dict], list[dict
                     "file": name,
                     "agreement_id": aid,
                     "iso3": iso3,
+                    "kind": "undated",
                     "what": "member at the date checked; accession date not entered",
                 }  # fmt: skip
             )
         for iso3 in rec.get("signatories") or []:
             signatories.append({"agreement_id": aid, "iso3": iso3})
-    return agreements, members, gaps, signatories
+        s, g = _parse_member_sources(
+            name, aid, rec.get("member_sources"), set(rec.get("members") or {})
+        )
+        msources += s
+        gaps += g
+    return {
+        "agreements": agreements,
+        "members": members,
+        "gaps": gaps,
+        "signatories": signatories,
+        "member_sources": msources,
+        "overrides": _parse_overrides(name, data.get("desta_overrides")),
+    }
 
 
 def _expand_eu(members: pd.DataFrame) -> pd.DataFrame:
@@ -233,27 +351,34 @@ def _expand_eu(members: pd.DataFrame) -> pd.DataFrame:
 def load_curated() -> Curated:
     """Read and validate every ``agreements/curated/*.yaml`` file (committed with the package)."""
     folder = importlib.resources.files("article2.agreements") / "curated"
-    agreements, members, gaps, signatories = [], [], [], []
+    parts: dict[str, list[dict]] = {}
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".yaml"):
             continue
-        a, m, g, s = _parse_file(entry.name, entry.read_text(encoding="utf-8"))
-        agreements += a
-        members += m
-        gaps += g
-        signatories += s
+        for key, rows in _parse_file(entry.name, entry.read_text(encoding="utf-8")).items():
+            parts.setdefault(key, []).extend(rows)
+    agreements, members = parts.get("agreements", []), parts.get("members", [])
     agr = pd.DataFrame(agreements, columns=AGREEMENT_COLS)
     dup = agr.agreement_id[agr.agreement_id.duplicated()]
     if len(dup):
         raise CuratedFactError(f"curated agreement ids used twice: {sorted(set(dup))}")
+    overrides = pd.DataFrame(parts.get("overrides", []), columns=OVERRIDE_COLS)
+    unknown = set(overrides.curated_id.dropna()) - set(agr.agreement_id)
+    if unknown:
+        raise CuratedFactError(f"desta_overrides name unknown curated ids: {sorted(unknown)}")
+    dup = overrides.desta_id[overrides.desta_id.duplicated()]
+    if len(dup):
+        raise CuratedFactError(f"desta_overrides list a DESTA id twice: {sorted(set(dup))}")
     mem = _expand_eu(pd.DataFrame(members, columns=MEMBER_COLS))
     for col in ("since", "until"):
         mem[col] = pd.to_datetime(mem[col])
     return Curated(
         agreements=agr,
         memberships=mem.sort_values(["agreement_id", "iso3", "since"], ignore_index=True),
-        gaps=pd.DataFrame(gaps, columns=["file", "agreement_id", "iso3", "what"]),
-        signatories=pd.DataFrame(signatories, columns=["agreement_id", "iso3"]),
+        gaps=pd.DataFrame(parts.get("gaps", []), columns=GAP_COLS),
+        signatories=pd.DataFrame(parts.get("signatories", []), columns=["agreement_id", "iso3"]),
+        member_sources=pd.DataFrame(parts.get("member_sources", []), columns=MEMBER_SOURCE_COLS),
+        desta_overrides=overrides,
     )
 
 
@@ -353,6 +478,7 @@ def load_registry(path=None) -> Registry:
             "citation_url": "https://www.designoftradeagreements.org/",
             "checked": pd.NaT,
             "file": clean.agreements.source_id,
+            "provisional": pd.NaT,
         }
     )
     return Registry(
@@ -361,4 +487,15 @@ def load_registry(path=None) -> Registry:
         cleaning=clean.log,
         gaps=curated.gaps,
         signatories=curated.signatories,
+        member_sources=curated.member_sources,
+        desta_overrides=curated.desta_overrides,
     )
+
+
+def map_registry(path=None):
+    """What the map, the profiles and the briefs count: curated agreements plus the DESTA-only
+    ones (:func:`article2.agreements.merge.merge`; the curated record wins on conflict)."""
+    from article2.agreements.merge import merge
+
+    reg = load_registry(path)
+    return merge(reg.agreements, reg.memberships, reg.desta_overrides)

@@ -183,29 +183,53 @@ def _dyad_values(con, iso3: str, indicators: tuple[str, ...], partners: tuple[st
     return _q(con, sql, [iso3, *indicators, *partners])
 
 
-def _agreements_in_force(con, iso3: str, year: int) -> pd.DataFrame:
-    """DESTA agreements in force in ``year`` with ``iso3`` as a member, and which of the
-    actors (or any EU member of that year) are members too."""
-    eu = list(_countries.group_members("EU", year))
-    eu_marks = ", ".join("?" * len(eu)) if eu else "NULL"
-    sql = f"""
-        WITH live AS (
-            SELECT agreement_id, iso3 FROM memberships
-            WHERE catalogue = 'desta' AND iso3 IS NOT NULL
-              AND year(coalesce(state_force, force)) <= ?
-              AND (coalesce(state_end, end_date) IS NULL
-                   OR year(coalesce(state_end, end_date)) > ?)
-        ),
-        mine AS (SELECT DISTINCT agreement_id FROM live WHERE iso3 = ?)
-        SELECT m.agreement_id, any_value(a.title) AS title,
-               min(year(coalesce(a.force, a.signature))) AS force,
-               bool_or(l.iso3 = 'USA') AS with_USA, bool_or(l.iso3 = 'JPN') AS with_JPN,
-               bool_or(l.iso3 = 'CHN') AS with_CHN, bool_or(l.iso3 IN ({eu_marks})) AS with_EU,
-               any_value(a.source_id) AS source_id
-        FROM mine m JOIN live l USING (agreement_id)
-        LEFT JOIN agreements a ON a.agreement_id = m.agreement_id AND a.catalogue = 'desta'
-        GROUP BY m.agreement_id ORDER BY force, title"""
-    return _q(con, sql, [year, year, iso3, *eu])
+def _agreements_in_force(con, path: Path, iso3: str, year: int) -> pd.DataFrame:
+    """Trade agreements in force on 31 December of ``year`` with ``iso3`` as a party, and
+    which of the actors (or any EU member of that year) are parties too: the agreement
+    registry's query (curated records and DESTA-only agreements, the curated record winning
+    on conflict), the same one the profile and the architecture map count."""
+    from article2.agreements import queries as q
+    from article2.profiles import _agreement_registry, _key
+
+    reg = _agreement_registry(_key(path))
+    at = f"{year}-12-31"
+    everyone = [r[0] for r in con.execute("SELECT iso3 FROM countries").fetchall()]
+    cols = ["agreement_id", "title", "force", "with_USA", "with_JPN", "with_CHN", "with_EU"]
+    ids = q.agreements_with(
+        reg.agreements, reg.memberships, iso3, everyone, at, sources=("curated", "desta")
+    )
+    if not ids:
+        return pd.DataFrame(columns=[*cols, "source"])
+    partners = {
+        "USA": {"USA"},
+        "JPN": {"JPN"},
+        "CHN": {"CHN"},
+        "EU": set(_countries.group_members("EU", year)),
+    }
+    with_actor = {
+        a: set(
+            q.agreements_with(
+                reg.agreements, reg.memberships, iso3, states, at, sources=("curated", "desta")
+            )
+        )
+        for a, states in partners.items()
+    }
+    meta = reg.agreements.drop_duplicates("agreement_id").set_index("agreement_id")
+    rows = []
+    for aid in ids:
+        m = meta.loc[aid]
+        start = m["provisional"] if pd.notna(m.get("provisional")) else m["force"]
+        start = m["signature"] if pd.isna(start) else start
+        rows.append(
+            {
+                "agreement_id": aid,
+                "title": m["title"],
+                "force": float(pd.Timestamp(start).year) if pd.notna(start) else np.nan,
+                **{f"with_{a}": aid in with_actor[a] for a in partners},
+                "source": m["source"],
+            }
+        )
+    return pd.DataFrame(rows).sort_values(["force", "title"]).reset_index(drop=True)
 
 
 def _sources(con, ids: list[str]) -> pd.DataFrame:
@@ -381,7 +405,7 @@ def brief_data(iso3: str, year: int | None = None, *, path: Path | None = None) 
         finance = _country_values(con, iso3, OF_INDICATORS)
         finance = finance[finance["source_id"] == AIDDATA_SOURCE]
         ties = _dyad_values(con, iso3, (*ATOP_INDICATORS, "igo_shared"), ("USA", "JPN", "CHN"))
-        agreements = _agreements_in_force(con, iso3, year)
+        agreements = _agreements_in_force(con, path, iso3, year)
         exposure_all = exposure_table(_exposure_inputs(path, year))
         figures, missing = _figures(
             iso3, year, trade, macro, finance, ties, agreements, exposure_all
@@ -583,7 +607,7 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
     add(
         Figure(
             "agreements.count",
-            "Trade agreements in force (DESTA)",
+            "Trade agreements in force (agreement registry: curated and DESTA)",
             float(len(agreements)),
             "count",
             year,

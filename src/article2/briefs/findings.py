@@ -243,7 +243,7 @@ def agreements_findings(data: BriefData) -> tuple[Finding, ...]:
         return ()
     w = {a: data.get(f"agreements.with_{a}") for a in ("USA", "JPN", "CHN", "EU")}
     text = (
-        f"In {n.year} {data.name} was party to {fmt(n)} trade agreements in force (DESTA): "
+        f"In {n.year} {data.name} was party to {fmt(n)} trade agreements in force (curated registry and DESTA): "
         f"{fmt(w['USA'])} with the United States, {fmt(w['JPN'])} with Japan, "
         f"{fmt(w['CHN'])} with China and {fmt(w['EU'])} with EU members."
     )

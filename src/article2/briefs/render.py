@@ -186,10 +186,10 @@ def _agreements_table(data: BriefData) -> Table | None:
     for r in data.agreements.itertuples(index=False):
         partners = [a for a in ("USA", "JPN", "CHN", "EU") if _true(getattr(r, f"with_{a}"))]
         force = "" if pd.isna(r.force) else str(int(r.force))
-        title = "(untitled in DESTA)" if pd.isna(r.title) else str(r.title)
+        title = "(untitled)" if pd.isna(r.title) else str(r.title)
         rows.append((title, force, ", ".join(partners)))
     return Table(
-        f"Trade agreements in force in {data.year} (DESTA)",
+        f"Trade agreements in force at the end of {data.year} (curated registry and DESTA)",
         ("agreement", "in force since", "with"),
         tuple(rows),
     )

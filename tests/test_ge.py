@@ -195,3 +195,16 @@ def test_cli_scenario_run_json(real_warehouse, monkeypatch, tmp_path):
     assert json.loads(shown.stdout) == records
     missing = runner.invoke(app, ["scenario", "show", "nope"])
     assert missing.exit_code == 1 and "agtpa-nafta" in missing.output
+
+
+def test_equilibrium_residual_checks_solutions():
+    x, tau = _system(40, 5)
+    r = ge.solve(x, tau, sigma=6, reference=3, tol=1e-12)
+    assert ge.equilibrium_residual(x, tau, r.price_full, sigma=6) < 1e-10
+    # invariant to the numeraire; a perturbed price vector is not an equilibrium
+    assert ge.equilibrium_residual(x, tau, 2.5 * r.price_full, sigma=6) < 1e-10
+    bumped = r.price_full.copy()
+    bumped[0] *= 1.01
+    assert ge.equilibrium_residual(x, tau, bumped, sigma=6) > 1e-3
+    with pytest.raises(ValueError, match="price"):
+        ge.equilibrium_residual(x, tau, -r.price_full, sigma=6)

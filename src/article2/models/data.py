@@ -4,7 +4,11 @@
   with the derived columns the book's specifications use.
 - :func:`comtrade_panel` — the Comtrade extract (``dyad_year`` indicator ``trade_comtrade``,
   international flows only) with an ``rta`` dummy from its deep-trade-agreement ids
-  (``dyad_agreement_dta``, any id ≠ 0), and GDP (``gdp_usd``) per country-year.
+  (``dyad_agreement_dta``, any id ≠ 0), distance between capitals and COW contiguity
+  (:func:`geography`), and GDP (``gdp_usd``) per country-year.
+- :func:`geography` — distance between capitals (``capitals``), internal distance and COW
+  direct contiguity (``contiguity``) for every pair in a year
+  (:func:`article2.models.geography.pair_geography`).
 
 Only this module queries the warehouse; the estimators and the solver take its tables.
 """
@@ -17,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from article2 import warehouse
+from article2.models import geography as geo
 
-__all__ = ["add_gravity_columns", "agtpa_panel", "comtrade_gdp", "comtrade_panel"]
+__all__ = ["add_gravity_columns", "agtpa_panel", "comtrade_gdp", "comtrade_panel", "geography"]
 
 
 def add_gravity_columns(df: pd.DataFrame) -> pd.DataFrame:
@@ -78,8 +83,11 @@ def comtrade_panel(years: tuple[int, ...], *, path: Path | None = None) -> pd.Da
     """International flows of the Comtrade extract for ``years`` with an ``rta`` dummy.
 
     Columns: exporter, importer, year, trade (current USD), rta (0/1: the dyad-year has a
-    World Bank deep-trade-agreement id), dta_id, source_id, and the columns of
-    :func:`add_gravity_columns`. Rows are the extract's (zeros kept; exporter-reported).
+    World Bank deep-trade-agreement id), dta_id, source_id; dist (km between capitals), contig
+    (COW land/river border), conttype, dist_source_id, contig_source_id from
+    :func:`geography`; and the columns of :func:`add_gravity_columns` (``log_dist``). Rows are
+    the extract's (zeros kept; exporter-reported). Economies without a COW capital (e.g. HKG,
+    MAC, overseas territories) have no distance (NaN) and contig 0.
     """
     df = warehouse.query(
         "SELECT t.iso3_o AS exporter, t.iso3_d AS importer, t.year, t.value AS trade, "
@@ -93,7 +101,30 @@ def comtrade_panel(years: tuple[int, ...], *, path: Path | None = None) -> pd.Da
     )
     if df.empty:
         raise ValueError(f"no trade_comtrade rows for years {years}")
+    g = geography(tuple(sorted(df["year"].unique())), path=path)
+    df = df.merge(g, on=["exporter", "importer", "year"], how="left")
+    df["contig"] = df["contig"].fillna(0).astype(int)
+    df["conttype"] = df["conttype"].fillna(0).astype(int)
+    df["contig_source_id"] = df["contig_source_id"].fillna(g["contig_source_id"].iloc[0])
     return add_gravity_columns(df)
+
+
+def geography(years: tuple[int, ...], *, path: Path | None = None) -> pd.DataFrame:
+    """Distance, internal distance and contiguity for every pair with capitals, per year.
+
+    See :mod:`article2.models.geography` for the conventions (haversine between COW capitals;
+    internal distance a quarter of the nearest foreign capital, Wei 1996; COW direct
+    contiguity).
+    """
+    caps = warehouse.query(
+        "SELECT iso3, capital, start_date, end_date, lat, lng, source_id FROM capitals",
+        path=path,
+    )
+    cont = warehouse.query(
+        "SELECT iso3_a, iso3_b, conttype, start_date, end_date, source_id FROM contiguity",
+        path=path,
+    )
+    return pd.concat([geo.pair_geography(caps, cont, int(y)) for y in years], ignore_index=True)
 
 
 def comtrade_gdp(year: int, *, path: Path | None = None) -> pd.Series:

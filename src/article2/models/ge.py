@@ -41,7 +41,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["GEResult", "MRSolution", "baseline_flows", "solve", "solve_mr"]
+__all__ = [
+    "GEResult",
+    "MRSolution",
+    "baseline_flows",
+    "equilibrium_residual",
+    "solve",
+    "solve_mr",
+]
 
 
 @dataclass(frozen=True)
@@ -273,3 +280,41 @@ def solve(
         max_residual=float(max(res_full, res_cdl)),
         tol=tol,
     )
+
+
+def equilibrium_residual(
+    flows: np.ndarray, tau_hat: np.ndarray, price: np.ndarray, *, sigma: float
+) -> float:
+    """Largest relative market-clearing residual of candidate factory-gate price changes.
+
+    An independent check of a full-endowment solution, whichever solver produced it: with
+    ``p̂`` given, the inward MRs follow from their definition,
+    ``P̂_j = Σ_i (X_ij/E_j) τ̂_ij p̂_i^(1-σ)``, expenditure from the fixed ratios,
+    ``Ê_j = λ p̂_j`` with ``λ = Σ p̂_i Y_i / Σ p̂_j E_j``, and flows from gravity,
+    ``X'_ij = X_ij τ̂_ij p̂_i^(1-σ) Ê_j / P̂_j``; the residual is
+    ``max_i |Σ_j X'_ij / (p̂_i Y_i) - 1|`` (output equals sales). It is 0 at an equilibrium
+    and does not depend on the numeraire (scaling p̂ by c scales both sides by c).
+
+    Args:
+        flows: baseline flows X (N, N), exporter × importer, with intra-national flows.
+        tau_hat: trade-cost change (N, N) in power 1-σ.
+        price: candidate p̂ (N,), positive.
+        sigma: elasticity of substitution (> 1).
+
+    Raises:
+        ValueError: bad shapes or values.
+    """
+    x = _check_square("flows", flows)
+    n = x.shape[0]
+    tau = _check_square("tau_hat", tau_hat, n)
+    p = np.asarray(price, dtype=float)
+    if p.shape != (n,) or not np.all(np.isfinite(p)) or np.any(p <= 0):
+        raise ValueError(f"price must be a positive finite array of shape ({n},)")
+    if not sigma > 1:
+        raise ValueError(f"sigma must be > 1, got {sigma}")
+    y, e = x.sum(axis=1), x.sum(axis=0)
+    a = x * tau
+    lam = (p @ y) / (p @ e)
+    imr = (a / e[None, :]).T @ p ** (1.0 - sigma)
+    new = a * (p ** (1.0 - sigma))[:, None] * (lam * p / imr)[None, :]
+    return float(np.max(np.abs(new.sum(axis=1) / (p * y) - 1.0)))

@@ -10,10 +10,12 @@ subprocess (wall time, CPU time and peak RSS from ``getrusage``):
   year (:mod:`article2.indicators.products_staged`), written to Parquet partitioned by year;
 - ``all-years SQL``: the relational reference statement of :mod:`article2.indicators.products`
   (every year in one query; the previous implementation), same rows, 1 year only: on 25 years
-  its hash tables outgrow memory (144 s and 1.3 GB when last measured);
+  its hash tables outgrow memory and spill (144 s and 1.3 GB when last measured, on the
+  previous unsorted layout; not re-run, to spare the shared machine);
 - ``pandas``: a straightforward pandas implementation of the within-year indicators (1 year
-  only: 250 M rows as pandas columns, the 6-character product codes as Python strings, need
-  well over 15 GB before any groupby copies, ten times the 1.5 GB memory target);
+  only: for 250 M rows the 6-character product codes alone take ~16 GB as Python strings, and
+  the five columns ~6 GB even with Arrow strings, before any groupby copy: four times the
+  1.5 GB memory target and more than a shared 24 GB machine can spare);
 - ``scan``: a bare DuckDB scan of the same Parquet columns (the floor).
 
 Run: ``python -m benchmarks products [--runs=N] [--runs25=N] [--years1-only]``. Data is
@@ -182,7 +184,7 @@ def main(argv: list[str]) -> None:
         if "pandas" in med:
             ratio += f"; pandas / indicators {med['pandas'] / med['indicators']:.1f}x"
         else:
-            ratio += "; pandas: not run (250 M rows need well over 15 GB in pandas)"
+            ratio += "; pandas: not run (250 M rows need ~6-20 GB as pandas columns)"
         print(f"{label:<10}{ratio}", flush=True)
 
 

@@ -1,8 +1,10 @@
 """Product-level indicators, the BACI reader and the synthetic generator.
 
-References: values computed by hand for a tiny BACI-layout fixture (written out below), and a
-straightforward pandas implementation for the property tests. Tolerance: 1e-12 relative
-(the only differences are floating-point summation order).
+References: values computed by hand for a tiny BACI-layout fixture (written out below), a
+straightforward pandas implementation for the property tests, and the all-years relational SQL
+of :mod:`article2.indicators.products` for the year-by-year fast path
+(:mod:`article2.indicators.products_staged`). Tolerance: 1e-12 relative (the only differences
+are floating-point summation order); counts, codes and flags exactly.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typer.testing import CliRunner
 from article2 import api
 from article2.cli import app
 from article2.errors import SourceError
+from article2.indicators import products_staged
 from article2.indicators.products import GeoDepThresholds, indicator_query
 
 TOL = 1e-12
@@ -104,7 +107,7 @@ def test_default_allies_use_eu_membership_and_reject_china(tmp_path):
 # ------------------------------------------------------------------ GeoDep window edges
 
 
-def _geodep(pattern: dict[int, str | None], coverage=range(2018, 2023)) -> dict[int, object]:
+def _geodep(pattern: dict[int, str | None], impl, coverage=range(2018, 2023)) -> dict:
     """Importer 1 of product 000001 meets the criteria in years marked "met" (one supplier),
     not in years marked "not" (three equal suppliers: HHI 1/3), and imports nothing in None."""
     rows = []
@@ -118,9 +121,30 @@ def _geodep(pattern: dict[int, str | None], coverage=range(2018, 2023)) -> dict[
     con.register("allies", pd.DataFrame({"t": [2018], "i": [11]}))
     con.register("china", pd.DataFrame({"i": [10]}))
     con.register("coverage", pd.DataFrame({"t": list(coverage)}))
-    sql, params = indicator_query(first=min(coverage), last=max(coverage))
-    out = con.execute(sql, params).df()
+    out = _indicators(con, impl, years=list(coverage), china=10)
     return {int(r.t): (None if pd.isna(r.geodep) else bool(r.geodep)) for r in out.itertuples()}
+
+
+IMPLS = ("reference", "staged")
+
+
+def _indicators(con, impl, *, years, china, thresholds=GeoDepThresholds()):  # noqa: B008
+    """Every row for ``years`` from the view ``trade`` on ``con``, by either implementation."""
+    if impl == "reference":
+        sql, params = indicator_query(first=min(years), last=max(years), thresholds=thresholds)
+        return con.execute(sql + " ORDER BY t, j, k", params).df()
+    parts = []
+    products_staged.run_years(
+        con,
+        years=years,
+        first=min(years),
+        last=max(years),
+        year_source=lambda t: f"SELECT t, i, j, k, v FROM trade WHERE t = {t}",
+        china=china,
+        thresholds=thresholds,
+        sink=lambda _t, sql, params: parts.append(con.execute(sql, params).df()),
+    )
+    return pd.concat(parts, ignore_index=True).sort_values(["t", "j", "k"], ignore_index=True)
 
 
 @pytest.mark.parametrize(
@@ -148,8 +172,9 @@ def _geodep(pattern: dict[int, str | None], coverage=range(2018, 2023)) -> dict[
         ),
     ],
 )
-def test_geodep_two_of_three_years_at_the_edges(pattern, expected):
-    assert _geodep(pattern) == expected
+@pytest.mark.parametrize("impl", IMPLS)
+def test_geodep_two_of_three_years_at_the_edges(pattern, expected, impl):
+    assert _geodep(pattern, impl) == expected
 
 
 def test_geodep_window_is_configurable():
@@ -159,12 +184,38 @@ def test_geodep_window_is_configurable():
     assert params["window"] == 1 and params["min_years"] == 1
     with pytest.raises(ValueError):
         indicator_query(first=2018, last=2019, thresholds=GeoDepThresholds(min_years=4))
+    with pytest.raises(ValueError):
+        products_staged.threshold_params(GeoDepThresholds(min_years=4))
+
+
+@pytest.mark.parametrize(
+    "thresholds",
+    [GeoDepThresholds(window=1, min_years=1), GeoDepThresholds(window=4, min_years=3)],
+)
+def test_staged_window_matches_reference_for_other_windows(thresholds):
+    pattern = {2018: "met", 2019: "met", 2020: "not", 2021: "met", 2022: "met"}
+    rows = []
+    for t, state in pattern.items():
+        suppliers = (10,) if state == "met" else (10, 11, 12)
+        rows += [(t, s, 1, "000001", 5.0) for s in suppliers]
+    con = duckdb.connect()
+    con.register("trade", pd.DataFrame(rows, columns=["t", "i", "j", "k", "v"]))
+    con.register("allies", pd.DataFrame({"t": [2018], "i": [11]}))
+    con.register("china", pd.DataFrame({"i": [10]}))
+    con.register("coverage", pd.DataFrame({"t": list(pattern)}))
+    ref, fast = (
+        _indicators(con, impl, years=list(pattern), china=10, thresholds=thresholds)
+        for impl in IMPLS
+    )
+    pd.testing.assert_frame_equal(fast, ref, check_dtype=False)
+    if thresholds.window == 1:  # a one-year window: the flag is that year's criteria
+        assert (fast["geodep"] == fast["criteria_met"]).all()
 
 
 # ------------------------------------------------------------------ properties
 
 
-def _run(trade: pd.DataFrame, files: int = 1, tmp=None) -> pd.DataFrame:
+def _run(trade: pd.DataFrame, files: int = 1, tmp=None, impl="reference") -> pd.DataFrame:
     con = duckdb.connect()
     if files == 1:
         con.register("trade", trade)
@@ -180,8 +231,7 @@ def _run(trade: pd.DataFrame, files: int = 1, tmp=None) -> pd.DataFrame:
     con.register("allies", pd.DataFrame({"t": years, "i": [2] * len(years)}))
     con.register("china", pd.DataFrame({"i": [1]}))
     con.register("coverage", pd.DataFrame({"t": years}))
-    sql, params = indicator_query(first=min(years), last=max(years))
-    return con.execute(sql + " ORDER BY t, j, k", params).df()
+    return _indicators(con, impl, years=years, china=1)
 
 
 def _reference(trade: pd.DataFrame) -> pd.DataFrame:
@@ -238,9 +288,25 @@ def test_properties_bounds_shares_and_order_invariance(trade, rnd):
     # world exports of a product equal the sum of every importer's imports of it
     w = out.groupby(["t", "k"]).agg(imports=("imports", "sum"), world=("world_exports", "first"))
     np.testing.assert_allclose(w["imports"], w["world"], rtol=1e-9)
-    # shuffled rows: identical results
+    # shuffled rows: identical results, by both implementations
     shuffled = trade.sample(frac=1.0, random_state=rnd.randint(0, 2**31)).reset_index(drop=True)
     pd.testing.assert_frame_equal(_run(shuffled), out, rtol=1e-9)
+    _assert_same(_run(shuffled, impl="staged"), out)
+
+
+COUNTS = ["t", "j", "k", "n_suppliers", "top_supplier", "criteria_met", "years_met",
+          "years_known", "geodep"]  # fmt: skip
+
+
+def _assert_same(fast: pd.DataFrame, ref: pd.DataFrame) -> None:
+    """Same rows and columns; counts, codes and flags exactly, values within TOL relative."""
+    assert list(fast.columns) == list(ref.columns) and len(fast) == len(ref)
+    for col in ref.columns:
+        a, b = fast[col].to_numpy(), ref[col].to_numpy()
+        if col in COUNTS or ref[col].dtype == object:
+            assert pd.Series(a).astype(object).equals(pd.Series(b).astype(object)), col
+        else:
+            np.testing.assert_allclose(a.astype(float), b.astype(float), rtol=TOL, err_msg=col)
 
 
 def test_results_unchanged_when_rows_are_split_across_files(tmp_path):
@@ -257,6 +323,43 @@ def test_results_unchanged_when_rows_are_split_across_files(tmp_path):
     ).drop_duplicates(["t", "i", "j", "k"], ignore_index=True)
     one = _run(trade)
     pd.testing.assert_frame_equal(_run(trade, files=4, tmp=tmp_path), one, rtol=1e-9)
+    _assert_same(_run(trade, files=4, tmp=tmp_path, impl="staged"), one)
+
+
+def test_staged_path_equals_reference_on_generated_years(tmp_path):
+    """The year-by-year path used by the API and the benchmark gives the rows of the all-years
+    reference SQL on four years of SYNTHETIC data loaded from files (window edges included)."""
+    from article2 import dependence
+    from article2.synthetic.baci import generate
+
+    g = generate(
+        tmp_path / "gen", years=range(2019, 2023), seed=5, rows_per_year=40_000,
+        n_countries=60, n_products=300,
+    )  # fmt: skip
+    loaded = api.load_baci(g.folder)
+    assert loaded.origin["sort_order"] == ["k", "j", "i"]
+    con = dependence._connect(loaded, loaded.years, dependence.DEFAULT_ALLIES)
+    con.execute(
+        f"CREATE VIEW trade AS SELECT t, i, j, k, v FROM read_parquet('{loaded.trade_glob}')"
+    )
+    con.execute("CREATE VIEW china AS SELECT code AS i FROM codes WHERE iso3 = 'CHN'")
+    ref = _indicators(con, "reference", years=list(loaded.years), china=None)
+    assert ref["geodep"].any() and ref["criteria_met"].any() and len(ref) > 10_000
+    origin = dependence.write_indicators(tmp_path / "out", allow_synthetic=True)
+    assert origin["synthetic"] is True and origin["rows"] == len(ref)
+    files = f"{tmp_path}/out/year=*/*.parquet"
+    fast = duckdb.sql(f"FROM read_parquet('{files}', hive_partitioning = false)").df()
+    fast = fast.sort_values(["t", "j", "k"], ignore_index=True)
+    assert (fast["synthetic"]).all() and (fast["source_id"] == loaded.origin["source_id"]).all()
+    _assert_same(fast[ref.columns].astype({"t": ref["t"].dtype}), ref)
+    # one importer, one year (the API's path): the same rows as the reference's
+    vnm = api.product_indicators(year=2022, country="VNM", allow_synthetic=True)
+    code = int(con.execute("SELECT code FROM codes WHERE iso3 = 'VNM'").fetchone()[0])
+    want = ref[(ref.t == 2022) & (ref.j == code)].set_index("k")
+    got = vnm.set_index("product").loc[want.index]
+    for col in ("imports", "exports", "import_hhi", "export_hhi", "allied_share", "china_share"):
+        np.testing.assert_allclose(got[col], want[col], rtol=TOL, err_msg=col)
+    assert got["geodep"].astype(object).equals(want["geodep"].astype(object))
 
 
 # ------------------------------------------------------------------ reader errors
@@ -319,6 +422,27 @@ def test_generator_is_deterministic_and_marked_synthetic(tmp_path):
     loaded = api.load_baci(a.folder)
     assert loaded.synthetic and loaded.origin["synthetic"] is True
     assert "SYNTHETIC" in loaded.origin["title"]
+
+
+def test_synthetic_data_never_reaches_briefs_or_the_dashboard(tmp_path):
+    from article2.briefs.capabilities import _call
+    from article2.dependence import SyntheticDataError
+    from article2.web.capabilities import NotInBuild, call
+
+    g = api.generate_baci(tmp_path / "g", years=[2021, 2022], seed=7, rows_per_year=3000)
+    api.load_baci(g.folder)
+    for fn in (api.dependencies, api.product_indicators, api.dependency_table):
+        args = ("VNM",) if fn is api.dependencies else ()
+        with pytest.raises(SyntheticDataError, match="SYNTHETIC"):
+            fn(*args)
+    # the brief's section says no product data; the dashboard says why it has none
+    note = _call("dependencies", "VNM", 2022)
+    assert list(note.columns) == ["note"] and "no product-level" in note["note"].iloc[0]
+    with pytest.raises(NotInBuild, match="SYNTHETIC"):
+        call("dependencies", "VNM")
+    # asked for knowingly, the rows say they are synthetic
+    report = api.dependencies("VNM", allow_synthetic=True)
+    assert report.synthetic and report.origin["synthetic"] is True
 
 
 def test_cli_load_generate_and_dependencies(tmp_path):

@@ -396,14 +396,16 @@ def generate_baci(out: Path, *, years, seed: int = 0, rows_per_year: int = 10_00
 
 def product_indicators(*, year: int | None = None, country: str | None = None, **options):
     """Every product-level indicator per importer (or ``country``) and HS6 product in ``year``;
-    options: ``allies``, ``thresholds``, ``rule`` (see :mod:`article2.dependence`)."""
+    options: ``allies``, ``thresholds``, ``rule``, ``allow_synthetic`` (SYNTHETIC data is
+    refused unless True; see :mod:`article2.dependence`)."""
     from article2 import dependence
 
     return dependence.indicator_table(year=year, country=country, **options)
 
 
 def dependencies(country: str, *, year: int | None = None, **options):
-    """A country's GeoDep-dependent products and chokepoints with counts and values."""
+    """A country's GeoDep-dependent products and chokepoints with counts and values (options
+    as :func:`product_indicators`; SYNTHETIC data refused unless ``allow_synthetic=True``)."""
     from article2 import dependence
 
     return dependence.country_report(country, year=year, **options)

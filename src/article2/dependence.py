@@ -1,13 +1,15 @@
 """Product-level dependence on the loaded BACI data: thin orchestration over
-:mod:`article2.indicators.products` (the numbers are in its SQL).
+:mod:`article2.indicators.products_staged` (the numbers are in its SQL).
 
-This module opens the Parquet store with DuckDB, defines the views the indicator SQL reads
-(``trade``, ``allies``, ``china``, ``coverage``), runs it and adds names (ISO3 of importers and
-suppliers, product descriptions, HS chapters and sections) for people to read.
+This module opens the Parquet store with DuckDB, defines the tables the indicator SQL reads
+(``allies``, ``coverage``, and ``trade_year`` pointed at one year's file at a time), runs the
+statements year by year and adds names (ISO3 of importers and suppliers, product descriptions,
+HS chapters and sections) for people to read, or writes the full indicator set to Parquet.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,17 +17,20 @@ import duckdb
 import pandas as pd
 
 from article2 import countries, hs
-from article2.indicators.products import GeoDepThresholds, indicator_query, summary_sql
+from article2.indicators import products_staged as staged
+from article2.indicators.products import GeoDepThresholds, summary_sql
 from article2.sources import baci
 
 __all__ = [
     "DEFAULT_ALLIES",
     "ChokepointRule",
     "DependencyReport",
+    "SyntheticDataError",
     "country_report",
     "cross_country",
     "indicator_table",
     "require_loaded",
+    "write_indicators",
 ]
 
 #: the default allied set: ISO3 codes or group names (EU members by year, from countries.py)
@@ -75,15 +80,28 @@ class DependencyReport:
         return bool(self.origin.get("synthetic"))
 
 
-def require_loaded() -> baci.LoadedBaci:
+class SyntheticDataError(baci.NoProductDataError):
+    """Only SYNTHETIC product-level data is loaded and the caller did not accept it (briefs and
+    the dashboard never do: generated numbers must not pass for real trade flows)."""
+
+
+def require_loaded(*, allow_synthetic: bool = False) -> baci.LoadedBaci:
     """The loaded data, or :class:`~article2.sources.baci.NoProductDataError` saying how to
-    load some."""
+    load some; :class:`SyntheticDataError` (a NoProductDataError) when the loaded data is
+    SYNTHETIC and ``allow_synthetic`` is False."""
     loaded = baci.current()
     if loaded is None:
         raise baci.NoProductDataError(
             "no product-level data loaded; load a folder of CEPII BACI files with "
             "`article2 load-baci PATH` (or generate synthetic test files with "
             "`article2 generate-baci --years 2020-2022 --out DIR` and load those)"
+        )
+    if loaded.synthetic and not allow_synthetic:
+        raise SyntheticDataError(
+            f"the loaded product-level data ({loaded.origin['source_id']}) is SYNTHETIC, "
+            "generated for tests and benchmarks, not real trade flows; it is not used here. "
+            "Load a CEPII BACI release with `article2 load-baci PATH` (or pass "
+            "allow_synthetic=True to look at the generated data knowingly)"
         )
     return loaded
 
@@ -114,18 +132,28 @@ def _ally_codes(allies: Sequence[str], years: Sequence[int], codes: pd.DataFrame
 def _connect(loaded: baci.LoadedBaci, scan: Sequence[int], allies: Sequence[str]):
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
-    files = ", ".join(_quote(f"{loaded.path}/year={y}/*.parquet") for y in scan)
-    con.execute(
-        f"CREATE VIEW trade AS SELECT t, i, j, k, v "
-        f"FROM read_parquet([{files}], hive_partitioning = false)"
-    )
+    con.execute("SET preserve_insertion_order = false")
     codes = pd.read_parquet(loaded.countries)
     con.register("codes", codes)
     con.register("allies", _ally_codes(allies, scan, codes))
-    china = codes.loc[codes["iso3"] == "CHN", ["code"]].rename(columns={"code": "i"})
-    con.register("china", china.astype({"i": "int16"}))
     con.register("coverage", pd.DataFrame({"t": list(loaded.years)}))
     return con
+
+
+def _china_code(con) -> int | None:
+    found = con.execute("SELECT code FROM codes WHERE iso3 = 'CHN'").fetchall()
+    return int(found[0][0]) if found else None
+
+
+def _run_years(con, loaded: baci.LoadedBaci, **options) -> None:
+    """:func:`~article2.indicators.products_staged.run_years` over the loaded store: each
+    year's Parquet file read once."""
+
+    def source(t: int) -> str:
+        files = _quote(f"{loaded.path}/year={t}/*.parquet")
+        return f"SELECT t, i, j, k, v FROM read_parquet({files}, hive_partitioning = false)"
+
+    staged.run_years(con, year_source=source, china=_china_code(con), **options)
 
 
 def _quote(text: str) -> str:
@@ -167,11 +195,14 @@ def indicator_table(
     allies: Sequence[str] = DEFAULT_ALLIES,
     thresholds: GeoDepThresholds = GeoDepThresholds(),  # noqa: B008
     rule: ChokepointRule = ChokepointRule(),  # noqa: B008
+    allow_synthetic: bool = False,
 ) -> pd.DataFrame:
     """Every indicator for each importer (or ``country``, ISO3) and product in ``year``
     (default: the latest loaded), with names, GeoDep flag, chokepoint flag, and the
-    ``source_id`` and ``synthetic`` flag of the loaded data on every row."""
-    loaded = require_loaded()
+    ``source_id`` and ``synthetic`` flag of the loaded data on every row. SYNTHETIC data is
+    refused (:class:`SyntheticDataError`) unless ``allow_synthetic``; the same holds for
+    every function here."""
+    loaded = require_loaded(allow_synthetic=allow_synthetic)
     y = _year(loaded, year)
     scan = [t for t in loaded.years if y - thresholds.window < t <= y]
     con = _connect(loaded, scan, allies)
@@ -185,14 +216,23 @@ def indicator_table(
             importer = int(found[0][0])
         con.register("products", pd.read_parquet(loaded.products))
         con.register("chapters", hs.chapters())
-        sql, params = indicator_query(first=y, last=y, importer=importer, thresholds=thresholds)
-        params |= {
+        _run_years(
+            con,
+            loaded,
+            years=scan,
+            first=y,
+            last=y,
+            importer=importer,
+            thresholds=thresholds,
+            sink=lambda _t, sql, params: con.execute(f"CREATE TEMP TABLE _out AS {sql}", params),
+        )
+        params = {
             "require_geodep": rule.require_geodep,
             "china_min": rule.china_share_min,
             "allied_max": rule.allied_share_max,
         }
         table = con.execute(
-            _NAMED.format(inner=sql) + " ORDER BY importer, imports DESC", params
+            _NAMED.format(inner="SELECT * FROM _out") + " ORDER BY importer, imports DESC", params
         ).df()
     finally:
         con.close()
@@ -207,12 +247,18 @@ def country_report(
     allies: Sequence[str] = DEFAULT_ALLIES,
     thresholds: GeoDepThresholds = GeoDepThresholds(),  # noqa: B008
     rule: ChokepointRule = ChokepointRule(),  # noqa: B008
+    allow_synthetic: bool = False,
 ) -> DependencyReport:
     """One importer's dependent products, chokepoints and their counts and values."""
-    loaded = require_loaded()
+    loaded = require_loaded(allow_synthetic=allow_synthetic)
     y = _year(loaded, year)
     table = indicator_table(
-        year=y, country=country, allies=allies, thresholds=thresholds, rule=rule
+        year=y,
+        country=country,
+        allies=allies,
+        thresholds=thresholds,
+        rule=rule,
+        allow_synthetic=allow_synthetic,
     )
     summary = _summarise(table)
     return DependencyReport(
@@ -241,9 +287,74 @@ def cross_country(
     allies: Sequence[str] = DEFAULT_ALLIES,
     thresholds: GeoDepThresholds = GeoDepThresholds(),  # noqa: B008
     rule: ChokepointRule = ChokepointRule(),  # noqa: B008
+    allow_synthetic: bool = False,
 ) -> pd.DataFrame:
     """The per-importer summary for every importer in ``year``, most dependent first."""
-    table = indicator_table(year=year, allies=allies, thresholds=thresholds, rule=rule)
+    table = indicator_table(
+        year=year,
+        allies=allies,
+        thresholds=thresholds,
+        rule=rule,
+        allow_synthetic=allow_synthetic,
+    )
     return _summarise(table).sort_values(
         ["dependent_value", "importer"], ascending=[False, True], ignore_index=True
     )
+
+
+def write_indicators(
+    out,
+    *,
+    first: int | None = None,
+    last: int | None = None,
+    allies: Sequence[str] = DEFAULT_ALLIES,
+    thresholds: GeoDepThresholds = GeoDepThresholds(),  # noqa: B008
+    allow_synthetic: bool = False,
+) -> dict:
+    """Write the full indicator set (every importer, product and year in ``first..last``,
+    default: every loaded year) as Parquet partitioned by year (``out/year=YYYY/data_0.parquet``,
+    the columns of :mod:`article2.indicators.products` plus ``source_id`` and ``synthetic``) and
+    ``out/origin.json``; returns that origin record (with ``rows`` written)."""
+    from pathlib import Path
+
+    loaded = require_loaded(allow_synthetic=allow_synthetic)
+    first = min(loaded.years) if first is None else _year(loaded, first)
+    last = max(loaded.years) if last is None else _year(loaded, last)
+    if first > last:
+        raise ValueError(f"first year {first} is after last year {last}")
+    scan = [t for t in loaded.years if first - thresholds.window < t <= last]
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    con = _connect(loaded, scan, allies)
+    provenance = {"source_id": loaded.origin["source_id"], "synthetic": loaded.synthetic}
+    rows = 0
+
+    def copy(t: int, sql: str, params: dict) -> None:
+        nonlocal rows
+        (out / f"year={t}").mkdir(exist_ok=True)
+        target = _quote(str(out / f"year={t}" / "data_0.parquet"))
+        query = f"SELECT *, $source_id AS source_id, $synthetic AS synthetic FROM ({sql})"
+        done = con.execute(f"COPY ({query}) TO {target} (FORMAT PARQUET)", params | provenance)
+        rows += done.fetchone()[0]
+
+    try:
+        _run_years(
+            con,
+            loaded,
+            years=scan,
+            first=first,
+            last=last,
+            importer=None,
+            thresholds=thresholds,
+            sink=copy,
+        )
+    finally:
+        con.close()
+    origin = loaded.origin | {
+        "derived": "product-level indicators (article2.indicators.products_staged)",
+        "years": [t for t in loaded.years if first <= t <= last],
+        "allies": list(allies),
+        "rows": rows,
+    }
+    (out / "origin.json").write_text(json.dumps(origin, indent=2), encoding="utf-8")
+    return origin

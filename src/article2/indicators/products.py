@@ -1,6 +1,9 @@
 """Product-level dependence: concentration, China's share, the CEPII GeoDep flag and allied
 substitutability, per importer × HS6 product × year. All numbers are computed in DuckDB SQL
 (relational, so the same statements can run on another SQL engine); Python only wires views.
+This all-years statement is the reference definition; the package runs the same indicators year
+by year (:mod:`article2.indicators.products_staged`, tested equal to this one), which is what
+scales to the full BACI release.
 
 Inputs (views or tables on the connection given):
 

@@ -15,7 +15,8 @@ Official page: http://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37
 
 :func:`load` validates every file (header, numbers, codes known to the code files, year equal to
 the file name's, no repeated (i, j, k)) with errors naming the file, row and field, then converts
-the CSVs to Parquet partitioned by year with DuckDB, out of core, in the products store
+the CSVs to Parquet partitioned by year (one file per year, rows sorted by product, importer,
+exporter: :data:`SORT_ORDER`) with DuckDB, out of core, in the products store
 (:func:`article2.paths.products_dir`). A load is written beside the previous one and swapped in
 only when complete, so a failed load leaves the previous data as it was. A folder written by
 :mod:`article2.synthetic.baci` (vintage ``VSYNTHETIC`` or a ``SYNTHETIC.txt``) is loaded with
@@ -46,6 +47,7 @@ __all__ = [
     "BaciFolder",
     "LoadedBaci",
     "NoProductDataError",
+    "SORT_ORDER",
     "current",
     "discover",
     "load",
@@ -344,13 +346,18 @@ def _validate_trade(
 _CONVERT_SQL = """
 COPY (
   SELECT CAST(t AS SMALLINT) AS t, CAST(i AS SMALLINT) AS i, CAST(j AS SMALLINT) AS j,
-         lpad(trim(k), 6, '0') AS k, CAST(v AS DOUBLE) AS v, CAST(q AS DOUBLE) AS q,
-         CAST(t AS SMALLINT) AS year
-  FROM read_csv({files}, header = true, nullstr = ['NA', ''],
+         lpad(trim(k), 6, '0') AS k, CAST(v AS DOUBLE) AS v, CAST(q AS DOUBLE) AS q
+  FROM read_csv({file}, header = true, nullstr = ['NA', ''],
                 columns = {{'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR',
                            'v': 'DOUBLE', 'q': 'DOUBLE'}})
-) TO '{target}' (FORMAT PARQUET, PARTITION_BY (year), COMPRESSION zstd)
+  ORDER BY k, j, i
+) TO '{target}' (FORMAT PARQUET, COMPRESSION zstd)
 """
+
+#: row order inside each year's Parquet file: product, then importer, then exporter, so that
+#: the per-(importer, product) and per-(exporter, product) aggregates of
+#: :mod:`article2.indicators.products_staged` touch a few hash-table entries at a time
+SORT_ORDER = ("k", "j", "i")
 
 
 def _quote(path: Path | str) -> str:
@@ -392,8 +399,10 @@ def load(folder: Path, *, threads: int | None = None, memory_limit: str = "2GB")
             y: _validate_trade(con, p, y, country_set, product_set)
             for y, p in found.trade_files.items()
         }
-        files = "[" + ", ".join(_quote(p) for p in found.trade_files.values()) + "]"
-        con.execute(_CONVERT_SQL.format(files=files, target=str(tmp).replace("'", "''")))
+        for y, p in found.trade_files.items():  # one sorted file per year, out of core
+            (tmp / f"year={y}").mkdir()
+            target = str(tmp / f"year={y}" / "data_0.parquet").replace("'", "''")
+            con.execute(_CONVERT_SQL.format(file=_quote(p), target=target))
         con.close()
         shutil.rmtree(tmp / ".spill", ignore_errors=True)
         cc.to_parquet(tmp / "country_codes.parquet", index=False)
@@ -415,6 +424,7 @@ def load(folder: Path, *, threads: int | None = None, memory_limit: str = "2GB")
                 ]
             ],  # fmt: skip
             "years": sorted(rows),
+            "sort_order": list(SORT_ORDER),
         }
         if found.synthetic:
             origin["title"] = "SYNTHETIC data in the layout of CEPII BACI (not real trade flows)"

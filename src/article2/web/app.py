@@ -712,9 +712,13 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
                 caps[name] = {"ok": True, "result": _capability(name, key)}
             except ApiError as exc:
                 caps[name] = {"ok": False, "message": exc.message}
+        from article2.indicators.coercion import MEASURES
+
         return render("country.html", info=info, iso3=key, specs=specs, latest=latest,
                       ties=ties, ties_year=ty, caps=caps,
-                      has_brief=capabilities.available("brief"))
+                      has_brief=capabilities.available("brief"),
+                      measures={k: v[1] for k, v in MEASURES.items()},
+                      class_labels=CLASS_LABELS, class_colours=CLASS_COLOURS)
 
     @app.get("/country/{iso3}/brief.{fmt}", include_in_schema=False)
     def brief(iso3: str, fmt: str):

@@ -126,6 +126,7 @@ def category_map_chart(
                 alt.Tooltip("agreements:N", title="Agreements in force"),
                 alt.Tooltip("label:N", title="Class"),
             ],
+            description=alt.Description("iso3:N"),  # each shape's aria-label: its ISO3
             href="url:N",
         )
     )

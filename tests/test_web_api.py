@@ -10,8 +10,8 @@ floating-point summation order differs.
 from __future__ import annotations
 
 import csv
-import json
 import io
+import json
 import re
 from urllib.parse import quote
 
@@ -250,9 +250,10 @@ _YEAR = st.one_of(
     iso3=_ISO3,
     year=_YEAR,
     fmt=st.sampled_from(["json", "csv", "x"]),
-    which=st.integers(0, 5),
+    which=st.integers(0, 9),
+    at=st.one_of(st.none(), st.dates().map(str), st.text(max_size=12)),
 )
-def test_no_input_gives_a_5xx(client, indicator, iso3, year, fmt, which):
+def test_no_input_gives_a_5xx(client, indicator, iso3, year, fmt, which, at):
     params = {"format": fmt} | ({} if year is None else {"year": year})
     indicator, iso3 = quote(indicator, safe=""), quote(iso3, safe="")
     urls = [
@@ -262,6 +263,10 @@ def test_no_input_gives_a_5xx(client, indicator, iso3, year, fmt, which):
         (f"/api/country/{iso3}/ties", params),
         ("/api/compare", {"iso3": [iso3, "JPN"], "indicator": indicator, "format": fmt}),
         ("/", {"indicator": indicator} | ({} if year is None else {"year": year})),
+        (f"/api/country/{iso3}/profile", {} if year is None else {"year": year}),
+        (f"/api/architecture/{iso3}", {"format": fmt} | ({} if at is None else {"at": at})),
+        ("/api/exposure", params),
+        (f"/api/map/{indicator}", params | ({} if at is None else {"at": at})),
     ]
     url, p = urls[which]
     r = client.get(url, params=p)

@@ -296,6 +296,7 @@ class Store:
         self.provenance = functools.lru_cache(maxsize=64)(self._provenance)
         self.ties = functools.lru_cache(maxsize=1024)(self._ties)
         self.classification = functools.lru_cache(maxsize=64)(self._classification)
+        self.share_panel = functools.lru_cache(maxsize=256)(self._share_panel)
         self._country_table = self.sql(
             "SELECT iso3, name, kind, un_region, un_subregion, un_code FROM countries ORDER BY iso3"
         )
@@ -333,19 +334,9 @@ class Store:
     def _compute(self, ind: Indicator, *, year: int | None, iso3: str | None) -> pd.DataFrame:
         params: list = []
         if ind.kind in ("share", "balance"):
-            conds, cparams = [], []
-            if year is not None:
-                conds.append("AND year = ?")
-                cparams.append(year)
-            imp = " ".join(conds + (["AND iso3_d = ?"] if iso3 else []))
-            exp = " ".join(conds + (["AND iso3_o = ?"] if iso3 else []))
-            sql = _FLOWS_SQL.format(imp_filter=imp, exp_filter=exp)
-            flow_params = cparams + ([iso3] if iso3 else [])
-            directions = ["import", "export"] if ind.direction in (None, "trade") else [ind.direction]
-            flows = self.sql(sql, [*flow_params, *flow_params, directions])
-            years = sorted(flows["year"].unique()) if len(flows) else []
-            panel = actor_flows_panel(flows[["iso3", "partner", "year", "value"]],
-                                      self._members[self._members["year"].isin(years)])
+            directions = ("import", "export") if ind.direction in (None, "trade") else (
+                ind.direction,)
+            panel, targets = self.share_panel(directions, year, iso3)
 
             def share(actor: str) -> pd.DataFrame:
                 frame = panel[panel["actor"] == actor][["iso3", "year", "share"]]
@@ -356,7 +347,6 @@ class Store:
                     frame.loc[frame["iso3"] == _FIXED_ACTORS[actor][0], "value"] = None
                 # targets with flows but none in a year when the actor has no members (the EU
                 # before 1958) have no row: their share is missing
-                targets = flows[["iso3", "year"]].drop_duplicates()
                 return targets.merge(frame, on=["iso3", "year"], how="left")
 
             if ind.kind == "share":
@@ -397,6 +387,26 @@ class Store:
         names = self._country_table.set_index("iso3")["name"]
         frame.insert(1, "name", frame["iso3"].map(names))
         return frame
+
+    def _share_panel(
+        self, directions: tuple[str, ...], year: int | None, iso3: str | None
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Every actor's flows and share for the targets selected (one country over all
+        years, or all countries in one year), and the (iso3, year) pairs with flows. One panel
+        serves all actors: the share indicators of a country or a year reuse it."""
+        conds, cparams = [], []
+        if year is not None:
+            conds.append("AND year = ?")
+            cparams.append(year)
+        imp = " ".join(conds + (["AND iso3_d = ?"] if iso3 else []))
+        exp = " ".join(conds + (["AND iso3_o = ?"] if iso3 else []))
+        flow_params = cparams + ([iso3] if iso3 else [])
+        flows = self.sql(_FLOWS_SQL.format(imp_filter=imp, exp_filter=exp),
+                         [*flow_params, *flow_params, list(directions)])
+        years = sorted(flows["year"].unique()) if len(flows) else []
+        panel = actor_flows_panel(flows[["iso3", "partner", "year", "value"]],
+                                  self._members[self._members["year"].isin(years)])
+        return panel, flows[["iso3", "year"]].drop_duplicates()
 
     def _exposure(self, ind: Indicator, year: int) -> pd.DataFrame:
         """One coercion-exposure measure of every country in ``year``, with its percentile."""

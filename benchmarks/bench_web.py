@@ -13,8 +13,9 @@ country and year of a phase:
 - ``api_country``: ``/api/country/{iso3}`` (every dashboard indicator over time), 36 URLs;
 - ``country_page``: ``/country/{iso3}``, 36 pages;
 - ``api_map``: ``/api/map/{indicator}?year=Y``, 4 indicators x 10 years;
-- the peer, ``floor``: an empty endpoint (``/favicon.ico``, 204) on the same server — the cost
-  of the stack itself; p95s are also reported as ratios against it.
+- the peer, ``floor``: an empty endpoint (``/favicon.ico``, 204, answered on the event loop as
+  a cached body is) on the same server — the cost of the stack itself; p95s are also reported
+  as ratios against it.
 
 Each phase runs twice on one server started for the run: **cold** (the first requests compute
 and fill the caches while the load runs: latency then measures the computation queue), then,

@@ -390,16 +390,17 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
     # -- assets -----------------------------------------------------------------------------------
 
     @app.get("/vendor/vega-bundle.js", include_in_schema=False)
-    def vega_bundle() -> Response:
+    def vega_bundle() -> Response:  # the first call builds the bundle: off the event loop
         return Response(_vega_bundle(), media_type="text/javascript",
                         headers={"Cache-Control": "public, max-age=86400"})
 
+    # constant responses: answered on the event loop, without a thread hop
     @app.get("/favicon.ico", include_in_schema=False)
-    def favicon() -> Response:
+    async def favicon() -> Response:
         return Response(status_code=204)
 
     @app.get("/geo/countries-110m.json", include_in_schema=False)
-    def geometry() -> Response:
+    async def geometry() -> Response:
         return Response(_geometry(), media_type="application/json",
                         headers={"Cache-Control": "public, max-age=86400"})
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from urllib.parse import quote
 
@@ -159,7 +160,7 @@ def test_registry_endpoints(client):
 def test_profile_and_ties(client):
     body = client.get("/api/country/jpn").json()  # case-insensitive key
     assert body["country"]["iso3"] == "JPN"
-    assert set(body["indicators"]) == set(registry())
+    assert set(body["indicators"]) == {n for n, i in registry().items() if i.has_series}
     ties = client.get("/api/country/KOR/ties", params={"year": 2014}).json()["rows"]
     assert ties[0]["partner"] == "CHN"
     assert sum(t["share_pct"] for t in ties) <= 100 + TOL
@@ -249,9 +250,10 @@ _YEAR = st.one_of(
     iso3=_ISO3,
     year=_YEAR,
     fmt=st.sampled_from(["json", "csv", "x"]),
-    which=st.integers(0, 5),
+    which=st.integers(0, 9),
+    at=st.one_of(st.none(), st.dates().map(str), st.text(max_size=12)),
 )
-def test_no_input_gives_a_5xx(client, indicator, iso3, year, fmt, which):
+def test_no_input_gives_a_5xx(client, indicator, iso3, year, fmt, which, at):
     params = {"format": fmt} | ({} if year is None else {"year": year})
     indicator, iso3 = quote(indicator, safe=""), quote(iso3, safe="")
     urls = [
@@ -261,6 +263,10 @@ def test_no_input_gives_a_5xx(client, indicator, iso3, year, fmt, which):
         (f"/api/country/{iso3}/ties", params),
         ("/api/compare", {"iso3": [iso3, "JPN"], "indicator": indicator, "format": fmt}),
         ("/", {"indicator": indicator} | ({} if year is None else {"year": year})),
+        (f"/api/country/{iso3}/profile", {} if year is None else {"year": year}),
+        (f"/api/architecture/{iso3}", {"format": fmt} | ({} if at is None else {"at": at})),
+        ("/api/exposure", params),
+        (f"/api/map/{indicator}", params | ({} if at is None else {"at": at})),
     ]
     url, p = urls[which]
     r = client.get(url, params=p)
@@ -284,3 +290,132 @@ def test_wired_capabilities_match_the_python_api(client, real_warehouse, monkeyp
     arch = client.get("/api/country/KOR/capability/architecture").json()["result"]
     usa = [x for x in arch if x["actor"] == "USA"]
     assert len(usa) == 1 and usa[0]["class"] == "agreement"  # KORUS in force
+
+
+# -- one definition: the map's layers equal the country profile's numbers ------------------------
+
+_ACTOR_CODES = {"usa": "USA", "jpn": "JPN", "chn": "CHN", "eu": "EU", "usajpn": "USA+JPN"}
+
+
+@pytest.mark.parametrize(
+    ("iso3", "year"), [("KOR", 2010), ("VNM", 2005), ("IRL", 2010), ("AUS", 1995), ("BRA", 2014)]
+)
+def test_map_shares_and_exposure_equal_the_profile(client, real_warehouse, iso3, year):
+    from article2 import profiles
+
+    profile = profiles.build_profile(iso3, year=year, path=real_warehouse)
+    trade = {(f.actor, f.channel): f for f in profile.figures if f.section == "trade"}
+    for actor, code in _ACTOR_CODES.items():
+        for direction, channel in (("import", "imports"), ("export", "exports")):
+            rows = client.get(f"/api/map/{direction}_share_{actor}", params={"year": year}).json()
+            got = next(r["value"] for r in rows["rows"] if r["iso3"] == iso3)
+            want = trade[(code, channel)].share
+            assert got == pytest.approx(100 * want, abs=TOL), (actor, direction)
+    for e in profile.exposure:
+        y = year if e.measure != "china_finance_pct_gdp" else e.year
+        if y is None:  # finance outside AidData's years: neither has a value
+            continue
+        rows = client.get(f"/api/map/exposure_{e.measure}", params={"year": y}).json()["rows"]
+        row = next((r for r in rows if r["iso3"] == iso3), None)
+        if e.value is None:
+            assert row is None or row["value"] is None, e.measure
+            continue
+        assert row["value"] == pytest.approx(e.value, rel=1e-12), e.measure
+        assert row["percentile"] == pytest.approx(e.percentile, rel=1e-12), e.measure
+        assert row["n_countries"] == e.n_countries, e.measure
+
+
+def test_profile_endpoint_is_the_python_api(client, real_warehouse):
+    from article2 import profiles
+
+    for iso3, year in (("VNM", 2010), ("JPN", None)):
+        params = {} if year is None else {"year": year}
+        got = client.get(f"/api/country/{iso3}/profile", params=params).json()
+        want = profiles.build_profile(iso3, year=year, path=real_warehouse).to_dict()
+        assert got == json.loads(json.dumps(want, default=str).replace("NaN", "null"))
+    r = client.get("/api/country/VNM/profile", params={"year": 1700})
+    assert r.status_code == 422 and "1800-2100" in r.json()["error"]
+
+
+def test_agreement_layer_is_the_architecture(client, real_warehouse, monkeypatch):
+    import article2.api as a2
+
+    monkeypatch.setenv("ARTICLE2_HOME", str(real_warehouse.parent))
+    want = a2.architecture("USA", "2019-01-01").set_index("iso3")["class"]
+    body = client.get("/api/map/agreement_usa", params={"at": "2019-01-01"}).json()
+    assert body["at"] == "2019-01-01" and body["year"] == 2019
+    got = {r["iso3"]: r["value"] for r in body["rows"]}
+    assert got == want.to_dict()
+    assert (got["KOR"], got["VNM"], got["PRK"], got["USA"]) == (
+        "agreement", "wto_member", "neither", "actor")
+    kor = next(r for r in body["rows"] if r["iso3"] == "KOR")
+    assert "KORUS" in kor["agreements"] and "KORUS: " in kor["citations"]
+    for column in PROVENANCE_COLUMNS:
+        assert all(r[column] for r in body["rows"]), column
+    arch = client.get("/api/architecture/jpn", params={"at": "2019-01-01"}).json()
+    jp = a2.architecture("JPN", "2019-01-01").set_index("iso3")["class"].to_dict()
+    assert {r["iso3"]: r["value"] for r in arch["rows"]} == jp
+    csv_text = client.get("/api/architecture/USA", params={"at": "2019-01-01", "format": "csv"})
+    assert csv_text.headers["content-type"].startswith("text/csv")
+    html = client.get("/", params={"indicator": "agreement_usa", "at": "2019-01-01"}).text
+    assert 'data-at="2019-01-01"' in html and 'id="classes"' in html
+
+
+def test_exposure_endpoint(client):
+    rows = client.get("/api/exposure", params={"year": 2010}).json()["rows"]
+    from article2.indicators.coercion import MEASURES
+
+    assert {r["measure"] for r in rows} == set(MEASURES)
+    assert all(0 < r["percentile"] <= 100 for r in rows if r["value"] is not None)
+    assert all(r["source_id"] for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "words"),
+    [
+        ("/api/map/agreement_usa?at=2019-13-01", 422, "not a date"),
+        ("/api/map/agreement_usa?at=1900-01-01", 422, "outside"),
+        ("/api/architecture/XYZ", 422, "allowed: USA, JPN, CHN, EU"),
+        ("/api/country/JPN/series?indicator=agreement_usa", 422, "map layer"),
+        ("/api/country/JPN/series?indicator=exposure_hhi_import_partners", 422, "map layer"),
+        ("/api/compare?iso3=JPN&indicator=exposure_hhi_import_partners", 422, "map layer"),
+        ("/api/exposure?year=1700", 422, "not covered"),
+        ("/api/country/XXX/profile", 404, "unknown country"),
+    ],
+)
+def test_bad_layer_input_gets_clear_4xx(client, url, status, words):
+    r = client.get(url)
+    assert r.status_code == status, r.text
+    assert words in r.json()["error"]
+
+
+def test_response_cache_computes_a_key_once():
+    """Concurrent misses of one key share one computation; errors are not cached."""
+    import asyncio
+    import threading
+
+    from article2.web.app import ResponseCache
+
+    calls = []
+    lock = threading.Lock()
+
+    def compute():
+        with lock:
+            calls.append(1)
+        return b"body"
+
+    def boom():
+        raise ValueError("no")
+
+    async def run():
+        cache = ResponseCache(maxsize=2)
+        got = await asyncio.gather(*(cache.get("k", compute) for _ in range(20)))
+        assert got == [b"body"] * 20 and len(calls) == 1
+        for _ in range(2):
+            with pytest.raises(ValueError):
+                await cache.get("bad", boom)
+        await cache.get("a", compute)
+        await cache.get("b", compute)
+        assert len(cache) == 2  # bounded: "k" evicted
+
+    asyncio.run(run())

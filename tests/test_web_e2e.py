@@ -205,3 +205,112 @@ def test_dashboard_in_chromium(server, browser, tmp_path):
         keep.mkdir(parents=True, exist_ok=True)
         for png in tmp_path.glob("*.png"):
             shutil.copy(png, keep / png.name)
+
+
+def _keep_screenshots(tmp_path: Path) -> None:
+    keep = Path(__import__("os").environ.get("ARTICLE2_E2E_SCREENSHOTS", ""))
+    if keep.name:
+        keep.mkdir(parents=True, exist_ok=True)
+        for png in tmp_path.glob("*.png"):
+            shutil.copy(png, keep / png.name)
+
+
+def _rgb(hex_colour: str) -> str:
+    h = hex_colour.lstrip("#")
+    return "rgb({}, {}, {})".format(*(int(h[i:i + 2], 16) for i in (0, 2, 4)))
+
+
+def test_agreement_layer_colours_countries_as_the_api_says(server, browser, tmp_path):
+    from article2.agreements.map import COLOURS
+
+    d = browser
+    d.get(server + "/?indicator=balance_usajpn_chn&year=2010")
+    _wait_charts(d)
+    # switch layer with the indicator selector, then pick the date: both submit the form
+    Select(d.find_element(By.ID, "indicator")).select_by_value("agreement_usa")
+    WebDriverWait(d, 30).until(lambda d: "indicator=agreement_usa" in d.current_url)
+    _wait_charts(d)
+    d.execute_script("const at = document.getElementById('at'); at.value = '2019-01-01';"
+                     "at.dispatchEvent(new Event('change'));")
+    WebDriverWait(d, 30).until(lambda d: "at=2019-01-01" in d.current_url)
+    _wait_charts(d)
+    assert d.find_element(By.ID, "values").get_attribute("data-at") == "2019-01-01"
+    api = {r["iso3"]: r for r in
+           _api(server, "/api/map/agreement_usa?at=2019-01-01")["rows"]}
+    assert (api["KOR"]["value"], api["VNM"]["value"], api["PRK"]["value"]) == (
+        "agreement", "wto_member", "neither")
+    for iso3 in ("KOR", "VNM", "PRK", "JPN", "CAN", "BRA"):
+        shapes = d.find_elements(By.CSS_SELECTOR, f'#map svg path[aria-label="{iso3}"]')
+        assert shapes, iso3
+        fill = d.execute_script("return getComputedStyle(arguments[0]).fill", shapes[0])
+        assert fill == _rgb(COLOURS[api[iso3]["value"]]), (iso3, fill)
+        cell = d.find_element(By.CSS_SELECTOR, f'#values tr[data-iso3="{iso3}"] td.cls')
+        assert cell.get_attribute("data-value") == api[iso3]["value"]
+    # the legend table counts each class as the API does
+    for row in d.find_elements(By.CSS_SELECTOR, "#classes tbody tr"):
+        cls = row.get_attribute("data-class")
+        n = sum(r["value"] == cls for r in api.values())
+        assert row.find_elements(By.TAG_NAME, "td")[2].text == str(n), cls
+    # hover: the tooltip names the agreement
+    ActionChains(d).move_to_element(
+        d.find_element(By.CSS_SELECTOR, '#map svg path[aria-label="KOR"]')).perform()
+    WebDriverWait(d, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".vg-tooltip.visible"))
+    tip = d.find_element(By.CSS_SELECTOR, ".vg-tooltip.visible").text
+    assert "KORUS" in tip and "South Korea" in tip, tip
+    d.save_screenshot(str(tmp_path / "map-agreement-usa-2019.png"))
+
+    # exposure layer: table values and percentiles are the API's
+    d.get(server + "/?indicator=exposure_china_share_imports&year=2010")
+    _wait_charts(d)
+    _check_against_api(_shown_values(d), _api(
+        server, "/api/map/exposure_china_share_imports?year=2010")["rows"])
+    d.save_screenshot(str(tmp_path / "map-exposure-2010.png"))
+    _keep_screenshots(tmp_path)
+
+
+def test_keyboard_reaches_labelled_controls(server, browser, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+
+    d = browser
+    d.get(server + "/")
+    _wait_charts(d)
+    # every form control has a label (for=id) or an aria-label
+    for el in d.find_elements(By.CSS_SELECTOR, "select, input"):
+        el_id = el.get_attribute("id")
+        labelled = (el_id and d.find_elements(By.CSS_SELECTOR, f'label[for="{el_id}"]')) or \
+            el.get_attribute("aria-label")
+        assert labelled, el.get_attribute("outerHTML")
+    # Tab from the top of the page reaches the indicator selector
+    d.get(server + "/")  # focus starts at the document
+    _wait_charts(d)
+    visited = []
+    for _ in range(30):
+        ActionChains(d).send_keys(Keys.TAB).perform()
+        active = d.switch_to.active_element
+        visited.append(active.get_attribute("id") or active.tag_name)
+        if visited[-1] == "indicator":
+            break
+    assert visited[-1] == "indicator", f"Tab never reached the indicator selector: {visited}"
+    label = d.find_element(By.CSS_SELECTOR, 'label[for="indicator"]').text
+    assert label == "Indicator"
+    before = Select(d.find_element(By.ID, "indicator")).first_selected_option.get_attribute("value")
+    ActionChains(d).send_keys(Keys.ARROW_DOWN).perform()  # changes the layer: the form submits
+    WebDriverWait(d, 30).until(lambda d: "indicator=" in d.current_url)
+    after = d.current_url.split("indicator=")[1].split("&")[0]
+    assert after != before
+    _wait_charts(d)
+
+    # the country page shows the country's recommendations and architecture as the API does
+    d.get(server + "/country/VNM")
+    _wait_charts(d)
+    recs = _api(server, "/api/country/VNM/capability/recommendations")["result"]
+    shown = [r.get_attribute("data-id")
+             for r in d.find_elements(By.CSS_SELECTOR, "#recommendations tbody tr")]
+    assert shown == [r["id"] for r in recs] and shown
+    arch = _api(server, "/api/country/VNM/capability/architecture")["result"]
+    rows = {r.get_attribute("data-actor"): r.get_attribute("data-class")
+            for r in d.find_elements(By.CSS_SELECTOR, "#architecture tbody tr")}
+    assert rows == {a["actor"]: a["class"] for a in arch}
+    d.find_element(By.ID, "recs-heading").location_once_scrolled_into_view  # noqa: B018
+    d.save_screenshot(str(tmp_path / "country-vnm-recs.png"))
+    _keep_screenshots(tmp_path)

@@ -57,6 +57,7 @@ __all__ = [
     "agreements_in_force",
     "build_profile",
     "compare_frame",
+    "exposure_table",
 ]
 
 TradeSource = Literal["cow", "comtrade", "imf"]
@@ -1044,3 +1045,35 @@ def compare_frame(profiles: Sequence[Profile]) -> pd.DataFrame:
         out[iso] = [f["value"].get(m) for m in measures]
         out[f"{iso} share"] = [f["share"].get(m) if "share" in f else None for m in measures]
     return out
+
+
+def exposure_table(
+    year: int,
+    *,
+    finance_year: int | None = None,
+    trade_source: TradeSource = "cow",
+    path: Path | None = None,
+) -> pd.DataFrame:
+    """Coercion-exposure measures of every country: the distribution each profile's
+    :class:`Exposure` percentiles are computed against (trade measures in ``year``, Chinese
+    official finance in ``finance_year``; None: no finance column values).
+
+    Returns a new frame: ``iso3`` then, per key of :data:`article2.indicators.coercion.MEASURES`,
+    the value and ``<measure>_percentile`` (:func:`article2.indicators.coercion.percentile`
+    among the countries with a value), and ``<measure>_n`` (how many have one).
+    """
+    if trade_source not in _TRADE_SOURCES:
+        raise ValueError(
+            f"unknown trade_source {trade_source!r}; allowed: {', '.join(_TRADE_SOURCES)}"
+        )
+    path = Path(path) if path else paths.warehouse_path()
+    if not path.is_file():
+        warehouse.connect(path)  # raises WarehouseMissingError saying how to build one
+    indicator = TRADE_INDICATORS[trade_source][0]
+    table = _exposure_table(_key(path), indicator, int(year), finance_year)
+    out = table.copy()
+    for measure in co.MEASURES:
+        dist = table[measure]
+        out[f"{measure}_percentile"] = [co.percentile(v, dist) for v in dist]
+        out[f"{measure}_n"] = int(dist.notna().sum())
+    return out.rename_axis("iso3").reset_index()

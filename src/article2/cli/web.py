@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -14,12 +15,15 @@ from article2.cli._app import app, console, fail
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(
+        help="Server processes (each with its own caches); 0: one per CPU core.", min=0, max=64,
+    )] = 1,
 ) -> None:
     """Serve the dashboard and JSON API (builds the warehouse first if there is none).
 
     The API is described at /openapi.json. Stop with Ctrl-C.
 
-    Example: article2 serve --port 8000
+    Example: article2 serve --port 8000 --workers 2
     """
     try:
         import uvicorn
@@ -31,7 +35,12 @@ def serve(
         from article2.cli.data import _build, _print_report
 
         _print_report(_build(None))
-    web_app = create_app(paths.warehouse_path())
-    console.print(f"article2 dashboard at http://{host}:{port}/ (API: /openapi.json)",
-                  highlight=False)
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    n = workers or os.cpu_count() or 1
+    console.print(f"article2 dashboard at http://{host}:{port}/ (API: /openapi.json)"
+                  + (f", {n} worker processes" if n > 1 else ""), highlight=False)
+    if n == 1:
+        uvicorn.run(create_app(paths.warehouse_path()), host=host, port=port, log_level="warning")
+        return
+    # each worker process builds its app; it finds the same warehouse (same data home setting)
+    uvicorn.run("article2.web:create_app", factory=True, host=host, port=port, workers=n,
+                log_level="warning")

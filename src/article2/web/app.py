@@ -10,14 +10,19 @@ All assets (Vega bundle, geometry, CSS/JS) are served by the app itself.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import io
 import json
 import logging
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import anyio
+import anyio.to_thread
 import pandas as pd
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,12 +30,22 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from article2 import __version__, paths
+from article2.agreements.map import COLOURS as CLASS_COLOURS
+from article2.agreements.map import LABELS as CLASS_LABELS
 from article2.web import capabilities, charts
-from article2.web.data import TIES_SOURCES, Indicator, Store, registry
+from article2.web.data import (
+    AGREEMENT_ACTORS,
+    AGREEMENT_FIRST_YEAR,
+    TIES_SOURCES,
+    Indicator,
+    Store,
+    registry,
+)
 
-__all__ = ["ApiError", "create_app"]
+__all__ = ["ApiError", "ResponseCache", "SecurityHeaders", "create_app"]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +68,114 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+
+_RAW_SECURITY_HEADERS = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+
+class SecurityHeaders:
+    """ASGI middleware: adds :data:`SECURITY_HEADERS` to every response and turns an unhandled
+    exception into a generic JSON 500 (no traceback reaches the client).
+
+    A plain ASGI wrapper rather than ``@app.middleware("http")``: the latter runs every request
+    through an extra task and memory streams, which costs more than a cached response itself.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = [*message.get("headers", ()), *_RAW_SECURITY_HEADERS]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:  # never leak a traceback to the client
+            log.exception("unhandled error on %s", scope.get("path"))
+            if started:
+                raise
+            await JSONResponse({"error": "internal error"}, status_code=500)(
+                scope, receive, send_with_headers
+            )
+
+
+#: threads that compute cache misses at once, per process. CPU-bound pandas work holds the GIL:
+#: with the default 40 threads the event loop would get 1/41 of it and even cached responses
+#: would wait; with 2 the loop keeps its share and DuckDB (which releases the GIL) keeps both
+#: cores busy.
+COMPUTE_THREADS = 2
+
+
+@functools.cache
+def _compute_limiter() -> anyio.CapacityLimiter:
+    return anyio.CapacityLimiter(COMPUTE_THREADS)
+
+
+class ResponseCache:
+    """A bounded LRU of serialised response bodies, read on the event loop and filled off it.
+
+    A hit is a dictionary look-up in the event loop (no thread hop). A miss computes the body
+    in the thread pool so that the loop keeps serving other requests; concurrent misses of the
+    same key wait for that one computation instead of repeating it (50 clients asking for one
+    uncached profile cost one profile, not 50). Stores happen on the loop thread only. The
+    warehouse is read-only for the app's lifetime, so entries never go stale; keys include
+    whatever selects the body (ISO3, year, indicator, format).
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._pending: dict[Hashable, asyncio.Task] = {}
+
+    async def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        hit = self._data.get(key)
+        if hit is not None:
+            self._data.move_to_end(key)
+            return hit
+        task = self._pending.get(key)
+        if task is None:
+            # a task of its own: a client that disconnects does not cancel it for the others
+            task = asyncio.ensure_future(
+                anyio.to_thread.run_sync(compute, limiter=_compute_limiter()))
+            self._pending[key] = task
+            task.add_done_callback(lambda t: self._store(key, t))
+        return await asyncio.shield(task)
+
+    def _store(self, key: Hashable, task: asyncio.Task) -> None:
+        self._pending.pop(key, None)
+        if task.cancelled() or task.exception() is not None:
+            return  # errors are not cached: the next request tries again
+        self._data[key] = task.result()
+        if len(self._data) > self.maxsize:
+            self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def _dumps(obj: Any) -> bytes:
+    """JSON bytes: NaN/NaT become null (standard JSON), numpy scalars and dates are handled."""
+    import orjson
+
+    return orjson.dumps(obj, default=_json_default,
+                        option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
+
+
+def _json_default(v: Any) -> Any:
+    if v is pd.NA or v is pd.NaT:
+        return None
+    if hasattr(v, "item"):
+        return v.item()
+    return str(v)
 
 
 class ApiError(Exception):
@@ -99,16 +222,24 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def _table_response(frame: pd.DataFrame, fmt: str, filename: str, meta: dict) -> Response:
+def _table_body(frame: pd.DataFrame, fmt: str, filename: str, meta: dict) -> tuple:
+    """(body bytes, media type, headers) of a table download: CSV, or JSON ``{**meta, rows}``."""
     if fmt == "csv":
         buf = io.StringIO()
         frame.to_csv(buf, index=False)
-        return Response(
-            buf.getvalue(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
-        )
-    return JSONResponse({**meta, "rows": _records(frame)})
+        return (buf.getvalue().encode(), "text/csv; charset=utf-8",
+                {"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+    return _dumps({**meta, "rows": _records(frame)}), "application/json", {}
+
+
+def _table_response(frame: pd.DataFrame, fmt: str, filename: str, meta: dict) -> Response:
+    body, media, headers = _table_body(frame, fmt, filename, meta)
+    return Response(body, media_type=media, headers=headers)
+
+
+def _cached_response(triple: tuple) -> Response:
+    body, media, headers = triple
+    return Response(body, media_type=media, headers=headers)
 
 
 def create_app(warehouse_path: Path | None = None) -> FastAPI:
@@ -142,16 +273,11 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
 
     # -- robustness -------------------------------------------------------------------------------
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        try:
-            response = await call_next(request)
-        except Exception:  # never leak a traceback to the client
-            log.exception("unhandled error on %s", request.url.path)
-            response = JSONResponse({"error": "internal error"}, status_code=500)
-        for key, value in SECURITY_HEADERS.items():
-            response.headers[key] = value
-        return response
+    app.add_middleware(SecurityHeaders)
+    # serialised bodies of the expensive, repeatable requests (see ResponseCache)
+    caches = {name: ResponseCache(size) for name, size in
+              (("profile", 1024), ("country", 512), ("map", 512), ("page", 1024))}
+    app.state.caches = caches
 
     def _error(request: Request, status: int, message: str) -> Response:
         if request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
@@ -212,15 +338,43 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
             )
         return year
 
-    def map_values(ind: Indicator, year: int) -> pd.DataFrame:
-        frame = store.indicator_values(ind.name, year).copy()
+    def check_series(ind: Indicator) -> Indicator:
+        if not ind.has_series:
+            raise ApiError(422, f"{ind.name} is a map layer (all countries, one "
+                                f"{'date' if ind.categorical else 'year'} at a time): use "
+                                f"/api/map/{ind.name}")
+        return ind
+
+    def check_at(at: str | None, year: int | None) -> str:
+        """An ISO date for the agreement layers: ``at``, else 31 December of ``year``, else
+        today."""
+        import datetime as dt
+
+        if at is None:
+            if year is None:
+                return dt.date.today().isoformat()
+            at = f"{year}-12-31"
+        try:
+            day = dt.date.fromisoformat(at.strip())
+        except ValueError:
+            raise ApiError(422, f"at={at!r} is not a date: give YYYY-MM-DD") from None
+        if not AGREEMENT_FIRST_YEAR <= day.year <= 2100:
+            raise ApiError(422, f"at={at!r} is outside {AGREEMENT_FIRST_YEAR}-01-01 to "
+                                "2100-12-31")
+        return day.isoformat()
+
+    def map_values(ind: Indicator, year: int, at: str | None = None) -> pd.DataFrame:
+        if ind.categorical:
+            frame = store.classification(ind.actor or "", at or f"{year}-12-31").copy()
+        else:
+            frame = store.indicator_values(ind.name, year).copy()
         codes = store.countries().set_index("iso3")["un_code"]
         ids = frame["iso3"].map(codes)
         frame.insert(0, "id", [None if pd.isna(c) else f"{int(c):03d}" for c in ids])
         return frame
 
     def series_frame(iso3: str, ind: Indicator) -> pd.DataFrame:
-        frame = store.country_series(ind.name, iso3).copy()
+        frame = store.country_series(check_series(ind).name, iso3).copy()
         frame.insert(1, "indicator", ind.name)
         return frame
 
@@ -236,16 +390,17 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
     # -- assets -----------------------------------------------------------------------------------
 
     @app.get("/vendor/vega-bundle.js", include_in_schema=False)
-    def vega_bundle() -> Response:
+    def vega_bundle() -> Response:  # the first call builds the bundle: off the event loop
         return Response(_vega_bundle(), media_type="text/javascript",
                         headers={"Cache-Control": "public, max-age=86400"})
 
+    # constant responses: answered on the event loop, without a thread hop
     @app.get("/favicon.ico", include_in_schema=False)
-    def favicon() -> Response:
+    async def favicon() -> Response:
         return Response(status_code=204)
 
     @app.get("/geo/countries-110m.json", include_in_schema=False)
-    def geometry() -> Response:
+    async def geometry() -> Response:
         return Response(_geometry(), media_type="application/json",
                         headers={"Cache-Control": "public, max-age=86400"})
 
@@ -272,24 +427,114 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
         return _table_response(frame, format, "sources", {})
 
     @app.get("/api/map/{indicator}", tags=["data"], summary="One indicator, all countries, a year")
-    def api_map(indicator: str, year: int | None = None, format: FormatQ = "json") -> Response:
+    async def api_map(
+        indicator: str,
+        year: int | None = None,
+        at: Annotated[str | None, Query(description="agreement layers: a date, YYYY-MM-DD "
+                                                    "(default: 31 December of year)")] = None,
+        format: FormatQ = "json",
+    ) -> Response:
+        """Every country's value of ``indicator`` in ``year`` (the latest by default), with the
+        provenance columns. Exposure layers add the percentile among the countries with a value
+        and their number; agreement layers give each country's class at the date ``at``
+        (``value``: agreement / wto_member / neither / actor) with the agreements in force and
+        their citations."""
         ind = check_indicator(indicator)
-        y = check_year(ind, year)
-        frame = store.with_provenance(map_values(ind, y), ind.sources)
-        meta = {"indicator": ind.name, "label": ind.label, "unit": ind.unit, "year": y}
-        return _table_response(frame, format, f"{ind.name}_{y}", meta)
 
-    @app.get("/api/country/{iso3}", tags=["data"], summary="Country profile: every indicator")
-    def api_country(iso3: str) -> Response:
+        def compute() -> tuple:
+            y = check_year(ind, year)
+            day = check_at(at, year) if ind.categorical else None
+            y = int(day[:4]) if day else y
+            frame = store.with_provenance(map_values(ind, y, day), ind.sources)
+            meta = {"indicator": ind.name, "label": ind.label, "unit": ind.unit, "year": y}
+            if day:
+                meta |= {"at": day, "actor": ind.actor, "classes": CLASS_LABELS}
+            return _table_body(frame, format, f"{ind.name}_{day or y}", meta)
+
+        return _cached_response(await caches["map"].get((ind.name, year, at, format), compute))
+
+    @app.get("/api/architecture/{actor}", tags=["data"],
+             summary="The report's map: every country's agreement class with an actor at a date")
+    async def api_architecture(
+        actor: str,
+        at: Annotated[str | None, Query(description="YYYY-MM-DD (default today)")] = None,
+        format: FormatQ = "json",
+    ) -> Response:
+        """:func:`article2.api.architecture` for ``actor`` (USA, JPN, CHN, EU) at ``at``: class,
+        agreements in force with the actor and their citations, provenance columns."""
+        key = actor.strip().upper()
+        if key not in AGREEMENT_ACTORS:
+            raise ApiError(422, f"unknown actor {actor!r}; allowed: {', '.join(AGREEMENT_ACTORS)}")
+        ind = reg[f"agreement_{key.lower()}"]
+
+        def compute() -> tuple:
+            day = check_at(at, None)
+            frame = store.with_provenance(map_values(ind, int(day[:4]), day), ind.sources)
+            meta = {"actor": key, "at": day, "classes": CLASS_LABELS}
+            return _table_body(frame, format, f"architecture_{key}_{day}", meta)
+
+        return _cached_response(await caches["map"].get(("arch", key, at, format), compute))
+
+    @app.get("/api/exposure", tags=["data"],
+             summary="Coercion exposure: every measure, every country, a year, with percentiles")
+    async def api_exposure(year: int | None = None, format: FormatQ = "json") -> Response:
+        """:func:`article2.profiles.exposure_table` in ``year`` (default: the latest trade
+        year): the distribution each profile's exposure percentiles are computed against."""
+        names = [n for n, i in reg.items() if i.kind == "exposure"]
+
+        def compute() -> tuple:
+            y = check_year(reg[names[0]], year)
+            parts = []
+            for name in names:
+                ind = reg[name]
+                if y not in store.available_years(name):
+                    continue
+                frame = store.with_provenance(store.indicator_values(name, y), ind.sources)
+                parts.append(frame.assign(measure=ind.measure, unit=ind.unit))
+            frame = pd.concat(parts, ignore_index=True)
+            first = ["iso3", "name", "year", "measure", "value", "unit", "percentile",
+                     "n_countries"]
+            frame = frame[first + [c for c in frame.columns if c not in first]]
+            return _table_body(frame, format, f"exposure_{y}", {"year": y})
+
+        return _cached_response(await caches["map"].get(("exposure", year, format), compute))
+
+    @app.get("/api/country/{iso3}", tags=["data"],
+             summary="Country: every dashboard indicator over time, with provenance")
+    async def api_country(iso3: str) -> Response:
         key = check_iso3(iso3)
-        return Response(profile_json(key, tuple(capabilities.status().items())),
+        caps = tuple(capabilities.status().items())
+        body = await caches["country"].get((key, caps), lambda: profile_json(key, caps))
+        return Response(body, media_type="application/json")
+
+    @app.get("/api/country/{iso3}/profile", tags=["capabilities"],
+             summary="Presence profile (article2.api.profile) of a country in a year")
+    async def api_profile(iso3: str, year: int | None = None) -> Response:
+        """The :func:`article2.api.profile` document of the country: presence, alignment and
+        coercion exposure per actor, each number with its ``source_ids``; ``year`` None takes
+        the latest year of each channel."""
+        key = check_iso3(iso3)
+        if year is not None and not 1800 <= year <= 2100:
+            raise ApiError(422, f"year {year} is not a plausible year (1800-2100)")
+
+        def compute() -> bytes:
+            try:
+                result = cap_call("profile", key, year=year)
+            except capabilities.NotInBuild as exc:
+                raise ApiError(404, str(exc)) from exc
+            except ValueError as exc:  # YearOutOfCoverageError names the coverage
+                raise ApiError(422, str(exc)) from exc
+            return _dumps(result.to_dict())
+
+        return Response(await caches["profile"].get((key, year), compute),
                         media_type="application/json")
 
-    @functools.lru_cache(maxsize=512)
     def profile_json(key: str, caps: tuple) -> bytes:
         """The profile document of ``key``, serialised once (the warehouse is read-only)."""
         indicators = {}
         for ind in reg.values():
+            if not ind.has_series:
+                continue
             frame = store.country_series(ind.name, key).dropna(subset=["value"])
             last = frame.iloc[-1] if len(frame) else None
             indicators[ind.name] = {
@@ -299,8 +544,8 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
                 "series": _records(frame[["year", "value"]]),
                 **store.provenance(ind.sources),
             }  # fmt: skip
-        return json.dumps({"country": store.country(key), "indicators": indicators,
-                           "capabilities": dict(caps)}).encode()
+        return _dumps({"country": store.country(key), "indicators": indicators,
+                       "capabilities": dict(caps)})
 
     @app.get("/api/country/{iso3}/series", tags=["data"], summary="One indicator over time")
     def api_series(iso3: str, indicator: str, format: FormatQ = "json") -> Response:
@@ -386,27 +631,55 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
             request, name, {"nav": name, "registry": reg, **context}
         )
 
+    def render(name: str, **context: Any) -> bytes:
+        """A page rendered to bytes (cacheable: it does not depend on the request)."""
+        return templates.get_template(name).render(
+            {"nav": name, "registry": reg, **context}).encode()
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def map_page(request: Request, indicator: str = _DEFAULT_INDICATOR, year: int | None = None):
+    async def map_page(indicator: str = _DEFAULT_INDICATOR, year: int | None = None,
+                       at: str | None = None):
         ind = check_indicator(indicator)
+        body = await caches["page"].get(("map", ind.name, year, at),
+                                        lambda: map_html(ind, year, at))
+        return HTMLResponse(body)
+
+    def map_html(ind: Indicator, year: int | None, at: str | None) -> bytes:
         years = store.available_years(ind.name)
+        if year is None and at is not None and not ind.categorical:
+            year = int(check_at(at, None)[:4])  # coming from an agreement layer
         if year is not None and year not in years:  # switching indicator: nearest covered year
             year = min(years, key=lambda y: (abs(y - year), -y))
         y = check_year(ind, year)
-        values = map_values(ind, y)
-        spec = charts.map_chart(values, ind, y)
-        table = values.dropna(subset=["value"]).sort_values("value", ascending=False)
-        return page(request, "map.html", ind=ind, year=y, years=years, spec=spec,
-                    rows=_records(table), n_missing=int(values["value"].isna().sum()),
-                    provenance=store.provenance(ind.sources))
+        day = check_at(at, year) if ind.categorical else None
+        if day:
+            y = int(day[:4])
+        values = map_values(ind, y, day)
+        if ind.categorical:
+            spec = charts.category_map_chart(values, ind, day or "", CLASS_COLOURS, CLASS_LABELS)
+            table = values.sort_values(["value", "name"])
+            counts = values["value"].value_counts()
+            legend = [{"cls": c, "label": CLASS_LABELS[c], "colour": CLASS_COLOURS[c],
+                       "n": int(counts.get(c, 0))} for c in CLASS_LABELS if c != "no data"]
+        else:
+            spec = charts.map_chart(values, ind, y)
+            table = values.dropna(subset=["value"]).sort_values("value", ascending=False)
+            legend = []
+        return render("map.html", ind=ind, year=y, at=day, years=years, spec=spec,
+                      rows=_records(table), n_missing=int(values["value"].isna().sum()),
+                      provenance=store.provenance(ind.sources), legend=legend)
 
     @app.get("/country-search", include_in_schema=False)
     def country_search(iso3: str = ""):
         return RedirectResponse(f"/country/{check_iso3(iso3)}", status_code=303)
 
     @app.get("/country/{iso3}", response_class=HTMLResponse, include_in_schema=False)
-    def country_page(request: Request, iso3: str):
+    async def country_page(iso3: str):
         key = check_iso3(iso3)
+        body = await caches["page"].get(("country", key), lambda: country_html(key))
+        return HTMLResponse(body)
+
+    def country_html(key: str) -> bytes:
         info = store.country(key)
         shares = []
         for actor in ("usa", "jpn", "chn", "eu"):
@@ -427,7 +700,7 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
         if len(igo):
             specs.append(charts.lines_chart(igo, title="Shared IGO memberships", unit="count"))
         latest = []
-        for ind in reg.values():
+        for ind in [i for i in reg.values() if i.has_series]:
             f = store.country_series(ind.name, key).dropna(subset=["value"])
             if len(f):
                 latest.append({"name": ind.name, "label": ind.label, "unit": ind.unit,
@@ -440,9 +713,13 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
                 caps[name] = {"ok": True, "result": _capability(name, key)}
             except ApiError as exc:
                 caps[name] = {"ok": False, "message": exc.message}
-        return page(request, "country.html", info=info, iso3=key, specs=specs, latest=latest,
-                    ties=ties, ties_year=ty, caps=caps,
-                    has_brief=capabilities.available("brief"))
+        from article2.indicators.coercion import MEASURES
+
+        return render("country.html", info=info, iso3=key, specs=specs, latest=latest,
+                      ties=ties, ties_year=ty, caps=caps,
+                      has_brief=capabilities.available("brief"),
+                      measures={k: v[1] for k, v in MEASURES.items()},
+                      class_labels=CLASS_LABELS, class_colours=CLASS_COLOURS)
 
     @app.get("/country/{iso3}/brief.{fmt}", include_in_schema=False)
     def brief(iso3: str, fmt: str):

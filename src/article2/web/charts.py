@@ -12,7 +12,7 @@ import pandas as pd
 
 from article2.web.data import ACTORS, Indicator
 
-__all__ = ["GEO_URL", "compare_chart", "lines_chart", "map_chart"]
+__all__ = ["GEO_URL", "category_map_chart", "compare_chart", "lines_chart", "map_chart"]
 
 GEO_URL = "/geo/countries-110m.json"
 
@@ -28,10 +28,11 @@ def map_chart(values: pd.DataFrame, ind: Indicator, year: int) -> dict:
     data = values.dropna(subset=["id"]).assign(
         url=lambda f: "/country/" + f["iso3"].astype(str)
     )
+    extra = ["percentile", "n_countries"] if "percentile" in data.columns else []
     lookup = alt.LookupData(
-        alt.InlineData(values=_records(data[["id", "iso3", "name", "value", "url"]])),
+        alt.InlineData(values=_records(data[["id", "iso3", "name", "value", "url", *extra]])),
         "id",
-        ["iso3", "name", "value", "url"],
+        ["iso3", "name", "value", "url", *extra],
     )
     scale = (
         alt.Scale(scheme="redblue", domainMid=0)
@@ -50,6 +51,9 @@ def map_chart(values: pd.DataFrame, ind: Indicator, year: int) -> dict:
             tooltip=[
                 alt.Tooltip("name:N", title="Country"),
                 alt.Tooltip("iso3:N", title="ISO3"),
+                *([alt.Tooltip("percentile:Q", title="Percentile (100 = most exposed)",
+                                format=".0f"),
+                   alt.Tooltip("n_countries:Q", title="Countries with a value")] if extra else []),
                 alt.Tooltip("value:Q", title=ind.label, format=",.2f"),
             ],
             href="url:N",
@@ -88,3 +92,48 @@ def compare_chart(frame: pd.DataFrame, ind: Indicator) -> dict:
     """One indicator for several countries (frame: name, year, value)."""
     return lines_chart(frame.rename(columns={"name": "country"}), title=ind.label,
                        unit=ind.unit, series="country")
+
+
+def category_map_chart(
+    values: pd.DataFrame, ind: Indicator, at: str, colours: dict[str, str], labels: dict[str, str]
+) -> dict:
+    """World map of classes (columns id, iso3, name, value = class, agreements), coloured as
+    the architecture map of :mod:`article2.agreements.map` (``colours``, ``labels``)."""
+    geo = alt.topo_feature(GEO_URL, "countries")
+    data = values.dropna(subset=["id"]).assign(
+        url=lambda f: "/country/" + f["iso3"].astype(str),
+        label=lambda f: f["value"].map(labels),
+    )
+    fields = ["iso3", "name", "value", "label", "agreements", "url"]
+    lookup = alt.LookupData(alt.InlineData(values=_records(data[["id", *fields]])), "id", fields)
+    order = [k for k in colours if k != "no data"]
+    layer = (
+        alt.Chart(geo)
+        .mark_geoshape(stroke="white", strokeWidth=0.4)
+        .transform_lookup(lookup="id", from_=lookup)
+        .transform_filter("isValid(datum.value)")
+        .encode(
+            color=alt.Color(
+                "label:N",
+                title=None,
+                scale=alt.Scale(domain=[labels[k] for k in order],
+                                range=[colours[k] for k in order]),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=400),
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title="Country"),
+                alt.Tooltip("iso3:N", title="ISO3"),
+                alt.Tooltip("agreements:N", title="Agreements in force"),
+                alt.Tooltip("label:N", title="Class"),
+            ],
+            description=alt.Description("iso3:N"),  # each shape's aria-label: its ISO3
+            href="url:N",
+        )
+    )
+    base = alt.Chart(geo).mark_geoshape(fill=colours["no data"], stroke="white", strokeWidth=0.4)
+    chart = (
+        (base + layer)
+        .project("equalEarth")
+        .properties(width="container", height=430, title=f"{ind.label}, {at}")
+    )
+    return chart.to_dict()

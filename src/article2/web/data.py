@@ -23,6 +23,18 @@ Indicators available from the warehouse today:
     closest for years near 2021.
 ``igo_shared_usa`` / ``igo_shared_jpn``
     IGOs in which the country and the USA / Japan are both full members (COW IGO 3.0, to 2014).
+``exposure_<measure>``
+    Coercion exposure to China (:data:`article2.indicators.coercion.MEASURES`), from
+    :func:`article2.profiles.exposure_table`: the same table each country profile reads, so the
+    map value and percentile of a country are those of its profile for that year. Map layers
+    only (one year at a time).
+``agreement_<actor>``
+    The report's map (:func:`article2.api.architecture`): for the USA, Japan, China or the EU
+    at a date, each country's class — trade agreement in force with the actor, WTO member
+    without one, neither (categorical). Map layers only.
+
+Trade shares are :func:`article2.indicators.presence_panel.actor_flows_panel`, the profile's
+:func:`~article2.indicators.presence.actor_flows` for all countries at once.
 """
 
 from __future__ import annotations
@@ -36,10 +48,15 @@ from typing import Literal
 
 import pandas as pd
 
-from article2 import countries, warehouse
+from article2 import countries, paths, warehouse
+from article2.indicators import coercion as co
+from article2.indicators.presence_panel import actor_flows_panel
 
 __all__ = [
     "ACTORS",
+    "AGREEMENT_ACTORS",
+    "AGREEMENT_FIRST_YEAR",
+    "AGREEMENT_SOURCE",
     "PROVENANCE_COLUMNS",
     "TIES_SOURCES",
     "Indicator",
@@ -47,7 +64,7 @@ __all__ = [
     "registry",
 ]
 
-Kind = Literal["share", "balance", "cn_finance", "igo"]
+Kind = Literal["share", "balance", "cn_finance", "igo", "exposure", "agreement"]
 Direction = Literal["trade", "import", "export"]
 
 TRADE_SOURCE = "cow_trade/cow_dyadic_trade_4.0.csv.gz"
@@ -55,6 +72,13 @@ AIDDATA_SOURCE = "aiddata_gcdf/cow_gcdf.csv"
 GDP_SOURCE = "wb_gdp/gdp.csv"
 IGO_SOURCE = "peace_science/cow_igo_ndy.csv.gz"
 ATOP_SOURCE = "peace_science/atop_alliance.csv.gz"
+#: the curated agreement registry (committed YAML files, one citation per agreement)
+AGREEMENT_SOURCE = "article2 curated agreement registry"
+AGREEMENT_ACTORS: tuple[str, ...] = ("USA", "JPN", "CHN", "EU")
+AGREEMENT_ACTOR_LABELS = {"USA": "the United States", "JPN": "Japan", "CHN": "China",
+                          "EU": "the EU"}
+#: first year of the agreement layers (GATT 1947 in force from 1 January 1948)
+AGREEMENT_FIRST_YEAR = 1948
 #: sources of :meth:`Store.ties`
 TIES_SOURCES = (TRADE_SOURCE, ATOP_SOURCE)
 
@@ -97,6 +121,17 @@ class Indicator:
     actor: str | None = None
     direction: Direction | None = None
     warehouse_indicators: tuple[str, ...] = field(default=())
+    measure: str | None = None
+
+    @property
+    def categorical(self) -> bool:
+        """Whether values are classes (the agreement layers) rather than numbers."""
+        return self.kind == "agreement"
+
+    @property
+    def has_series(self) -> bool:
+        """Whether the indicator has a per-country series over time (map-only layers do not)."""
+        return self.kind not in ("exposure", "agreement")
 
 
 def _build_registry() -> dict[str, Indicator]:
@@ -154,6 +189,37 @@ def _build_registry() -> dict[str, Indicator]:
             actor=actor,
             warehouse_indicators=("igo_shared",),
         )
+    for measure, (unit, label) in co.MEASURES.items():
+        finance = measure == "china_finance_pct_gdp"
+        reg[f"exposure_{measure}"] = Indicator(
+            name=f"exposure_{measure}",
+            label=f"Exposure: {label}",
+            unit=unit,
+            description=f"Coercion exposure to China: {label}; hover a country for its "
+            "percentile among all countries with a value that year (100 = most exposed), as in "
+            "its profile. "
+            + ("AidData GCDF 3.0 commitments over World Bank GDP." if finance else
+               "COW Dyadic Trade 4.0 (importer-reported, to 2014)"
+               + (" and World Bank GDP." if "gdp" in measure else ".")),
+            kind="exposure",
+            sources=(AIDDATA_SOURCE, GDP_SOURCE) if finance else (
+                (TRADE_SOURCE, GDP_SOURCE) if "gdp" in measure else (TRADE_SOURCE,)),
+            measure=measure,
+            warehouse_indicators=("cn_of_oda", "cn_of_oof", "cn_of_vague", "gdp_usd") if finance
+            else (("trade_cow", "gdp_usd") if "gdp" in measure else ("trade_cow",)),
+        )
+    for actor in AGREEMENT_ACTORS:
+        reg[f"agreement_{actor.lower()}"] = Indicator(
+            name=f"agreement_{actor.lower()}",
+            label=f"Trade agreements with {AGREEMENT_ACTOR_LABELS[actor]}",
+            unit="class",
+            description=f"The report's map for {AGREEMENT_ACTOR_LABELS[actor]} at a date: "
+            "trade agreement in force with it, WTO member without one, or neither (curated "
+            "agreement registry with citations).",
+            kind="agreement",
+            sources=(AGREEMENT_SOURCE,),
+            actor=actor,
+        )
     return reg
 
 
@@ -167,30 +233,17 @@ def registry() -> dict[str, Indicator]:
 
 # -- SQL templates: fixed text, user values only as parameters -----------------------------------
 
-_FLOWS = """
-flows AS (
+# a country's flows with each partner: its imports (as it reports them) and its exports (as the
+# partner reports its imports), the rows article2.profiles reads for the profile's trade shares
+_FLOWS_SQL = """
+SELECT * FROM (
     SELECT iso3_d AS iso3, iso3_o AS partner, year, value, 'import' AS direction
     FROM dyad_year WHERE indicator = 'trade_cow' AND value IS NOT NULL {imp_filter}
     UNION ALL
     SELECT iso3_o AS iso3, iso3_d AS partner, year, value, 'export' AS direction
     FROM dyad_year WHERE indicator = 'trade_cow' AND value IS NOT NULL {exp_filter}
-)"""
-
-_SHARE_SQL = (
-    "WITH"
-    + _FLOWS
-    + """
-SELECT f.iso3, f.year,
-       100 * coalesce(sum(f.value) FILTER (WHERE m.iso3 IS NOT NULL), 0)
-           / nullif(sum(f.value), 0) AS value,
-       bool_or(self.iso3 IS NOT NULL) AS is_member
-FROM flows f
-LEFT JOIN actor_members m ON m.actor = ? AND m.year = f.year AND m.iso3 = f.partner
-LEFT JOIN actor_members self ON self.actor = ? AND self.year = f.year AND self.iso3 = f.iso3
-WHERE list_contains(?, f.direction)
-GROUP BY f.iso3, f.year
+) WHERE list_contains(?, direction)
 """
-)
 
 _CN_FINANCE_SQL = """
 SELECT f.iso3, f.year, 100 * sum(f.value) / any_value(g.value) AS value
@@ -230,6 +283,7 @@ class Store:
 
     def __init__(self, path: Path | None = None) -> None:
         self._con = warehouse.connect(path, read_only=True)
+        self.path = Path(path) if path else paths.warehouse_path()
         self._lock = threading.Lock()
         years = [r[0] for r in self._con.execute(
             "SELECT DISTINCT year FROM dyad_year WHERE indicator = 'trade_cow' ORDER BY 1"
@@ -241,6 +295,8 @@ class Store:
         self.available_years = functools.lru_cache(maxsize=64)(self._available_years)
         self.provenance = functools.lru_cache(maxsize=64)(self._provenance)
         self.ties = functools.lru_cache(maxsize=1024)(self._ties)
+        self.classification = functools.lru_cache(maxsize=64)(self._classification)
+        self.share_panel = functools.lru_cache(maxsize=256)(self._share_panel)
         self._country_table = self.sql(
             "SELECT iso3, name, kind, un_region, un_subregion, un_code FROM countries ORDER BY iso3"
         )
@@ -278,26 +334,20 @@ class Store:
     def _compute(self, ind: Indicator, *, year: int | None, iso3: str | None) -> pd.DataFrame:
         params: list = []
         if ind.kind in ("share", "balance"):
-            conds, cparams = [], []
-            if year is not None:
-                conds.append("AND year = ?")
-                cparams.append(year)
-            imp = " ".join(conds + (["AND iso3_d = ?"] if iso3 else []))
-            exp = " ".join(conds + (["AND iso3_o = ?"] if iso3 else []))
-            sql = _SHARE_SQL.format(imp_filter=imp, exp_filter=exp)
-            flow_params = cparams + ([iso3] if iso3 else [])
-            directions = ["import", "export"] if ind.direction in (None, "trade") else [ind.direction]
+            directions = ("import", "export") if ind.direction in (None, "trade") else (
+                ind.direction,)
+            panel, targets = self.share_panel(directions, year, iso3)
 
             def share(actor: str) -> pd.DataFrame:
-                frame = self.sql(sql, [*flow_params, *flow_params, actor, actor, directions])
+                frame = panel[panel["actor"] == actor][["iso3", "year", "share"]]
+                frame = frame.rename(columns={"share": "value"})
+                frame["value"] = 100 * frame["value"].astype(float)
                 # a single-country actor is not a partner of itself
                 if actor in _FIXED_ACTORS and len(_FIXED_ACTORS[actor]) == 1:
-                    frame.loc[frame["is_member"].fillna(False).astype(bool), "value"] = None
-                frame["value"] = frame["value"].astype(float)
-                # an actor without members in a year (the EU before 1958) has no share
-                years = self._members.loc[self._members["actor"] == actor, "year"].unique()
-                frame.loc[~frame["year"].isin(years), "value"] = None
-                return frame.drop(columns="is_member")
+                    frame.loc[frame["iso3"] == _FIXED_ACTORS[actor][0], "value"] = None
+                # targets with flows but none in a year when the actor has no members (the EU
+                # before 1958) have no row: their share is missing
+                return targets.merge(frame, on=["iso3", "year"], how="left")
 
             if ind.kind == "share":
                 frame = share(ind.actor or "")
@@ -305,6 +355,12 @@ class Store:
                 allies = share("usajpn").set_index(["iso3", "year"])["value"]
                 china = share("chn").set_index(["iso3", "year"])["value"]
                 frame = (allies - china).rename("value").reset_index()
+        elif ind.kind == "exposure":
+            if year is None or iso3 is not None:
+                raise ValueError(f"{ind.name} is a map layer: one year for all countries")
+            return self._exposure(ind, year)
+        elif ind.kind == "agreement":
+            raise ValueError(f"{ind.name} is a classification: use Store.classification")
         elif ind.kind == "cn_finance":
             filt = (" AND f.year = ?" if year is not None else "") + (
                 " AND f.iso3 = ?" if iso3 else ""
@@ -332,6 +388,70 @@ class Store:
         frame.insert(1, "name", frame["iso3"].map(names))
         return frame
 
+    def _share_panel(
+        self, directions: tuple[str, ...], year: int | None, iso3: str | None
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Every actor's flows and share for the targets selected (one country over all
+        years, or all countries in one year), and the (iso3, year) pairs with flows. One panel
+        serves all actors: the share indicators of a country or a year reuse it."""
+        conds, cparams = [], []
+        if year is not None:
+            conds.append("AND year = ?")
+            cparams.append(year)
+        imp = " ".join(conds + (["AND iso3_d = ?"] if iso3 else []))
+        exp = " ".join(conds + (["AND iso3_o = ?"] if iso3 else []))
+        flow_params = cparams + ([iso3] if iso3 else [])
+        flows = self.sql(_FLOWS_SQL.format(imp_filter=imp, exp_filter=exp),
+                         [*flow_params, *flow_params, list(directions)])
+        years = sorted(flows["year"].unique()) if len(flows) else []
+        panel = actor_flows_panel(flows[["iso3", "partner", "year", "value"]],
+                                  self._members[self._members["year"].isin(years)])
+        return panel, flows[["iso3", "year"]].drop_duplicates()
+
+    def _exposure(self, ind: Indicator, year: int) -> pd.DataFrame:
+        """One coercion-exposure measure of every country in ``year``, with its percentile."""
+        from article2 import profiles
+
+        finance_years = self.available_years("cn_finance_pct_gdp")
+        table = profiles.exposure_table(
+            year, finance_year=year if year in finance_years else None, path=self.path
+        )
+        m = ind.measure or ""
+        frame = table[["iso3", m, f"{m}_percentile", f"{m}_n"]].rename(
+            columns={m: "value", f"{m}_percentile": "percentile", f"{m}_n": "n_countries"})
+        frame.insert(1, "year", int(year))
+        frame["value"] = frame["value"].astype(float)
+        return frame.sort_values("iso3", ignore_index=True)
+
+    def _classification(self, actor: str, at: str) -> pd.DataFrame:
+        """The report's map for ``actor`` at date ``at`` (ISO text): iso3, name, at, value (the
+        class), label, agreements, wto_basis and the citations of the agreements listed."""
+        from article2 import api
+        from article2.agreements.map import LABELS
+
+        with paths.using_warehouse(self.path):
+            table = api.architecture(actor, at)
+            reg = api.agreement_registry().agreements
+        cites = {
+            r.agreement_id: f"{r.agreement_id}: {r.citation_body}, {r.citation_document}"
+            for r in reg[reg["source"] == "curated"].itertuples()
+        }
+        names = self._country_table.set_index("iso3")["name"]
+        out = pd.DataFrame({
+            "iso3": table["iso3"],
+            "name": table["iso3"].map(names),
+            "at": at,
+            "value": table["class"],
+            "label": table["class"].map(LABELS),
+            "agreements": table["agreements"].fillna(""),
+            "wto_basis": table["wto_basis"],
+            "citations": [
+                "; ".join(cites.get(a.strip(), a.strip()) for a in str(ids).split(",") if a.strip())
+                for ids in table["agreements"].fillna("")
+            ],
+        })  # fmt: skip
+        return out.sort_values("iso3", ignore_index=True)
+
     def _country_series(self, name: str, iso3: str) -> pd.DataFrame:
         """One country's values of indicator ``name`` over all years (iso3, year, value)."""
         return self._compute(_REGISTRY[name], year=None, iso3=iso3)
@@ -339,6 +459,14 @@ class Store:
     def _available_years(self, name: str) -> tuple[int, ...]:
         """Years in which indicator ``name`` has at least one value."""
         ind = _REGISTRY[name]
+        if ind.kind == "agreement":
+            import datetime as dt
+
+            return tuple(range(AGREEMENT_FIRST_YEAR, dt.date.today().year + 1))
+        if ind.kind == "exposure":
+            return self.available_years(
+                "cn_finance_pct_gdp" if ind.measure == "china_finance_pct_gdp" else "trade_share_usa"
+            )
         if ind.kind in ("share", "balance"):
             sql = "SELECT DISTINCT year FROM dyad_year WHERE indicator = 'trade_cow' ORDER BY 1"
             params: list = []
@@ -362,11 +490,28 @@ class Store:
             "ORDER BY source_id",
             [list(sources)],
         )
+        if AGREEMENT_SOURCE in sources:
+            src = pd.concat([src, pd.DataFrame([self._registry_provenance()])], ignore_index=True)
         return {
             "source_id": "; ".join(src["source_id"].astype(str)),
             "source_title": "; ".join(src["title"].fillna("").astype(str)),
             "license": "; ".join(src["license"].fillna("").astype(str)),
             "vintage": "; ".join(src["vintage"].fillna("").astype(str)),
+        }
+
+    def _registry_provenance(self) -> dict[str, str]:
+        """The curated agreement registry is committed with the package, not a raw file: its
+        provenance is the registry itself (each row's ``citations`` cite the agreements)."""
+        from article2 import api
+
+        with paths.using_warehouse(self.path):
+            checked = api.agreement_registry().agreements["checked"].dropna()
+        return {
+            "source_id": AGREEMENT_SOURCE,
+            "title": "Trade agreements and WTO accessions, curated with a citation per "
+            "agreement (article2/agreements/curated/*.yaml)",
+            "license": "facts with citations to their official sources",
+            "vintage": "checked " + (str(checked.max().date()) if len(checked) else "?"),
         }
 
     def with_provenance(self, frame: pd.DataFrame, sources: tuple[str, ...]) -> pd.DataFrame:

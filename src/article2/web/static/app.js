@@ -15,6 +15,8 @@ if (form) {
   for (const select of form.querySelectorAll("select")) {
     select.addEventListener("change", () => form.submit());
   }
+  const at = form.querySelector('input[type="date"]');
+  if (at) at.addEventListener("change", () => { if (at.value) form.submit(); });
 }
 const jump = document.getElementById("jump");
 if (jump) {

@@ -920,6 +920,18 @@ def _economy(con, meta, iso3: str, requested: int | None):
     return t, figures, notes, gdp
 
 
+def _checked_path(trade_source: str, path: Path | None) -> Path:
+    """Check ``trade_source`` and return the warehouse path (raising when none is built)."""
+    if trade_source not in _TRADE_SOURCES:
+        raise ValueError(
+            f"unknown trade_source {trade_source!r}; allowed: {', '.join(_TRADE_SOURCES)}"
+        )
+    path = Path(path) if path else paths.warehouse_path()
+    if not path.is_file():
+        warehouse.connect(path)  # raises WarehouseMissingError saying how to build one
+    return path
+
+
 def build_profile(
     iso3: str,
     *,
@@ -935,13 +947,7 @@ def build_profile(
         YearOutOfCoverageError: ``year`` is outside every channel's coverage.
         WarehouseMissingError: no warehouse has been built.
     """
-    if trade_source not in _TRADE_SOURCES:
-        raise ValueError(
-            f"unknown trade_source {trade_source!r}; allowed: {', '.join(_TRADE_SOURCES)}"
-        )
-    path = Path(path) if path else paths.warehouse_path()
-    if not path.is_file():
-        warehouse.connect(path)  # raises WarehouseMissingError saying how to build one
+    path = _checked_path(trade_source, path)
     key = _key(path)
     meta = _meta(key)
     code = _check_target(iso3, meta)
@@ -1062,13 +1068,7 @@ def exposure_table(
     the value and ``<measure>_percentile`` (:func:`article2.indicators.coercion.percentile`
     among the countries with a value), and ``<measure>_n`` (how many have one).
     """
-    if trade_source not in _TRADE_SOURCES:
-        raise ValueError(
-            f"unknown trade_source {trade_source!r}; allowed: {', '.join(_TRADE_SOURCES)}"
-        )
-    path = Path(path) if path else paths.warehouse_path()
-    if not path.is_file():
-        warehouse.connect(path)  # raises WarehouseMissingError saying how to build one
+    path = _checked_path(trade_source, path)
     indicator = TRADE_INDICATORS[trade_source][0]
     table = _exposure_table(_key(path), indicator, int(year), finance_year)
     out = table.copy()

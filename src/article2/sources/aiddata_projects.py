@@ -75,15 +75,18 @@ def fetch(
     """Download the GCDF 3.0 zip (or xlsx) as one vintage (default ``3.0``), checking it opens."""
     url = config.get("aiddata_url") or ""
     name = url.rstrip("/").rsplit("/", 1)[-1] or "gcdf.zip"
-    with dl.staging(SOURCE, vintage or "3.0") as stage:
-        path = stage.path(name)
-        dl.download(url, path, source=SOURCE, sha256=sha256, policy=policy, progress=progress)
-        try:
-            _projects(path, name)
-        except (CorruptFileError, MissingColumnError, MissingFileError) as exc:
-            raise dl.FetchError(str(exc), url=url) from exc
-        stage.record(path, Origin(**{**ORIGIN.to_dict(), "url": url, "columns": ()}))
-    return [stage.final / name]
+    return dl.fetch_file(
+        SOURCE,
+        vintage or "3.0",
+        url,
+        name,
+        ORIGIN,
+        _projects,
+        (CorruptFileError, MissingColumnError, MissingFileError),
+        sha256=sha256,
+        policy=policy,
+        progress=progress,
+    )
 
 
 def _workbook(path: Path, sid: str) -> bytes | Path:

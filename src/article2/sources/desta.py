@@ -68,15 +68,18 @@ def fetch(
     url = config.get("desta_url") or ""
     name = url.rstrip("/").rsplit("/", 1)[-1] or "desta_dyads.csv"
     release = name.removeprefix("desta_list_of_treaties_").removesuffix(".csv")
-    with dl.staging(SOURCE, vintage or release.removesuffix("_dyads") or dl.today()) as stage:
-        path = stage.path(name)
-        dl.download(url, path, source=SOURCE, sha256=sha256, policy=policy, progress=progress)
-        try:
-            _read_text(path, name)
-        except (CorruptFileError, MissingColumnError) as exc:
-            raise dl.FetchError(str(exc), url=url) from exc
-        stage.record(path, Origin(**{**ORIGIN.to_dict(), "url": url, "columns": ()}))
-    return [stage.final / name]
+    return dl.fetch_file(
+        SOURCE,
+        vintage or release.removesuffix("_dyads") or dl.today(),
+        url,
+        name,
+        ORIGIN,
+        _read_text,
+        (CorruptFileError, MissingColumnError),
+        sha256=sha256,
+        policy=policy,
+        progress=progress,
+    )
 
 
 def _read_text(path: Path, sid: str) -> pd.DataFrame:

@@ -50,6 +50,7 @@ __all__ = [
     "RetryPolicy",
     "Staging",
     "download",
+    "fetch_file",
     "get_bytes",
     "json_body",
     "read_sidecar",
@@ -370,6 +371,33 @@ def staging(source: str, vintage: str) -> Iterator[Staging]:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+def fetch_file(
+    source: str,
+    vintage: str,
+    url: str,
+    name: str,
+    origin: Origin,
+    check: Callable[[Path, str], Any],
+    errors: tuple[type[Exception], ...],
+    *,
+    sha256: str | None = None,
+    policy: RetryPolicy | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[Path]:
+    """Fetch one file as vintage ``vintage`` of ``source``: download ``url`` to ``name``, check
+    that it reads (``check(path, name)``; any of ``errors`` becomes a :class:`FetchError` and
+    nothing is kept), record ``origin`` (with ``url``) in its sidecar; return its final path."""
+    with staging(source, vintage) as stage:
+        path = stage.path(name)
+        download(url, path, source=source, sha256=sha256, policy=policy, progress=progress)
+        try:
+            check(path, name)
+        except errors as exc:
+            raise FetchError(str(exc), url=url) from exc
+        stage.record(path, Origin(**{**origin.to_dict(), "url": url, "columns": ()}))
+    return [stage.final / name]
 
 
 def json_body(body: bytes, url: str) -> Any:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from article2 import countries as _countries
 from article2 import warehouse
+from article2.indicators import presence
 
 __all__ = [
     "ACTORS",
@@ -298,23 +299,34 @@ def trade_shares(flows: pd.DataFrame, eu_members: dict[int, tuple[str, ...]]) ->
         of :data:`ACTORS` (years whose total is zero are dropped). ``share = value / total``.
     """
     cols = ["year", "flow", "actor", "value", "total", "share"]
-    if flows.empty:
-        return pd.DataFrame(columns=cols)
     f = flows.dropna(subset=["value"])
-    totals = f.groupby(["year", "flow"], as_index=False)["value"].sum()
-    totals = totals[totals["value"] > 0].rename(columns={"value": "total"})
-    parts = []
-    for actor in ("USA", "JPN", "CHN"):
-        parts.append(f[f["partner"] == actor].assign(actor=actor))
-    eu_mask = np.array(
-        [p in eu_members.get(int(y), ()) for y, p in zip(f["year"], f["partner"], strict=True)],
-        dtype=bool,
+    if f.empty:
+        return pd.DataFrame(columns=cols)
+    members = pd.DataFrame(
+        [
+            (actor, int(y), m)
+            for y in sorted(f["year"].unique())
+            for actor, ms in (
+                ("USA", ("USA",)),
+                ("JPN", ("JPN",)),
+                ("CHN", ("CHN",)),
+                ("EU", eu_members.get(int(y), ())),
+                ("USA+JPN", ("USA", "JPN")),
+            )
+            for m in ms
+        ],
+        columns=["actor", "year", "iso3"],
     )
-    parts.append(f[eu_mask].assign(actor="EU"))
-    parts.append(f[f["partner"].isin(["USA", "JPN"])].assign(actor="USA+JPN"))
-    by_actor = pd.concat(parts).groupby(["year", "flow", "actor"], as_index=False)["value"].sum()
-    grid = totals.merge(pd.DataFrame({"actor": list(ACTORS)}), how="cross")
-    out = grid.merge(by_actor, on=["year", "flow", "actor"], how="left").fillna({"value": 0.0})
+    parts = []
+    for flow, g in f.groupby("flow", sort=True):
+        shares = presence.actor_flows(g[["partner", "year", "value"]], members)
+        # an actor with no members that year (the EU before 1958) still gets a zero row
+        grid = g.groupby("year", as_index=False)["value"].sum().rename(columns={"value": "total"})
+        grid = grid.merge(pd.DataFrame({"actor": list(ACTORS)}), how="cross")
+        out = grid.merge(shares[["actor", "year", "value"]], on=["actor", "year"], how="left")
+        parts.append(out.assign(flow=flow))
+    out = pd.concat(parts, ignore_index=True)
+    out = out[out["total"] > 0].fillna({"value": 0.0})
     out["share"] = out["value"] / out["total"]
     out["year"] = out["year"].astype(int)
     order = {a: i for i, a in enumerate(ACTORS)}

@@ -117,8 +117,8 @@ def _ensure(name: str, years: range) -> Path:
     home = _bench_dir() / f"home{len(years)}"
     os.environ["ARTICLE2_HOME"] = str(home)
     loaded = baci.current()
-    layout = None if loaded is None else loaded.origin.get("sort_order")
-    if loaded is None or tuple(loaded.years) != tuple(years) or layout != list(baci.SORT_ORDER):
+    layout = None if loaded is None else loaded.origin.get("layout")
+    if loaded is None or tuple(loaded.years) != tuple(years) or layout != baci.LAYOUT:
         csv = _bench_dir() / f"csv{len(years)}"
         if not (csv / "SYNTHETIC.txt").is_file():
             generate(csv, years=years, seed=1)

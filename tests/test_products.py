@@ -3,7 +3,7 @@
 References: values computed by hand for a tiny BACI-layout fixture (written out below), a
 straightforward pandas implementation for the property tests, and the all-years relational SQL
 of :mod:`article2.indicators.products` for the year-by-year fast path
-(:mod:`article2.indicators.products_staged`). Tolerance: 1e-12 relative (the only differences
+(:mod:`article2.indicators.products_stream`). Tolerance: 1e-12 relative (the only differences
 are floating-point summation order); counts, codes and flags exactly.
 """
 
@@ -14,6 +14,7 @@ import json
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,7 +23,7 @@ from typer.testing import CliRunner
 from article2 import api
 from article2.cli import app
 from article2.errors import SourceError
-from article2.indicators import products_staged
+from article2.indicators import products_stream
 from article2.indicators.products import GeoDepThresholds, indicator_query
 
 TOL = 1e-12
@@ -125,26 +126,40 @@ def _geodep(pattern: dict[int, str | None], impl, coverage=range(2018, 2023)) ->
     return {int(r.t): (None if pd.isna(r.geodep) else bool(r.geodep)) for r in out.itertuples()}
 
 
-IMPLS = ("reference", "staged")
+IMPLS = ("reference", "stream")
 
 
 def _indicators(con, impl, *, years, china, thresholds=GeoDepThresholds()):  # noqa: B008
     """Every row for ``years`` from the view ``trade`` on ``con``, by either implementation."""
     if impl == "reference":
         sql, params = indicator_query(first=min(years), last=max(years), thresholds=thresholds)
-        return con.execute(sql + " ORDER BY t, j, k", params).df()
+        out = con.execute(sql + " ORDER BY t, j, k", params).df()
+        return out.astype({"geodep": "boolean"})  # NULL as pd.NA, as below
+    allies = con.execute("SELECT t, i FROM allies").df()
+    coverage = con.execute("SELECT t FROM coverage").df()["t"].tolist()
+
+    def batches(t):  # batches of 7 rows: products cut between batches are carried over
+        flows = con.execute(
+            "SELECT CAST(i AS SMALLINT) AS i, CAST(j AS SMALLINT) AS j, "
+            f"CAST(k AS INTEGER) AS p, v FROM trade WHERE t = {t} ORDER BY p, j, i"
+        ).df()
+        return pa.Table.from_pandas(flows, preserve_index=False).to_batches(max_chunksize=7)
+
     parts = []
-    products_staged.run_years(
-        con,
+    products_stream.run_years(
         years=years,
         first=min(years),
         last=max(years),
-        year_source=lambda t: f"SELECT t, i, j, k, v FROM trade WHERE t = {t}",
+        batches=batches,
         china=china,
+        allies={int(t): g["i"].tolist() for t, g in allies.groupby("t")},
+        coverage=coverage,
         thresholds=thresholds,
-        sink=lambda _t, sql, params: parts.append(con.execute(sql, params).df()),
+        sink=lambda _t, table: parts.append(table.to_pandas()),
+        threads=2,
     )
-    return pd.concat(parts, ignore_index=True).sort_values(["t", "j", "k"], ignore_index=True)
+    out = pd.concat(parts, ignore_index=True).sort_values(["t", "j", "k"], ignore_index=True)
+    return out.astype({"geodep": "boolean"})
 
 
 @pytest.mark.parametrize(
@@ -185,14 +200,14 @@ def test_geodep_window_is_configurable():
     with pytest.raises(ValueError):
         indicator_query(first=2018, last=2019, thresholds=GeoDepThresholds(min_years=4))
     with pytest.raises(ValueError):
-        products_staged.threshold_params(GeoDepThresholds(min_years=4))
+        products_stream.GeoDepWindow(GeoDepThresholds(min_years=4), coverage=[2018])
 
 
 @pytest.mark.parametrize(
     "thresholds",
     [GeoDepThresholds(window=1, min_years=1), GeoDepThresholds(window=4, min_years=3)],
 )
-def test_staged_window_matches_reference_for_other_windows(thresholds):
+def test_stream_window_matches_reference_for_other_windows(thresholds):
     pattern = {2018: "met", 2019: "met", 2020: "not", 2021: "met", 2022: "met"}
     rows = []
     for t, state in pattern.items():
@@ -291,7 +306,7 @@ def test_properties_bounds_shares_and_order_invariance(trade, rnd):
     # shuffled rows: identical results, by both implementations
     shuffled = trade.sample(frac=1.0, random_state=rnd.randint(0, 2**31)).reset_index(drop=True)
     pd.testing.assert_frame_equal(_run(shuffled), out, rtol=1e-9)
-    _assert_same(_run(shuffled, impl="staged"), out)
+    _assert_same(_run(shuffled, impl="stream"), out)
 
 
 COUNTS = ["t", "j", "k", "n_suppliers", "top_supplier", "criteria_met", "years_met",
@@ -309,6 +324,90 @@ def _assert_same(fast: pd.DataFrame, ref: pd.DataFrame) -> None:
             np.testing.assert_allclose(a.astype(float), b.astype(float), rtol=TOL, err_msg=col)
 
 
+@pytest.mark.parametrize("impl", IMPLS)
+def test_zero_flows_supply_nothing(impl):
+    """A flow of value 0 is no supplier; an importer whose flows of a product are all 0 has no
+    row for it (both implementations)."""
+    trade = pd.DataFrame(
+        [(2020, 1, 5, "000001", 4.0), (2020, 2, 5, "000001", 0.0), (2020, 3, 5, "000001", 1.0),
+         (2020, 1, 6, "000002", 0.0), (2020, 2, 6, "000001", 3.0)],
+        columns=["t", "i", "j", "k", "v"],
+    )  # fmt: skip
+    out = _run(trade, impl=impl).set_index(["j", "k"])
+    assert list(out.index) == [(5, "000001"), (6, "000001")]
+    row = out.loc[(5, "000001")]
+    assert row.n_suppliers == 2 and row.import_hhi == pytest.approx(0.8**2 + 0.2**2, rel=TOL)
+    assert row.top_supplier == 1 and row.world_exports == 8.0
+
+
+def _batch(p, j, i, v=None):
+    n = len(p)
+    return pa.record_batch(
+        {
+            "i": pa.array(i, pa.int16()),
+            "j": pa.array(j, pa.int16()),
+            "p": pa.array(p, pa.int32()),
+            "v": pa.array(v or [1.0] * n, pa.float64()),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "batches",
+    [
+        [_batch([1, 1, 2], [1, 1, 1], [2, 1, 1])],  # exporters out of order
+        [_batch([1, 1], [1, 1], [1, 1])],  # a repeated row
+        [_batch([2, 1], [1, 1], [1, 1])],  # products out of order
+        [_batch([1, 1], [2, 1], [1, 1])],  # importers out of order
+        [_batch([1, 2], [1, 1], [1, 1]), _batch([1, 3], [1, 1], [2, 1])],  # across batches
+        [_batch([1, 2], [1, 1], [1, 1]), _batch([2], [1], [1])],  # a row repeated across them
+    ],
+)
+def test_stream_rejects_flows_out_of_order(batches):
+    with pytest.raises(ValueError, match="2021.*not sorted"):
+        products_stream.year_indicators(batches, year=2021, china=None, allied=[])
+
+
+def test_stream_carries_products_cut_between_batches():
+    """Any cut of the same sorted rows into batches (empty ones included) gives the same
+    numbers, with or without a thread pool."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(7)
+    flows = (
+        pd.DataFrame(
+            {
+                "p": rng.integers(1, 9, 400),
+                "j": rng.integers(1, 6, 400),
+                "i": rng.integers(1, 6, 400),
+                "v": rng.lognormal(0, 2, 400),
+            }
+        )
+        .drop_duplicates(["p", "j", "i"])
+        .sort_values(["p", "j", "i"], ignore_index=True)
+    )
+    whole = _batch(flows.p.tolist(), flows.j.tolist(), flows.i.tolist(), flows.v.tolist())
+    one = products_stream.year_indicators([whole], year=2020, china=1, allied=[2, 3])
+    with ThreadPoolExecutor(2) as pool:
+        for size in (1, 2, 5, 64, 1000):
+            batches = [whole.slice(0, 0), *whole.to_pandas().pipe(pa.Table.from_pandas)
+                       .to_batches(max_chunksize=size), whole.slice(0, 0)]  # fmt: skip
+            got = products_stream.year_indicators(
+                batches, year=2020, china=1, allied=[2, 3], pool=pool
+            )
+            for name, want in one.items():
+                np.testing.assert_allclose(got[name], want, rtol=TOL, err_msg=f"{name} {size}")
+
+
+def test_store_of_an_older_layout_is_refused_with_how_to_reload(tmp_path):
+    loaded = api.load_baci(write_fixture(tmp_path / "baci"))
+    origin = json.loads((loaded.path / "origin.json").read_text())
+    origin["layout"] = 1
+    (loaded.path / "origin.json").write_text(json.dumps(origin))
+    with pytest.raises(FileNotFoundError, match="older layout.*load-baci"):
+        api.product_indicators(year=2022)
+
+
 def test_results_unchanged_when_rows_are_split_across_files(tmp_path):
     rng = np.random.default_rng(3)
     n = 3000
@@ -323,10 +422,10 @@ def test_results_unchanged_when_rows_are_split_across_files(tmp_path):
     ).drop_duplicates(["t", "i", "j", "k"], ignore_index=True)
     one = _run(trade)
     pd.testing.assert_frame_equal(_run(trade, files=4, tmp=tmp_path), one, rtol=1e-9)
-    _assert_same(_run(trade, files=4, tmp=tmp_path, impl="staged"), one)
+    _assert_same(_run(trade, files=4, tmp=tmp_path, impl="stream"), one)
 
 
-def test_staged_path_equals_reference_on_generated_years(tmp_path):
+def test_stream_path_equals_reference_on_generated_years(tmp_path):
     """The year-by-year path used by the API and the benchmark gives the rows of the all-years
     reference SQL on four years of SYNTHETIC data loaded from files (window edges included)."""
     from article2 import dependence
@@ -338,7 +437,10 @@ def test_staged_path_equals_reference_on_generated_years(tmp_path):
     )  # fmt: skip
     loaded = api.load_baci(g.folder)
     assert loaded.origin["sort_order"] == ["k", "j", "i"]
-    con = dependence._connect(loaded, loaded.years, dependence.DEFAULT_ALLIES)
+    con = dependence._connect(loaded)
+    codes = pd.read_parquet(loaded.countries)
+    con.register("allies", dependence._ally_codes(dependence.DEFAULT_ALLIES, loaded.years, codes))
+    con.register("coverage", pd.DataFrame({"t": list(loaded.years)}))
     con.execute(
         f"CREATE VIEW trade AS SELECT t, i, j, k, v FROM read_parquet('{loaded.trade_glob}')"
     )

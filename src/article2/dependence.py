@@ -1,23 +1,26 @@
 """Product-level dependence on the loaded BACI data: thin orchestration over
-:mod:`article2.indicators.products_staged` (the numbers are in its SQL).
+:mod:`article2.indicators.products_stream` (the numbers are computed there).
 
-This module opens the Parquet store with DuckDB, defines the tables the indicator SQL reads
-(``allies``, ``coverage``, and ``trade_year`` pointed at one year's file at a time), runs the
-statements year by year and adds names (ISO3 of importers and suppliers, product descriptions,
-HS chapters and sections) for people to read, or writes the full indicator set to Parquet.
+This module streams each year's sorted Parquet file of the store into the indicators (with the
+allied exporters of that year and China's code), then adds names with DuckDB (ISO3 of importers
+and suppliers, product descriptions, HS chapters and sections) for people to read, or writes
+the full indicator set to Parquet, one file per year.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 
 from article2 import countries, hs
-from article2.indicators import products_staged as staged
+from article2.indicators import products_stream as stream
 from article2.indicators.products import GeoDepThresholds, summary_sql
 from article2.sources import baci
 
@@ -103,6 +106,12 @@ def require_loaded(*, allow_synthetic: bool = False) -> baci.LoadedBaci:
             "Load a CEPII BACI release with `article2 load-baci PATH` (or pass "
             "allow_synthetic=True to look at the generated data knowingly)"
         )
+    if loaded.origin.get("layout") != baci.LAYOUT:
+        raise baci.NoProductDataError(
+            f"the loaded product-level data ({loaded.origin['source_id']}) was stored in an "
+            "older layout; load it again with `article2 load-baci "
+            f"{loaded.origin.get('loaded_from', 'PATH')}`"
+        )
     return loaded
 
 
@@ -129,31 +138,43 @@ def _ally_codes(allies: Sequence[str], years: Sequence[int], codes: pd.DataFrame
     return pd.DataFrame(sorted(set(rows)), columns=["t", "i"]).astype({"t": "int32", "i": "int16"})
 
 
-def _connect(loaded: baci.LoadedBaci, scan: Sequence[int], allies: Sequence[str]):
+def _connect(loaded: baci.LoadedBaci):
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     con.execute("SET preserve_insertion_order = false")
-    codes = pd.read_parquet(loaded.countries)
-    con.register("codes", codes)
-    con.register("allies", _ally_codes(allies, scan, codes))
-    con.register("coverage", pd.DataFrame({"t": list(loaded.years)}))
+    con.register("codes", pd.read_parquet(loaded.countries))
     return con
 
 
-def _china_code(con) -> int | None:
-    found = con.execute("SELECT code FROM codes WHERE iso3 = 'CHN'").fetchall()
-    return int(found[0][0]) if found else None
+#: rows per record batch read from the store (a few product blocks each)
+BATCH_ROWS = 131_072
 
 
-def _run_years(con, loaded: baci.LoadedBaci, **options) -> None:
-    """:func:`~article2.indicators.products_staged.run_years` over the loaded store: each
-    year's Parquet file read once."""
+def _year_batches(loaded: baci.LoadedBaci, t: int):
+    """Year t's flows from the store, in its sorted order, as record batches (i, j, p, v)."""
+    for file in sorted(Path(loaded.path, f"year={t}").glob("*.parquet")):
+        yield from pq.ParquetFile(file).iter_batches(
+            batch_size=BATCH_ROWS, columns=["i", "j", "p", "v"]
+        )
 
-    def source(t: int) -> str:
-        files = _quote(f"{loaded.path}/year={t}/*.parquet")
-        return f"SELECT t, i, j, k, v FROM read_parquet({files}, hive_partitioning = false)"
 
-    staged.run_years(con, year_source=source, china=_china_code(con), **options)
+def _run_years(
+    loaded: baci.LoadedBaci, *, years: Sequence[int], allies: Sequence[str], **options
+) -> None:
+    """:func:`~article2.indicators.products_stream.run_years` over the loaded store: each
+    year's Parquet file read once, in its sorted order."""
+    codes = pd.read_parquet(loaded.countries)
+    ally_table = _ally_codes(allies, years, codes)
+    china = codes.loc[codes["iso3"] == "CHN", "code"]
+    stream.run_years(
+        years=years,
+        batches=lambda t: _year_batches(loaded, t),
+        china=int(china.iloc[0]) if len(china) else None,
+        allies={int(t): g["i"].tolist() for t, g in ally_table.groupby("t")},
+        coverage=loaded.years,
+        threads=int(os.environ.get("ARTICLE2_THREADS", 0)) or None,
+        **options,
+    )
 
 
 def _quote(text: str) -> str:
@@ -205,7 +226,7 @@ def indicator_table(
     loaded = require_loaded(allow_synthetic=allow_synthetic)
     y = _year(loaded, year)
     scan = [t for t in loaded.years if y - thresholds.window < t <= y]
-    con = _connect(loaded, scan, allies)
+    con = _connect(loaded)
     try:
         importer = None
         if country is not None:
@@ -216,16 +237,18 @@ def indicator_table(
             importer = int(found[0][0])
         con.register("products", pd.read_parquet(loaded.products))
         con.register("chapters", hs.chapters())
+        out = []
         _run_years(
-            con,
             loaded,
             years=scan,
+            allies=allies,
             first=y,
             last=y,
             importer=importer,
             thresholds=thresholds,
-            sink=lambda _t, sql, params: con.execute(f"CREATE TEMP TABLE _out AS {sql}", params),
+            sink=lambda _t, table: out.append(table),
         )
+        con.register("_out", out[0])
         params = {
             "require_geodep": rule.require_geodep,
             "china_min": rule.china_share_min,
@@ -315,8 +338,6 @@ def write_indicators(
     default: every loaded year) as Parquet partitioned by year (``out/year=YYYY/data_0.parquet``,
     the columns of :mod:`article2.indicators.products` plus ``source_id`` and ``synthetic``) and
     ``out/origin.json``; returns that origin record (with ``rows`` written)."""
-    from pathlib import Path
-
     loaded = require_loaded(allow_synthetic=allow_synthetic)
     first = min(loaded.years) if first is None else _year(loaded, first)
     last = max(loaded.years) if last is None else _year(loaded, last)
@@ -325,23 +346,25 @@ def write_indicators(
     scan = [t for t in loaded.years if first - thresholds.window < t <= last]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    con = _connect(loaded, scan, allies)
+    con = _connect(loaded)
     provenance = {"source_id": loaded.origin["source_id"], "synthetic": loaded.synthetic}
     rows = 0
 
-    def copy(t: int, sql: str, params: dict) -> None:
+    def copy(t: int, table) -> None:
         nonlocal rows
         (out / f"year={t}").mkdir(exist_ok=True)
         target = _quote(str(out / f"year={t}" / "data_0.parquet"))
-        query = f"SELECT *, $source_id AS source_id, $synthetic AS synthetic FROM ({sql})"
-        done = con.execute(f"COPY ({query}) TO {target} (FORMAT PARQUET)", params | provenance)
+        con.register("_year", table)
+        query = "SELECT *, $source_id AS source_id, $synthetic AS synthetic FROM _year"
+        done = con.execute(f"COPY ({query}) TO {target} (FORMAT PARQUET)", provenance)
+        con.unregister("_year")
         rows += done.fetchone()[0]
 
     try:
         _run_years(
-            con,
             loaded,
             years=scan,
+            allies=allies,
             first=first,
             last=last,
             importer=None,
@@ -351,7 +374,7 @@ def write_indicators(
     finally:
         con.close()
     origin = loaded.origin | {
-        "derived": "product-level indicators (article2.indicators.products_staged)",
+        "derived": "product-level indicators (article2.indicators.products_stream)",
         "years": [t for t in loaded.years if first <= t <= last],
         "allies": list(allies),
         "rows": rows,

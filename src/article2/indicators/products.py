@@ -1,9 +1,10 @@
 """Product-level dependence: concentration, China's share, the CEPII GeoDep flag and allied
 substitutability, per importer × HS6 product × year. All numbers are computed in DuckDB SQL
 (relational, so the same statements can run on another SQL engine); Python only wires views.
-This all-years statement is the reference definition; the package runs the same indicators year
-by year (:mod:`article2.indicators.products_staged`, tested equal to this one), which is what
-scales to the full BACI release.
+This all-years statement is the reference definition; the package computes the same indicators
+year by year as segmented NumPy reductions over the store's sorted files
+(:mod:`article2.indicators.products_stream`, tested equal to this one), which is what scales to
+the full BACI release.
 
 Inputs (views or tables on the connection given):
 
@@ -33,7 +34,8 @@ Definitions (j importer, k product, t year, ``M_jkt = Σ_i v_ijkt``, ``X_ikt = �
   meet the criteria, FALSE when even the unknown years all meeting them would not reach two,
   NULL (undetermined) otherwise. ``years_met`` and ``years_known`` give the counts.
 
-Rows exist for every (t, j, k) with positive imports.
+Flows of value 0 are left out (they supply nothing: no supplier, no share); rows exist for
+every (t, j, k) with positive imports.
 """
 
 from __future__ import annotations
@@ -73,13 +75,13 @@ imp AS (
          max(v) AS top_value,
          coalesce(sum(v) FILTER (WHERE i IN (SELECT i FROM china)), 0) AS china_value
   FROM trade
-  WHERE $importer IS NULL OR j = $importer
+  WHERE v > 0 AND ($importer IS NULL OR j = $importer)
   GROUP BY t, j, k
 ),
 exp AS (
   SELECT t, i, k, sum(v) AS x
   FROM trade
-  WHERE $importer IS NULL OR k IN (SELECT DISTINCT k FROM imp)
+  WHERE v > 0 AND ($importer IS NULL OR k IN (SELECT DISTINCT k FROM imp))
   GROUP BY t, i, k
 ),
 world AS (

@@ -109,7 +109,8 @@ class LoadedBaci:
     Attributes:
         path: folder of the load (``<products_dir>/baci/<revision>_<vintage>``).
         trade_glob: glob of its Parquet files (``year=YYYY/*.parquet``, hive-partitioned);
-            columns t, i, j (SMALLINT codes), k (6-char str), v, q (DOUBLE, q may be NULL).
+            columns t, i, j (SMALLINT codes), k (6-char str), p (k as INTEGER), v, q (DOUBLE,
+            q may be NULL), each year sorted by k, j, i (:data:`SORT_ORDER`).
         countries: Parquet of the country codes; products: Parquet of the product codes.
         origin: the origin record (producer, licence, vintage, files and checksums,
             ``synthetic``).
@@ -346,7 +347,8 @@ def _validate_trade(
 _CONVERT_SQL = """
 COPY (
   SELECT CAST(t AS SMALLINT) AS t, CAST(i AS SMALLINT) AS i, CAST(j AS SMALLINT) AS j,
-         lpad(trim(k), 6, '0') AS k, CAST(v AS DOUBLE) AS v, CAST(q AS DOUBLE) AS q
+         lpad(trim(k), 6, '0') AS k, CAST(trim(k) AS INTEGER) AS p,
+         CAST(v AS DOUBLE) AS v, CAST(q AS DOUBLE) AS q
   FROM read_csv({file}, header = true, nullstr = ['NA', ''],
                 columns = {{'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR',
                            'v': 'DOUBLE', 'q': 'DOUBLE'}})
@@ -355,9 +357,13 @@ COPY (
 """
 
 #: row order inside each year's Parquet file: product, then importer, then exporter, so that
-#: the per-(importer, product) and per-(exporter, product) aggregates of
-#: :mod:`article2.indicators.products_staged` touch a few hash-table entries at a time
+#: every (importer, product) group and every product are contiguous runs of rows, which
+#: :mod:`article2.indicators.products_stream` reduces without hashing or sorting
 SORT_ORDER = ("k", "j", "i")
+
+#: version of the stored layout (2: adds ``p``, the HS6 code as an INTEGER, so that the
+#: indicators read no strings); a store of another layout must be loaded again
+LAYOUT = 2
 
 
 def _quote(path: Path | str) -> str:
@@ -425,6 +431,7 @@ def load(folder: Path, *, threads: int | None = None, memory_limit: str = "2GB")
             ],  # fmt: skip
             "years": sorted(rows),
             "sort_order": list(SORT_ORDER),
+            "layout": LAYOUT,
         }
         if found.synthetic:
             origin["title"] = "SYNTHETIC data in the layout of CEPII BACI (not real trade flows)"

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from article2 import countries, hs
+from article2 import countries, hs, paths
 from article2.indicators import products_stream as stream
 from article2.indicators.products import GeoDepThresholds, summary_sql
 from article2.sources import baci
@@ -153,8 +156,10 @@ BATCH_ROWS = 131_072
 def _year_batches(loaded: baci.LoadedBaci, t: int):
     """Year t's flows from the store, in its sorted order, as record batches (i, j, p, v)."""
     for file in sorted(Path(loaded.path, f"year={t}").glob("*.parquet")):
-        yield from pq.ParquetFile(file).iter_batches(
-            batch_size=BATCH_ROWS, columns=["i", "j", "p", "v"]
+        # one reading thread: the pieces already keep every core busy (threaded decoding
+        # here costs more CPU than it saves)
+        yield from pq.ParquetFile(file, memory_map=True).iter_batches(
+            batch_size=BATCH_ROWS, columns=["i", "j", "p", "v"], use_threads=False
         )
 
 
@@ -337,7 +342,8 @@ def write_indicators(
     """Write the full indicator set (every importer, product and year in ``first..last``,
     default: every loaded year) as Parquet partitioned by year (``out/year=YYYY/data_0.parquet``,
     the columns of :mod:`article2.indicators.products` plus ``source_id`` and ``synthetic``) and
-    ``out/origin.json``; returns that origin record (with ``rows`` written)."""
+    ``out/origin.json``; returns that origin record (with ``rows`` written). ``out`` is
+    replaced as a whole once every year is written: a failure leaves it as it was."""
     loaded = require_loaded(allow_synthetic=allow_synthetic)
     first = min(loaded.years) if first is None else _year(loaded, first)
     last = max(loaded.years) if last is None else _year(loaded, last)
@@ -345,39 +351,55 @@ def write_indicators(
         raise ValueError(f"first year {first} is after last year {last}")
     scan = [t for t in loaded.years if first - thresholds.window < t <= last]
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    con = _connect(loaded)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".writing-{out.name}-{os.getpid()}")  # out is replaced when complete
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
     provenance = {"source_id": loaded.origin["source_id"], "synthetic": loaded.synthetic}
     rows = 0
 
-    def copy(t: int, table) -> None:
-        nonlocal rows
-        (out / f"year={t}").mkdir(exist_ok=True)
-        target = _quote(str(out / f"year={t}" / "data_0.parquet"))
-        con.register("_year", table)
-        query = "SELECT *, $source_id AS source_id, $synthetic AS synthetic FROM _year"
-        done = con.execute(f"COPY ({query}) TO {target} (FORMAT PARQUET)", provenance)
-        con.unregister("_year")
-        rows += done.fetchone()[0]
-
-    try:
-        _run_years(
-            loaded,
-            years=scan,
-            allies=allies,
-            first=first,
-            last=last,
-            importer=None,
-            thresholds=thresholds,
-            sink=copy,
+    def write(t: int, table: pa.Table) -> None:
+        (tmp / f"year={t}").mkdir()
+        table = table.append_column("source_id", pa.repeat(provenance["source_id"], len(table)))
+        table = table.append_column("synthetic", pa.repeat(provenance["synthetic"], len(table)))
+        # dictionary pages only where values repeat (codes, provenance): floats do not
+        pq.write_table(
+            table, tmp / f"year={t}" / "data_0.parquet", use_dictionary=["k", "source_id"]
         )
-    finally:
-        con.close()
-    origin = loaded.origin | {
-        "derived": "product-level indicators (article2.indicators.products_stream)",
-        "years": [t for t in loaded.years if first <= t <= last],
-        "allies": list(allies),
-        "rows": rows,
-    }
-    (out / "origin.json").write_text(json.dumps(origin, indent=2), encoding="utf-8")
+
+    # each year is written on a thread of its own while the next one is computed
+    writes = []
+    try:
+        with ThreadPoolExecutor(1) as writer:
+
+            def sink(t: int, table: pa.Table) -> None:
+                nonlocal rows
+                if writes:  # one year waits at most: errors surface, memory stays bounded
+                    writes[-1].result()
+                rows += len(table)
+                writes.append(writer.submit(write, t, table))
+
+            _run_years(
+                loaded,
+                years=scan,
+                allies=allies,
+                first=first,
+                last=last,
+                importer=None,
+                thresholds=thresholds,
+                sink=sink,
+            )
+        for done in writes:
+            done.result()  # raises the first write's error, if any
+        origin = loaded.origin | {
+            "derived": "product-level indicators (article2.indicators.products_stream)",
+            "years": [t for t in loaded.years if first <= t <= last],
+            "allies": list(allies),
+            "rows": rows,
+        }
+        (tmp / "origin.json").write_text(json.dumps(origin, indent=2), encoding="utf-8")
+        paths.replace_folder(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return origin

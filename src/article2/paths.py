@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -103,3 +105,13 @@ def snapshot_dir(explicit: str | Path | None = None) -> Path:
 def products_dir() -> Path:
     """Folder of product-level data (``products/baci/<revision>_<vintage>/year=YYYY/…``)."""
     return data_home() / "products"
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Put the finished folder ``new`` in the place of ``target`` (two renames on the same
+    file system; the previous ``target``, if any, is removed only once ``new`` is in place)."""
+    old = target.with_name(f".old-{target.name}-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)

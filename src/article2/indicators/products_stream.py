@@ -35,6 +35,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from article2.indicators import products_kernel as kernel
 from article2.indicators.products import GeoDepThresholds
 
 __all__ = ["COLUMNS", "GeoDepWindow", "criteria", "run_years", "year_indicators"]
@@ -64,67 +65,9 @@ COLUMNS: dict[str, pa.DataType] = {
 _INPUT = ("i", "j", "p", "v")
 
 
-def _segments(i, j, p, v, *, china: int, allied: np.ndarray, year: int) -> dict[str, np.ndarray]:
-    """The within-year indicators of one run of complete products (arrays sorted by p, j, i)."""
-    n = len(v)
-    new_product = np.empty(n, bool)
-    new_product[0] = True
-    np.not_equal(p[1:], p[:-1], out=new_product[1:])
-    new_group = new_product.copy()
-    new_group[1:] |= j[1:] != j[:-1]
-    # strictly increasing (p, j, i): sorted and without duplicate rows
-    later_i = (i[1:] > i[:-1]) | new_group[1:]
-    if not later_i.all() or (p[1:] < p[:-1]).any() or ((j[1:] < j[:-1]) & ~new_product[1:]).any():
-        raise ValueError(
-            f"flows of {year} are not sorted by product, importer, exporter (or repeat a row); "
-            "reload the data with `article2 load-baci PATH`"
-        )
-    starts = np.flatnonzero(new_group)
-    sizes = np.diff(starts, append=n)
-    imports = np.add.reduceat(v, starts)
-    ssq = np.add.reduceat(v * v, starts)
-    top_value = np.maximum.reduceat(v, starts)
-    china_value = np.zeros(len(starts))
-    from_china = np.flatnonzero(i == china)  # at most one row per group
-    china_value[np.searchsorted(starts, from_china, side="right") - 1] = v[from_china]
-    # top supplier: the first row (smallest exporter code) holding its group's largest value
-    at_max = np.flatnonzero(v == np.repeat(top_value, sizes))
-    group_of = np.searchsorted(starts, at_max, side="right") - 1
-    first = np.empty(len(at_max), bool)
-    first[0] = True
-    np.not_equal(group_of[1:], group_of[:-1], out=first[1:])
-    top_supplier = i[at_max[first]]
-    # exports X[product, exporter] of each product of the run: one bincount
-    product_starts = np.flatnonzero(new_product)
-    n_products = len(product_starts)
-    width = int(max(i.max(), j.max())) + 1
-    block = np.repeat(np.arange(n_products), np.diff(product_starts, append=n))
-    x = np.bincount(block * width + i, weights=v, minlength=n_products * width)
-    x = x.reshape(n_products, width)
-    world = x.sum(axis=1)
-    export_hhi = np.einsum("ij,ij->i", x, x) / (world * world)
-    allied_share = x[:, allied[allied < width]].sum(axis=1) / world
-    group_product = block[starts]
-    importer = j[starts]
-    return {
-        "j": importer,
-        "p": p[starts],
-        "imports": imports,
-        "exports": x[group_product, importer],
-        "n_suppliers": sizes.astype(np.int64),
-        "ssq": ssq,
-        "top_supplier": top_supplier,
-        "top_value": top_value,
-        "china_value": china_value,
-        "export_hhi": export_hhi[group_product],
-        "world_exports": world[group_product],
-        "allied_share": allied_share[group_product],
-    }
-
-
 def _batches_of_products(batches: Iterable[pa.RecordBatch]):
     """Re-cut sorted record batches so that no product spans two pieces: yields tuples of
-    NumPy arrays (i, j, p, v), zero values dropped."""
+    NumPy arrays (i, j, p, v)."""
     carry = None
     for batch in batches:
         cols = [np.asarray(batch.column(name).to_numpy(zero_copy_only=False)) for name in _INPUT]
@@ -139,14 +82,6 @@ def _batches_of_products(batches: Iterable[pa.RecordBatch]):
         carry = [c[cut:] for c in cols]
     if carry is not None and len(carry[0]):
         yield tuple(carry)
-
-
-def _positive(cols):
-    i, j, p, v = cols
-    if (v > 0).all():
-        return cols
-    keep = v > 0
-    return i[keep], j[keep], p[keep], v[keep]
 
 
 def _bounded_map(pool: Executor, fn, items, ahead: int = 4) -> list:
@@ -183,10 +118,9 @@ def year_pieces(
     china_code = -1 if china is None else int(china)
 
     def work(cols):
-        cols = _positive(cols)
-        if not len(cols[3]):
+        ind = kernel.piece(*cols, china=china_code, allied=allied_codes, year=year)
+        if not len(ind["p"]):
             return None
-        ind = _segments(*cols, china=china_code, allied=allied_codes, year=year)
         return ind["p"][0], ind["p"][-1], then(ind)
 
     pieces = _batches_of_products(batches)
@@ -209,9 +143,7 @@ def year_indicators(
     """The pieces of :func:`year_pieces` joined: one year's within-year indicators."""
     parts = year_pieces(batches, year=year, china=china, allied=allied, pool=pool)
     if not parts:
-        one = (np.zeros(1, np.int16), np.zeros(1, np.int16), np.zeros(1, np.int32), np.ones(1))
-        empty = _segments(*one, china=-1, allied=np.zeros(0, np.int64), year=year)
-        return {name: a[:0] for name, a in empty.items()}
+        return kernel.empty()
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 
 

@@ -438,7 +438,7 @@ def load(folder: Path, *, threads: int | None = None, memory_limit: str = "2GB")
             origin["producer"] = "article2.synthetic.baci (generated)"
             origin["license"] = "synthetic"
         (tmp / "origin.json").write_text(json.dumps(origin, indent=2), encoding="utf-8")
-        _swap(tmp, store / name)
+        paths.replace_folder(tmp, store / name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -448,14 +448,6 @@ def load(folder: Path, *, threads: int | None = None, memory_limit: str = "2GB")
     loaded = current()
     assert loaded is not None
     return loaded
-
-
-def _swap(new: Path, target: Path) -> None:
-    old = target.with_name(f".old-{target.name}-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def current() -> LoadedBaci | None:

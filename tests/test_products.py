@@ -155,7 +155,7 @@ def _indicators(con, impl, *, years, china, thresholds=GeoDepThresholds()):  # n
         allies={int(t): g["i"].tolist() for t, g in allies.groupby("t")},
         coverage=coverage,
         thresholds=thresholds,
-        sink=lambda _t, table: parts.append(table.to_pandas()),
+        sink=lambda _t, table: parts.append(table.to_pandas().astype({"k": object})),
         threads=2,
     )
     out = pd.concat(parts, ignore_index=True).sort_values(["t", "j", "k"], ignore_index=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -360,8 +361,12 @@ def write_indicators(
 
     def write(t: int, table: pa.Table) -> None:
         (tmp / f"year={t}").mkdir()
-        table = table.append_column("source_id", pa.repeat(provenance["source_id"], len(table)))
-        table = table.append_column("synthetic", pa.repeat(provenance["synthetic"], len(table)))
+        n = len(table)
+        source = pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(n, np.int32)), pa.array([provenance["source_id"]])
+        )
+        table = table.append_column("source_id", source)
+        table = table.append_column("synthetic", pa.repeat(provenance["synthetic"], n))
         # dictionary pages only where values repeat (codes, provenance): floats do not
         pq.write_table(
             table, tmp / f"year={t}" / "data_0.parquet", use_dictionary=["k", "source_id"]

@@ -20,7 +20,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["NOT_SORTED", "empty", "piece"]
+from article2.indicators.products import GeoDepThresholds
+
+__all__ = ["NAMES", "NOT_SORTED", "add_members", "empty", "piece"]
 
 #: returned as the group count when the rows are not strictly sorted by (p, j, i)
 NOT_SORTED = -1
@@ -61,16 +63,16 @@ def _count(i, j, p, v):  # pragma: no cover - compiled (tested through piece)
 
 
 @njit(cache=True, nogil=True)
-def _fill(i, j, p, v, china, allied, groups, products, width):  # pragma: no cover - compiled
-    g_j = np.empty(groups, np.int64)
+def _fill(i, j, p, v, china, allied, groups, products, width, c_import, c_export, c_ratio):
+    g_j = np.empty(groups, np.int16)
     g_p = np.empty(groups, np.int64)
     g_product = np.empty(groups, np.int64)
     imports = np.empty(groups)
-    ssq = np.empty(groups)
+    import_hhi = np.empty(groups)
     n_suppliers = np.empty(groups, np.int64)
-    top_value = np.empty(groups)
-    top_supplier = np.empty(groups, np.int64)
-    china_value = np.empty(groups)
+    top_share = np.empty(groups)
+    top_supplier = np.empty(groups, np.int16)
+    china_share = np.empty(groups)
     x = np.zeros((products, width))
     g = -1
     b = -1
@@ -83,33 +85,34 @@ def _fill(i, j, p, v, china, allied, groups, products, width):  # pragma: no cov
     from_china = 0.0
     cur_p = 0
     cur_j = 0
-    for r in range(len(v)):
-        value = v[r]
-        if value <= 0:
+    for r in range(len(v) + 1):
+        last = r == len(v)
+        if not last and v[r] <= 0:
             continue
-        pr = p[r]
-        jr = j[r]
-        if g < 0 or pr != cur_p or jr != cur_j:
-            if g >= 0:
+        if last or g < 0 or p[r] != cur_p or j[r] != cur_j:
+            if g >= 0:  # close the open group
                 imports[g] = total
-                ssq[g] = squares
+                import_hhi[g] = squares / (total * total)
                 n_suppliers[g] = count
-                top_value[g] = best
+                top_share[g] = best / total
                 top_supplier[g] = best_i
-                china_value[g] = from_china
-            if g < 0 or pr != cur_p:
+                china_share[g] = from_china / total
+            if last:
+                break
+            if g < 0 or p[r] != cur_p:
                 b += 1
             g += 1
-            g_j[g] = jr
-            g_p[g] = pr
+            cur_p = p[r]
+            cur_j = j[r]
+            g_j[g] = cur_j
+            g_p[g] = cur_p
             g_product[g] = b
-            cur_p = pr
-            cur_j = jr
             total = 0.0
             squares = 0.0
             count = 0
             best = 0.0
             from_china = 0.0
+        value = v[r]
         exporter = i[r]
         total += value
         squares += value * value
@@ -120,13 +123,6 @@ def _fill(i, j, p, v, china, allied, groups, products, width):  # pragma: no cov
         if exporter == china:
             from_china = value
         x[b, exporter] += value
-    if g >= 0:
-        imports[g] = total
-        ssq[g] = squares
-        n_suppliers[g] = count
-        top_value[g] = best
-        top_supplier[g] = best_i
-        china_value[g] = from_china
     world = np.zeros(products)
     export_ssq = np.zeros(products)
     allied_value = np.zeros(products)
@@ -141,35 +137,75 @@ def _fill(i, j, p, v, china, allied, groups, products, width):  # pragma: no cov
     export_hhi = np.empty(groups)
     world_exports = np.empty(groups)
     allied_share = np.empty(groups)
+    ratio = np.zeros(groups)
+    has_exports = np.empty(groups, np.bool_)
+    criteria_met = np.empty(groups, np.bool_)
+    key = np.empty(groups, np.int64)
     for g in range(groups):
         b = g_product[g]
-        exports[g] = x[b, g_j[g]]
+        own = x[b, g_j[g]]
+        exports[g] = own
         world_exports[g] = world[b]
         export_hhi[g] = export_ssq[b] / (world[b] * world[b])
         allied_share[g] = allied_value[b] / world[b]
+        has_exports[g] = own != 0
+        if own != 0:
+            ratio[g] = imports[g] / own
+        criteria_met[g] = (
+            import_hhi[g] > c_import and export_hhi[g] > c_export and imports[g] > c_ratio * own
+        )
+        key[g] = (g_p[g] << 16) | g_j[g]
     return (
-        g_j, g_p, imports, exports, n_suppliers, ssq, top_supplier, top_value, china_value,
-        export_hhi, world_exports, allied_share,
+        g_j, g_p, key, imports, exports, n_suppliers, import_hhi, top_supplier, top_share,
+        china_share, export_hhi, world_exports, allied_share, ratio, has_exports, criteria_met,
     )  # fmt: skip
 
 
-_NAMES = (
-    "j", "p", "imports", "exports", "n_suppliers", "ssq", "top_supplier", "top_value",
-    "china_value", "export_hhi", "world_exports", "allied_share",
+@njit(cache=True, nogil=True)
+def add_members(keys, members, counts):  # pragma: no cover - compiled
+    """``counts[n] += 1`` where ``keys[n]`` is in ``members`` (both sorted ascending): one
+    merge pass."""
+    q = 0
+    m = len(members)
+    for n in range(len(keys)):
+        key = keys[n]
+        while q < m and members[q] < key:
+            q += 1
+        if q < m and members[q] == key:
+            counts[n] += 1
+
+
+#: the entries of a piece: (importer, product) codes and key ``p << 16 | j``, then the
+#: indicators of :mod:`article2.indicators.products` (``import_export_ratio`` valid where
+#: ``has_exports``) and ``criteria_met``
+NAMES = (
+    "j", "p", "key", "imports", "exports", "n_suppliers", "import_hhi", "top_supplier",
+    "top_share", "china_share", "export_hhi", "world_exports", "allied_share",
+    "import_export_ratio", "has_exports", "criteria_met",
 )  # fmt: skip
 
 
 def empty() -> dict[str, np.ndarray]:
     """A piece without rows."""
-    floats = {"imports", "exports", "ssq", "top_value", "china_value", "export_hhi",
-              "world_exports", "allied_share"}  # fmt: skip
-    return {name: np.zeros(0, float if name in floats else np.int64) for name in _NAMES}
+    i16, i32 = np.zeros(0, np.int16), np.zeros(0, np.int32)
+    out = piece(i16, i16, i32, np.zeros(0), china=-1, allied=np.zeros(0, np.int64), year=0)
+    return out
 
 
-def piece(i, j, p, v, *, china: int, allied: np.ndarray, year: int) -> dict[str, np.ndarray]:
-    """The within-year numbers of one piece (whole products, rows sorted by p, j, i): one entry
-    per (importer, product) with positive imports, in (p, j) order. ``allied`` are the allied
-    exporter codes; ``china`` China's code (-1 for none).
+def piece(
+    i,
+    j,
+    p,
+    v,
+    *,
+    china: int,
+    allied: np.ndarray,
+    year: int,
+    thresholds: GeoDepThresholds = GeoDepThresholds(),  # noqa: B008 (frozen, immutable)
+) -> dict[str, np.ndarray]:
+    """The within-year indicators of one piece (whole products, rows sorted by p, j, i): one
+    entry per (importer, product) with positive imports, in (p, j) order (:data:`NAMES`).
+    ``allied`` are the allied exporter codes; ``china`` China's code (-1 for none).
 
     Raises:
         ValueError: naming ``year``, when the rows are not strictly sorted by (p, j, i).
@@ -183,5 +219,9 @@ def piece(i, j, p, v, *, china: int, allied: np.ndarray, year: int) -> dict[str,
     mask = np.zeros(max(width, 1), np.bool_)
     allied = np.asarray(allied, dtype=np.int64)
     mask[allied[(allied >= 0) & (allied < width)]] = True
-    out = _fill(i, j, p, v, int(china), mask, groups, products, width)
-    return dict(zip(_NAMES, out, strict=True))
+    th = thresholds
+    out = _fill(
+        i, j, p, v, int(china), mask, groups, products, width,
+        float(th.import_hhi), float(th.export_hhi), float(th.ratio),
+    )  # fmt: skip
+    return dict(zip(NAMES, out, strict=True))

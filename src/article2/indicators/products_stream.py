@@ -38,13 +38,13 @@ import pyarrow.compute as pc
 from article2.indicators import products_kernel as kernel
 from article2.indicators.products import GeoDepThresholds
 
-__all__ = ["COLUMNS", "GeoDepWindow", "criteria", "run_years", "year_indicators"]
+__all__ = ["COLUMNS", "GeoDepWindow", "run_years", "year_indicators", "year_pieces"]
 
 #: output columns and their Arrow types, in the order of the reference statement
 COLUMNS: dict[str, pa.DataType] = {
     "t": pa.int16(),
     "j": pa.int16(),
-    "k": pa.string(),
+    "k": pa.dictionary(pa.int32(), pa.string()),  # each HS6 code's text once
     "imports": pa.float64(),
     "exports": pa.float64(),
     "n_suppliers": pa.int64(),
@@ -63,6 +63,7 @@ COLUMNS: dict[str, pa.DataType] = {
 }
 
 _INPUT = ("i", "j", "p", "v")
+_PIECE = [name for name in COLUMNS if name not in ("t", "k")]
 
 
 def _batches_of_products(batches: Iterable[pa.RecordBatch]):
@@ -102,14 +103,14 @@ def year_pieces(
     year: int,
     china: int | None,
     allied: Sequence[int],
+    thresholds: GeoDepThresholds = GeoDepThresholds(),  # noqa: B008 (frozen, immutable)
     then: Callable[[dict[str, np.ndarray]], object] = lambda ind: ind,
     pool: Executor | None = None,
 ) -> list:
     """``then(piece)`` for each piece of one year's within-year indicators, in (product,
     importer) order; a piece holds whole products. Each piece has one entry per (importer,
-    product) with positive imports: ``j``, ``p`` and the numerators of the shares
-    (``imports``, ``exports``, ``n_suppliers``, ``ssq``, ``top_supplier``, ``top_value``,
-    ``china_value``, ``export_hhi``, ``world_exports``, ``allied_share``).
+    product) with positive imports (:data:`~article2.indicators.products_kernel.NAMES`:
+    codes, indicators and whether the year meets the GeoDep criteria).
 
     ``allied`` are the allied exporter codes of the year; ``pool`` runs pieces (``then``
     included) in parallel.
@@ -118,7 +119,9 @@ def year_pieces(
     china_code = -1 if china is None else int(china)
 
     def work(cols):
-        ind = kernel.piece(*cols, china=china_code, allied=allied_codes, year=year)
+        ind = kernel.piece(
+            *cols, china=china_code, allied=allied_codes, year=year, thresholds=thresholds
+        )
         if not len(ind["p"]):
             return None
         return ind["p"][0], ind["p"][-1], then(ind)
@@ -138,10 +141,13 @@ def year_indicators(
     year: int,
     china: int | None,
     allied: Sequence[int],
+    thresholds: GeoDepThresholds = GeoDepThresholds(),  # noqa: B008 (frozen, immutable)
     pool: Executor | None = None,
 ) -> dict[str, np.ndarray]:
     """The pieces of :func:`year_pieces` joined: one year's within-year indicators."""
-    parts = year_pieces(batches, year=year, china=china, allied=allied, pool=pool)
+    parts = year_pieces(
+        batches, year=year, china=china, allied=allied, thresholds=thresholds, pool=pool
+    )
     if not parts:
         return kernel.empty()
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
@@ -174,10 +180,8 @@ class GeoDepWindow:
         years_met = criteria_met.astype(np.int64)
         for t in window:
             met = self._met.get(t)
-            if met is None or not len(met):
-                continue
-            at = np.searchsorted(met, keys)
-            years_met += met[np.minimum(at, len(met) - 1)] == keys
+            if met is not None and len(met):
+                kernel.add_members(keys, met, years_met)
         known = sum(1 for t in (*window, year) if t in self.coverage)
         decided_true = years_met >= th.min_years
         decided_false = years_met + (th.window - known) < th.min_years
@@ -196,63 +200,40 @@ class GeoDepWindow:
             del self._met[t]
 
 
-def _product_strings(p: np.ndarray) -> pa.Array:
-    """6-character HS codes (leading zeros kept) of sorted integer product codes."""
+def _product_codes(p: np.ndarray) -> pa.DictionaryArray:
+    """6-character HS codes (leading zeros kept) of sorted integer product codes, dictionary
+    encoded: each code's text made once."""
     if not len(p):
-        return pa.array([], pa.string())
+        return pa.DictionaryArray.from_arrays(pa.array([], pa.int32()), pa.array([], pa.string()))
     new = np.empty(len(p), bool)  # p is sorted: the codes are where it changes
     new[0] = True
     np.not_equal(p[1:], p[:-1], out=new[1:])
-    codes, index = p[new], np.cumsum(new) - 1
-    text = pc.utf8_lpad(pc.cast(pa.array(codes), pa.string()), width=6, padding="0")
-    return pc.take(text, pa.array(index.astype(np.int32)))
+    text = pc.utf8_lpad(pc.cast(pa.array(p[new]), pa.string()), width=6, padding="0")
+    return pa.DictionaryArray.from_arrays(pa.array(np.cumsum(new, dtype=np.int32) - 1), text)
 
 
 def _empty_table() -> pa.Table:
     return pa.table({name: pa.array([], type=kind) for name, kind in COLUMNS.items()})
 
 
-def _import_hhi(ind: dict[str, np.ndarray]) -> np.ndarray:
-    return ind["ssq"] / (ind["imports"] * ind["imports"])
+def _table(ind: dict[str, np.ndarray], flags: dict) -> pa.Table:
+    """One piece's rows, without ``t`` and ``k`` (added for the whole year)."""
+    columns = ind | flags
+    columns["import_export_ratio"] = pa.array(ind["import_export_ratio"], mask=~ind["has_exports"])
+    columns["geodep"] = pa.array(flags["geodep"], mask=~flags["geodep_valid"])
+    return pa.table({name: pa.array(columns[name], type=COLUMNS[name]) for name in _PIECE})
 
 
-def _table(year: int, ind: dict[str, np.ndarray], criteria_met: np.ndarray, flags: dict):
-    imports = ind["imports"]
-    exports = ind["exports"]
-    n = len(imports)
-    no_exports = exports == 0
-    ratio = np.divide(imports, exports, out=np.zeros(n), where=~no_exports)
-    geodep = pa.array(flags["geodep"], mask=~flags["geodep_valid"])
-    columns = {
-        "t": pa.array(np.full(n, year, np.int16)),
-        "j": pa.array(ind["j"].astype(np.int16, copy=False)),
-        "k": _product_strings(ind["p"]),
-        "imports": imports,
-        "exports": exports,
-        "n_suppliers": ind["n_suppliers"],
-        "import_hhi": _import_hhi(ind),
-        "top_supplier": pa.array(ind["top_supplier"].astype(np.int16, copy=False)),
-        "top_share": ind["top_value"] / imports,
-        "china_share": ind["china_value"] / imports,
-        "export_hhi": ind["export_hhi"],
-        "world_exports": ind["world_exports"],
-        "allied_share": ind["allied_share"],
-        "import_export_ratio": pa.array(ratio, mask=no_exports),
-        "criteria_met": criteria_met,
-        "years_met": flags["years_met"],
-        "years_known": flags["years_known"],
-        "geodep": geodep,
-    }
-    return pa.table({name: pa.array(columns[name], type=kind) for name, kind in COLUMNS.items()})
-
-
-def criteria(ind: dict[str, np.ndarray], thresholds: GeoDepThresholds) -> np.ndarray:
-    """Whether each entry of :func:`year_indicators` meets the three GeoDep criteria."""
-    return (
-        (_import_hhi(ind) > thresholds.import_hhi)
-        & (ind["export_hhi"] > thresholds.export_hhi)
-        & (ind["imports"] > thresholds.ratio * ind["exports"])
-    )
+def _year_table(year: int, pieces: list[pa.Table], products: list[np.ndarray]) -> pa.Table:
+    """The year's rows: its pieces' columns (as chunks) with ``t`` and ``k``."""
+    if not pieces:
+        return _empty_table()
+    table = pa.concat_tables(pieces)
+    n = len(table)
+    year_column = pa.array(np.full(n, year, np.int16))
+    k = _product_codes(np.concatenate(products))
+    table = table.add_column(0, "t", year_column).add_column(2, "k", k)
+    return table
 
 
 def run_years(
@@ -285,28 +266,26 @@ def run_years(
             wanted = first <= t <= last
 
             def finish(ind, t=t, wanted=wanted):
-                keys = (ind["p"].astype(np.int64) << 16) | ind["j"].astype(np.int64)
-                met = criteria(ind, thresholds)
+                met_keys = ind["key"][ind["criteria_met"]]
                 if not wanted:
-                    return keys[met], None
-                flags = window.flags(t, keys, met)
+                    return met_keys, None
+                flags = window.flags(t, ind["key"], ind["criteria_met"])
                 if importer is not None:
                     mine = ind["j"] == importer
                     ind = {name: a[mine] for name, a in ind.items()}
                     flags = {name: a[mine] for name, a in flags.items()}
-                    met_here = met[mine]
-                else:
-                    met_here = met
-                return keys[met], _table(t, ind, met_here, flags)
+                return met_keys, (_table(ind, flags), ind["p"])
 
             pieces = year_pieces(
-                batches(t), year=t, china=china, allied=allies.get(t, ()), then=finish, pool=pool
-            )
+                batches(t), year=t, china=china, allied=allies.get(t, ()),
+                thresholds=thresholds, then=finish, pool=pool,
+            )  # fmt: skip
             met_keys = [m for m, _ in pieces]
             window.record(t, np.concatenate(met_keys) if met_keys else np.zeros(0, np.int64))
             if wanted:
-                tables = [table for _, table in pieces]
-                sink(t, pa.concat_tables(tables) if tables else _empty_table())
+                tables = [table for _, (table, _p) in pieces]
+                products = [p for _, (_piece, p) in pieces]
+                sink(t, _year_table(t, tables, products))
     finally:
         if pool is not None:
             pool.shutdown()

@@ -138,19 +138,20 @@ def _indicators(con, impl, *, years, china, thresholds=GeoDepThresholds()):  # n
     allies = con.execute("SELECT t, i FROM allies").df()
     coverage = con.execute("SELECT t FROM coverage").df()["t"].tolist()
 
-    def batches(t):  # batches of 7 rows: products cut between batches are carried over
+    def year_parts(t):  # parts of 7 rows: products cut between parts are put together
         flows = con.execute(
             "SELECT CAST(i AS SMALLINT) AS i, CAST(j AS SMALLINT) AS j, "
             f"CAST(k AS INTEGER) AS p, v FROM trade WHERE t = {t} ORDER BY p, j, i"
         ).df()
-        return pa.Table.from_pandas(flows, preserve_index=False).to_batches(max_chunksize=7)
+        table = pa.Table.from_pandas(flows, preserve_index=False)
+        return products_stream.loaders(table.to_batches(max_chunksize=7))
 
     parts = []
     products_stream.run_years(
         years=years,
         first=min(years),
         last=max(years),
-        batches=batches,
+        parts=year_parts,
         china=china,
         allies={int(t): g["i"].tolist() for t, g in allies.groupby("t")},
         coverage=coverage,

@@ -9,9 +9,11 @@ the full indicator set to Parquet, one file per year.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -150,18 +152,24 @@ def _connect(loaded: baci.LoadedBaci):
     return con
 
 
-#: rows per record batch read from the store (a few product blocks each)
-BATCH_ROWS = 131_072
+def _year_parts(loaded: baci.LoadedBaci, t: int):
+    """Year t's flows from the store, in its sorted order, one function per Parquet row group
+    loading it (in whichever thread calls it: each thread opens the file once)."""
+    local = threading.local()
+    columns = ["i", "j", "p", "v"]
 
+    def part(file: Path, group: int):
+        readers = local.__dict__.setdefault("readers", {})
+        if file not in readers:
+            readers[file] = pq.ParquetFile(file, memory_map=True)
+        # one thread per part: the parts already keep every core busy
+        return readers[file].read_row_group(group, columns=columns, use_threads=False)
 
-def _year_batches(loaded: baci.LoadedBaci, t: int):
-    """Year t's flows from the store, in its sorted order, as record batches (i, j, p, v)."""
-    for file in sorted(Path(loaded.path, f"year={t}").glob("*.parquet")):
-        # one reading thread: the pieces already keep every core busy (threaded decoding
-        # here costs more CPU than it saves)
-        yield from pq.ParquetFile(file, memory_map=True).iter_batches(
-            batch_size=BATCH_ROWS, columns=["i", "j", "p", "v"], use_threads=False
-        )
+    return [
+        functools.partial(part, file, group)
+        for file in sorted(Path(loaded.path, f"year={t}").glob("*.parquet"))
+        for group in range(pq.read_metadata(file).num_row_groups)
+    ]
 
 
 def _run_years(
@@ -174,7 +182,7 @@ def _run_years(
     china = codes.loc[codes["iso3"] == "CHN", "code"]
     stream.run_years(
         years=years,
-        batches=lambda t: _year_batches(loaded, t),
+        parts=lambda t: _year_parts(loaded, t),
         china=int(china.iloc[0]) if len(china) else None,
         allies={int(t): g["i"].tolist() for t, g in ally_table.groupby("t")},
         coverage=loaded.years,

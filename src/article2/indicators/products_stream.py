@@ -38,7 +38,14 @@ import pyarrow.compute as pc
 from article2.indicators import products_kernel as kernel
 from article2.indicators.products import GeoDepThresholds
 
-__all__ = ["COLUMNS", "GeoDepWindow", "run_years", "year_indicators", "year_pieces"]
+__all__ = [
+    "COLUMNS",
+    "GeoDepWindow",
+    "loaders",
+    "run_years",
+    "year_indicators",
+    "year_pieces",
+]
 
 #: output columns and their Arrow types, in the order of the reference statement
 COLUMNS: dict[str, pa.DataType] = {
@@ -66,39 +73,47 @@ _INPUT = ("i", "j", "p", "v")
 _PIECE = [name for name in COLUMNS if name not in ("t", "k")]
 
 
-def _batches_of_products(batches: Iterable[pa.RecordBatch]):
-    """Re-cut sorted record batches so that no product spans two pieces: yields tuples of
-    NumPy arrays (i, j, p, v)."""
-    carry = None
-    for batch in batches:
-        cols = [np.asarray(batch.column(name).to_numpy(zero_copy_only=False)) for name in _INPUT]
-        if carry is not None:
-            cols = [np.concatenate([a, b]) for a, b in zip(carry, cols, strict=True)]
-        if not len(cols[0]):
-            continue
-        p = cols[2]
-        cut = int(np.searchsorted(p, p[-1], side="left"))
-        if cut:
-            yield tuple(c[:cut] for c in cols)
-        carry = [c[cut:] for c in cols]
-    if carry is not None and len(carry[0]):
-        yield tuple(carry)
+def _columns(batch) -> tuple[np.ndarray, ...]:
+    return tuple(np.asarray(batch.column(name).to_numpy(zero_copy_only=False)) for name in _INPUT)
 
 
-def _bounded_map(pool: Executor, fn, items, ahead: int = 4) -> list:
-    """``pool.map(fn, items)`` in order, with at most ``ahead`` items read but not yet done
-    (``Executor.map`` would read the whole year before returning)."""
-    pending, done = deque(), []
+def _split(cols: tuple[np.ndarray, ...]):
+    """(head, middle, tail) of a part's rows: the rows of its first product, of the products
+    wholly inside it, and of its last product (which may continue in the next part). A part of
+    one product is all head (middle and tail None)."""
+    p = cols[2]
+    n = len(p)
+    head_end = int(np.argmax(p != p[0])) or n
+    if head_end == n:
+        return cols, None, None
+    tail_start = n - int(np.argmax(p[::-1] != p[-1]))
+    middle = tuple(c[head_end:tail_start] for c in cols) if tail_start > head_end else None
+    return (
+        tuple(c[:head_end] for c in cols), middle, tuple(c[tail_start:] for c in cols)
+    )  # fmt: skip
+
+
+def _join(a, b):
+    return tuple(np.concatenate([x, y]) for x, y in zip(a, b, strict=True))
+
+
+def _bounded_map(pool: Executor | None, fn, items, ahead: int = 6):
+    """``map(fn, items)`` in order on ``pool`` (or here), at most ``ahead`` items in flight;
+    yields results as they come in order."""
+    if pool is None:
+        yield from map(fn, items)
+        return
+    pending = deque()
     for item in items:
         pending.append(pool.submit(fn, item))
         if len(pending) >= ahead:
-            done.append(pending.popleft().result())
-    done.extend(f.result() for f in pending)
-    return done
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def year_pieces(
-    batches: Iterable[pa.RecordBatch],
+    parts: Iterable[Callable[[], pa.RecordBatch]],
     *,
     year: int,
     china: int | None,
@@ -112,27 +127,54 @@ def year_pieces(
     product) with positive imports (:data:`~article2.indicators.products_kernel.NAMES`:
     codes, indicators and whether the year meets the GeoDep criteria).
 
-    ``allied`` are the allied exporter codes of the year; ``pool`` runs pieces (``then``
-    included) in parallel.
+    ``parts`` load the year's sorted rows in order, a part at a time (e.g. a Parquet row group
+    each); ``allied`` are the allied exporter codes of the year. With a ``pool``, parts are
+    loaded and computed (``then`` included) in its threads; only the products cut between
+    two parts are put together here, in order.
     """
     allied_codes = np.asarray(sorted(set(allied)), dtype=np.int64)
     china_code = -1 if china is None else int(china)
 
-    def work(cols):
+    def compute(cols):
         ind = kernel.piece(
             *cols, china=china_code, allied=allied_codes, year=year, thresholds=thresholds
         )
-        if not len(ind["p"]):
-            return None
-        return ind["p"][0], ind["p"][-1], then(ind)
+        return (ind["p"][0], ind["p"][-1], then(ind)) if len(ind["p"]) else None
 
-    pieces = _batches_of_products(batches)
-    done = [work(c) for c in pieces] if pool is None else _bounded_map(pool, work, pieces)
+    def load(part):
+        cols = _columns(part())
+        if not len(cols[0]):
+            return None
+        head, middle, tail = _split(cols)
+        return head, None if middle is None else compute(middle), tail
+
+    done = []
+    carry = None  # rows of a product that may continue in the next part
+    for loaded in _bounded_map(pool, load, parts):
+        if loaded is None:
+            continue
+        head, middle, tail = loaded
+        if carry is not None and carry[2][-1] == head[2][0]:
+            head = _join(carry, head)
+        elif carry is not None:
+            done.append(compute(carry))
+        if middle is None and tail is None:
+            carry = head  # one product: it may go on in the next part
+            continue
+        done += [compute(head), middle]
+        carry = tail
+    if carry is not None:
+        done.append(compute(carry))
     done = [d for d in done if d is not None]
     for before, after in zip(done, done[1:], strict=False):
         if before[1] >= after[0]:  # a product split between pieces: out of order
             raise ValueError(f"flows of {year} are not sorted by product, importer, exporter")
     return [d[2] for d in done]
+
+
+def loaders(batches: Iterable[pa.RecordBatch]) -> list[Callable[[], pa.RecordBatch]]:
+    """Parts for :func:`year_pieces` and :func:`run_years` from batches already in memory."""
+    return [lambda b=b: b for b in batches]
 
 
 def year_indicators(
@@ -146,8 +188,9 @@ def year_indicators(
 ) -> dict[str, np.ndarray]:
     """The pieces of :func:`year_pieces` joined: one year's within-year indicators."""
     parts = year_pieces(
-        batches, year=year, china=china, allied=allied, thresholds=thresholds, pool=pool
-    )
+        loaders(batches), year=year, china=china, allied=allied, thresholds=thresholds,
+        pool=pool,
+    )  # fmt: skip
     if not parts:
         return kernel.empty()
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
@@ -241,7 +284,7 @@ def run_years(
     years: Sequence[int],
     first: int,
     last: int,
-    batches: Callable[[int], Iterable[pa.RecordBatch]],
+    parts: Callable[[int], Iterable[Callable[[], pa.RecordBatch]]],
     china: int | None,
     allies: Mapping[int, Sequence[int]],
     coverage: Iterable[int],
@@ -250,13 +293,14 @@ def run_years(
     sink: Callable[[int, pa.Table], object],
     threads: int | None = None,
 ) -> None:
-    """Compute each of ``years`` in ascending order from ``batches(t)`` (that year's sorted
-    record batches); for each year in ``first..last`` call ``sink(t, table)`` with its rows
+    """Compute each of ``years`` in ascending order from ``parts(t)`` (functions loading that
+    year's sorted rows a part at a time, see :func:`year_pieces`); for each year in ``first..last`` call ``sink(t, table)`` with its rows
     (the columns of :data:`COLUMNS`; only ``importer``'s rows when given).
 
     ``allies[t]`` are the allied exporter codes of year t; ``coverage`` the years the data
     covers; ``years`` should include the ``window - 1`` covered years before ``first`` for
-    complete GeoDep windows. ``threads`` (default: the CPU count) run batches in parallel.
+    complete GeoDep windows. ``threads`` (default: the CPU count) load and compute parts in
+    parallel.
     """
     window = GeoDepWindow(thresholds, coverage)
     workers = threads or os.cpu_count() or 1
@@ -277,7 +321,7 @@ def run_years(
                 return met_keys, (_table(ind, flags), ind["p"])
 
             pieces = year_pieces(
-                batches(t), year=t, china=china, allied=allies.get(t, ()),
+                parts(t), year=t, china=china, allied=allies.get(t, ()),
                 thresholds=thresholds, then=finish, pool=pool,
             )  # fmt: skip
             met_keys = [m for m, _ in pieces]

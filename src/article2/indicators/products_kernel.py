@@ -18,7 +18,7 @@ disk (``cache=True``) and release the GIL (``nogil=True``), so pieces run in par
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, types
 
 from article2.indicators.products import GeoDepThresholds
 
@@ -27,8 +27,17 @@ __all__ = ["NAMES", "NOT_SORTED", "add_members", "empty", "piece"]
 #: returned as the group count when the rows are not strictly sorted by (p, j, i)
 NOT_SORTED = -1
 
+# Signatures given, so the compiled code is loaded (or, the first time, compiled and cached)
+# when this module is imported, not at the first call. Rows come as read-only C arrays
+# (views of Arrow buffers): exporter and importer codes int16, product codes int32, values
+# float64 (see :func:`piece`, which converts other inputs).
+_CODES = types.Array(types.int16, 1, "C", readonly=True)
+_ROWS = (_CODES, _CODES, types.Array(types.int32, 1, "C", readonly=True),
+         types.Array(types.float64, 1, "C", readonly=True))  # fmt: skip
+_INT64 = types.Array(types.int64, 1, "C")
 
-@njit(cache=True, nogil=True)
+
+@njit(_ROWS, cache=True, nogil=True)
 def _count(i, j, p, v):  # pragma: no cover - compiled (tested through piece)
     """(groups, products, width) of the positive flows; groups is NOT_SORTED when the rows are
     not strictly increasing in (p, j, i). width = largest country code + 1."""
@@ -62,7 +71,12 @@ def _count(i, j, p, v):  # pragma: no cover - compiled (tested through piece)
     return groups, products, width
 
 
-@njit(cache=True, nogil=True)
+@njit(
+    (*_ROWS, types.int64, types.Array(types.boolean, 1, "C"), types.int64, types.int64,
+     types.int64, types.float64, types.float64, types.float64),
+    cache=True,
+    nogil=True,
+)  # fmt: skip
 def _fill(i, j, p, v, china, allied, groups, products, width, c_import, c_export, c_ratio):
     g_j = np.empty(groups, np.int16)
     g_p = np.empty(groups, np.int64)
@@ -161,7 +175,7 @@ def _fill(i, j, p, v, china, allied, groups, products, width, c_import, c_export
     )  # fmt: skip
 
 
-@njit(cache=True, nogil=True)
+@njit((_INT64, _INT64, _INT64), cache=True, nogil=True)
 def add_members(keys, members, counts):  # pragma: no cover - compiled
     """``counts[n] += 1`` where ``keys[n]`` is in ``members`` (both sorted ascending): one
     merge pass."""
@@ -192,6 +206,29 @@ def empty() -> dict[str, np.ndarray]:
     return out
 
 
+_LIMIT = np.iinfo(np.int16).max
+
+
+def _read_only(a: np.ndarray, dtype) -> np.ndarray:
+    if a.dtype != dtype:
+        if dtype == np.int16 and len(a) and (a.min() < 0 or a.max() > _LIMIT):
+            raise ValueError(f"country codes must be in 0..{_LIMIT}")
+        a = a.astype(dtype)
+    a = np.ascontiguousarray(a)
+    if a.flags.writeable:
+        a = a.view()
+        a.flags.writeable = False
+    return a
+
+
+def _rows(i, j, p, v):
+    """The rows as the compiled functions take them (no copy for the store's arrays)."""
+    return (
+        _read_only(np.asarray(i), np.int16), _read_only(np.asarray(j), np.int16),
+        _read_only(np.asarray(p), np.int32), _read_only(np.asarray(v), np.float64),
+    )  # fmt: skip
+
+
 def piece(
     i,
     j,
@@ -210,6 +247,7 @@ def piece(
     Raises:
         ValueError: naming ``year``, when the rows are not strictly sorted by (p, j, i).
     """
+    i, j, p, v = _rows(i, j, p, v)
     groups, products, width = _count(i, j, p, v)
     if groups == NOT_SORTED:
         raise ValueError(

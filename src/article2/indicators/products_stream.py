@@ -1,27 +1,28 @@
 """Product-level indicators one year at a time, streamed over sorted flows: the path at BACI
 scale.
 
-Same definitions, columns and types as :mod:`article2.indicators.products`, whose all-years SQL
+Same definitions and columns as :mod:`article2.indicators.products`, whose all-years SQL
 statement stays the relational reference (the tests check that both give the same rows). This
 module exploits what the products store guarantees: each year's flows sorted by product,
 importer, exporter (:data:`article2.sources.baci.SORT_ORDER`). Then every (importer, product)
-group and every product's block of rows are contiguous, and each indicator is a segmented NumPy
-reduction (``np.add.reduceat`` and friends) over record batches of ~128 k rows, with no hash
-table and no sort. A batch is cut after its last complete product; the rows of the product it
-cuts are carried into the next batch. Batches are independent, so they run on a thread pool
-(NumPy releases the GIL in these loops) while the next batch is read.
+group and every product's block of rows are contiguous, and all indicators come from one
+compiled pass over the rows (:mod:`article2.indicators.products_kernel`), with no hash table
+and no sort. A year is read in parts (Parquet row groups of ~120 k rows); each part is loaded
+and computed on a thread pool, except the rows of its first and last products, which may
+continue in the neighbouring parts: those are joined here, in order, and computed as pieces
+of their own.
 
 Year t's GeoDep flag needs only which (importer, product) pairs met the criteria in the
 ``window - 1`` earlier years: :class:`GeoDepWindow` keeps those pairs as sorted integer keys
 (``product << 16 | importer``), ~10 % of a year's rows.
 
-Measured against the DuckDB statements this replaced (the same indicators as hash aggregates
-and joins, run year by year) and a pandas implementation: see ``benchmarks/bench_products.py``.
+Measured against the all-years SQL, a pandas implementation and a bare scan of the same files
+in ``benchmarks/bench_products.py``.
 
-Inputs, per year: record batches (pyarrow) with columns ``i`` (exporter), ``j`` (importer),
-``p`` (HS6 product as an integer) and ``v`` (value), sorted by (p, j, i) with no duplicate
-(p, j, i); flows of value 0 are skipped (they supply nothing). A batch out of order raises
-ValueError naming the year.
+Inputs, per year: parts loading record batches (pyarrow) with columns ``i`` (exporter), ``j``
+(importer), ``p`` (HS6 product as an integer) and ``v`` (value), sorted by (p, j, i) with no
+duplicate (p, j, i); flows of value 0 are skipped (they supply nothing). Rows out of order
+raise ValueError naming the year.
 """
 
 from __future__ import annotations

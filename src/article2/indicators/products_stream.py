@@ -98,7 +98,7 @@ def _join(a, b):
     return tuple(np.concatenate([x, y]) for x, y in zip(a, b, strict=True))
 
 
-def _bounded_map(pool: Executor | None, fn, items, ahead: int = 6):
+def _bounded_map(pool: Executor | None, fn, items, ahead: int = 4):
     """``map(fn, items)`` in order on ``pool`` (or here), at most ``ahead`` items in flight;
     yields results as they come in order."""
     if pool is None:

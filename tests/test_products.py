@@ -369,6 +369,13 @@ def test_stream_rejects_flows_out_of_order(batches):
         products_stream.year_indicators(batches, year=2021, china=None, allied=[])
 
 
+def test_stream_rejects_negative_country_codes():
+    with pytest.raises(ValueError, match="2021.*negative country code"):
+        products_stream.year_indicators(
+            [_batch([1, 1], [1, 1], [-3, 1])], year=2021, china=None, allied=[]
+        )
+
+
 def test_stream_carries_products_cut_between_batches():
     """Any cut of the same sorted rows into batches (empty ones included) gives the same
     numbers, with or without a thread pool."""

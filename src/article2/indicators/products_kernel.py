@@ -7,12 +7,15 @@ with no repeated (p, j, i). The first pass checks that order and counts the (imp
 groups and products; the second sums each group (imports, squares, supplier count), keeps its
 largest flow (the first, i.e. smallest exporter code, on ties), China's flow, and adds every
 flow to its product's exporter totals, from which each product's world exports, export HHI and
-allied share follow. Flows of value 0 (or less) are skipped: they supply nothing.
+allied share follow; then each group's shares, imports/exports ratio and GeoDep criteria.
+Flows of value 0 (or less) are skipped: they supply nothing.
 
 Why compiled: the same numbers as vectorised NumPy (segmented ``reduceat``, ``bincount`` and a
-search for each group's top supplier) take ~0.27 CPU s per 10 M-row year in a dozen passes over
-the rows; this takes ~0.05 (``benchmarks/bench_products.py``). Compiled functions are cached on
-disk (``cache=True``) and release the GIL (``nogil=True``), so pieces run in parallel threads.
+search for each group's top supplier) took ~0.27 CPU s per 10 M-row year in a dozen passes over
+the rows, and their shares and criteria another ~0.05; these two passes take ~0.09 in all
+(measured on the synthetic data of ``benchmarks/bench_products.py``). Compiled functions are
+cached on disk (``cache=True``) and release the GIL (``nogil=True``), so pieces run in
+parallel threads.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from numba import njit, types
 
 from article2.indicators.products import GeoDepThresholds
 
-__all__ = ["NAMES", "NOT_SORTED", "add_members", "empty", "piece"]
+__all__ = ["NAMES", "NEGATIVE_CODE", "NOT_SORTED", "add_members", "empty", "piece"]
 
 #: returned as the group count when the rows are not strictly sorted by (p, j, i)
 NOT_SORTED = -1
+#: returned as the group count when a country code is negative
+NEGATIVE_CODE = -2
 
 # Signatures given, so the compiled code is loaded (or, the first time, compiled and cached)
 # when this module is imported, not at the first call. Rows come as read-only C arrays
@@ -40,7 +45,8 @@ _INT64 = types.Array(types.int64, 1, "C")
 @njit(_ROWS, cache=True, nogil=True)
 def _count(i, j, p, v):  # pragma: no cover - compiled (tested through piece)
     """(groups, products, width) of the positive flows; groups is NOT_SORTED when the rows are
-    not strictly increasing in (p, j, i). width = largest country code + 1."""
+    not strictly increasing in (p, j, i), NEGATIVE_CODE when a country code is below 0.
+    width = largest country code + 1."""
     n = len(p)
     groups = 0
     products = 0
@@ -55,6 +61,8 @@ def _count(i, j, p, v):  # pragma: no cover - compiled (tested through piece)
             same_p = p[r] == p[r - 1]
             if same_p and (j[r] < j[r - 1] or (j[r] == j[r - 1] and i[r] <= i[r - 1])):
                 return NOT_SORTED, 0, 0
+        if i[r] < 0 or j[r] < 0:
+            return NEGATIVE_CODE, 0, 0
         if v[r] > 0:
             if not have or p[r] != last_p:
                 products += 1
@@ -245,7 +253,8 @@ def piece(
     ``allied`` are the allied exporter codes; ``china`` China's code (-1 for none).
 
     Raises:
-        ValueError: naming ``year``, when the rows are not strictly sorted by (p, j, i).
+        ValueError: naming ``year``, when the rows are not strictly sorted by (p, j, i) or a
+            country code is negative.
     """
     i, j, p, v = _rows(i, j, p, v)
     groups, products, width = _count(i, j, p, v)
@@ -254,6 +263,8 @@ def piece(
             f"flows of {year} are not sorted by product, importer, exporter (or repeat a row); "
             "reload the data with `article2 load-baci PATH`"
         )
+    if groups == NEGATIVE_CODE:
+        raise ValueError(f"flows of {year} have a negative country code")
     mask = np.zeros(max(width, 1), np.bool_)
     allied = np.asarray(allied, dtype=np.int64)
     mask[allied[(allied >= 0) & (allied < width)]] = True

@@ -295,8 +295,9 @@ def run_years(
     threads: int | None = None,
 ) -> None:
     """Compute each of ``years`` in ascending order from ``parts(t)`` (functions loading that
-    year's sorted rows a part at a time, see :func:`year_pieces`); for each year in ``first..last`` call ``sink(t, table)`` with its rows
-    (the columns of :data:`COLUMNS`; only ``importer``'s rows when given).
+    year's sorted rows a part at a time, see :func:`year_pieces`); for each year in
+    ``first..last`` call ``sink(t, table)`` with its rows (the columns of :data:`COLUMNS`, in
+    (product, importer) order; only ``importer``'s rows when given).
 
     ``allies[t]`` are the allied exporter codes of year t; ``coverage`` the years the data
     covers; ``years`` should include the ``window - 1`` covered years before ``first`` for

@@ -8,6 +8,7 @@ numbers).
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -335,6 +336,20 @@ def view(data: BriefData, *, charts: bool = True) -> View:
     )
 
 
+_NUMBER = re.compile(r"^[−+-]?\$?[\d.,]+\s*(%|pp|×|x|tn|bn|million|billion|thousand)?$")
+
+
+def numeric_columns(table) -> list[bool]:
+    """Per column of a view table: whether every filled cell is a number (right-aligned in
+    HTML; text columns are read left to right)."""
+    out = []
+    for n in range(len(table.columns)):
+        cells = [str(row[n]).strip() for row in table.rows if n < len(row)]
+        filled = [c for c in cells if c not in ("", "—", "–", "-", "n/a")]
+        out.append(bool(filled) and all(_NUMBER.match(c) for c in filled))
+    return out
+
+
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("article2.briefs", "templates"),
@@ -345,6 +360,7 @@ def _env() -> jinja2.Environment:
     )
     env.filters["mdcell"] = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
     env.filters["num"] = fmt_value
+    env.filters["numeric_columns"] = numeric_columns
     return env
 
 

@@ -50,6 +50,19 @@ def _jsonable(v):
     return v
 
 
+def _for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns holding only whole numbers (ranks, counts after a merge) shown as
+    integers; the values themselves are unchanged in JSON and CSV."""
+    out = frame.copy()
+    for col in frame.columns:
+        values = frame[col]
+        if pd.api.types.is_float_dtype(values.dtype):
+            present = values.dropna()
+            if len(present) and (present == present.round()).all():
+                out[col] = values.astype("Int64")
+    return out
+
+
 def emit(frame: pd.DataFrame, fmt: Format, *, title: str | None = None) -> None:
     """Print a table for people (Rich), or JSON records / CSV for machines (stdout)."""
     if fmt is Format.json:
@@ -59,8 +72,11 @@ def emit(frame: pd.DataFrame, fmt: Format, *, title: str | None = None) -> None:
         frame.to_csv(sys.stdout, index=False)
     else:
         table = Table(title=title, show_lines=False)
+        shown = _for_people(frame)
         for col in frame.columns:
-            table.add_column(str(col), overflow="fold")
-        for row in frame.itertuples(index=False):
+            numeric = pd.api.types.is_numeric_dtype(frame[col].dtype)
+            numeric = numeric and not pd.api.types.is_bool_dtype(frame[col].dtype)
+            table.add_column(str(col), overflow="fold", justify="right" if numeric else "left")
+        for row in shown.itertuples(index=False):
             table.add_row(*("" if _jsonable(v) is None else str(v) for v in row))
         console.print(table)

@@ -306,6 +306,32 @@ def _agtpa_costs(panel: pd.DataFrame, stage1: GravityResult, year: int) -> pd.Da
     return d
 
 
+def _solve(
+    scenario: Scenario,
+    countries: list[str],
+    x: np.ndarray,
+    rta: np.ndarray,
+    beta: float,
+    se: float,
+    source_ids: tuple[str, ...],
+    tol: float,
+) -> ScenarioResult:
+    """The counterfactual of ``scenario`` from baseline flows ``x`` (domestic on the diagonal)
+    and the RTA matrix, with the estimated RTA coefficient ``beta`` (standard error ``se``)."""
+    tau = tau_hat(scenario.change, countries, rta, beta=beta, sigma=scenario.sigma)
+    ref = countries.index(scenario.reference)
+    res = ge.solve(x, tau, sigma=scenario.sigma, reference=ref, tol=tol)
+    return ScenarioResult(
+        scenario=scenario,
+        table=_table(countries, res, scenario.perspective),
+        rta_coef=beta,
+        rta_se=se,
+        ge=res,
+        countries=tuple(countries),
+        source_ids=source_ids,
+    )
+
+
 def run_agtpa(scenario: Scenario, panel: pd.DataFrame, *, tol: float = 1e-10) -> ScenarioResult:
     """Run a scenario on an Advanced Guide panel (:func:`article2.models.data.agtpa_panel`)."""
     if "rta" not in panel:
@@ -321,20 +347,10 @@ def run_agtpa(scenario: Scenario, panel: pd.DataFrame, *, tol: float = 1e-10) ->
     trade = _square(d, countries, "trade")
     rta = _square(d, countries, "rta")
     y, e = trade.sum(axis=1), trade.sum(axis=0)
-    ref = countries.index(scenario.reference)
-    mr = ge.solve_mr(t, y, e, reference=ref)
+    mr = ge.solve_mr(t, y, e, reference=countries.index(scenario.reference))
     x = ge.baseline_flows(t, y, e, mr)
-    tau = tau_hat(scenario.change, countries, rta, beta=beta, sigma=scenario.sigma)
-    res = ge.solve(x, tau, sigma=scenario.sigma, reference=ref, tol=tol)
-    return ScenarioResult(
-        scenario=scenario,
-        table=_table(countries, res, scenario.perspective),
-        rta_coef=beta,
-        rta_se=float(stage1.se["rta"]),
-        ge=res,
-        countries=tuple(countries),
-        source_ids=tuple(sorted(panel["source_id"].unique())),
-    )
+    source_ids = tuple(sorted(panel["source_id"].unique()))
+    return _solve(scenario, countries, x, rta, beta, float(stage1.se["rta"]), source_ids, tol)
 
 
 def run_comtrade(
@@ -356,15 +372,5 @@ def run_comtrade(
     g = gdp.reindex(countries).to_numpy()
     exports = x.sum(axis=1)
     np.fill_diagonal(x, np.maximum(g - exports, scenario.domestic_floor * g))
-    ref = countries.index(scenario.reference)
-    tau = tau_hat(scenario.change, countries, rta, beta=beta, sigma=scenario.sigma)
-    res = ge.solve(x, tau, sigma=scenario.sigma, reference=ref, tol=tol)
-    return ScenarioResult(
-        scenario=scenario,
-        table=_table(countries, res, scenario.perspective),
-        rta_coef=beta,
-        rta_se=se,
-        ge=res,
-        countries=tuple(countries),
-        source_ids=tuple(sorted(panel["source_id"].unique())) + ("wb_gdp/gdp.csv",),
-    )
+    source_ids = tuple(sorted(panel["source_id"].unique())) + ("wb_gdp/gdp.csv",)
+    return _solve(scenario, countries, x, rta, beta, se, source_ids, tol)

@@ -20,6 +20,7 @@ __all__ = [
     "CLASSIFY_COLS",
     "agreements_between",
     "agreements_with",
+    "agreements_with_each",
     "check_actor",
     "actor_states",
     "classify",
@@ -101,11 +102,33 @@ def agreements_with(
 ) -> list[str]:
     """Trade agreements (``rta``) in force on ``at`` to which ``iso3`` and at least one of
     ``states`` other than ``iso3`` are parties (sorted ids); the map's test for "agreement"."""
-    others = set(states) - {iso3}
-    if not others:
-        return []
-    pairs = _partners(agreements, memberships, others, _ts(at), sources)
-    return sorted(set(pairs[pairs.iso3 == iso3].agreement_id))
+    found = agreements_with_each(agreements, memberships, iso3, {"": states}, at, sources=sources)
+    return found[""]
+
+
+def agreements_with_each(
+    agreements: pd.DataFrame,
+    memberships: pd.DataFrame,
+    iso3: str,
+    groups: dict[str, set[str] | list[str] | tuple[str, ...]],
+    at,
+    *,
+    sources: tuple[str, ...] = ("curated",),
+) -> dict[str, list[str]]:
+    """:func:`agreements_with` for several groups of states at once (name -> states), from one
+    pass over the memberships: the agreements ``iso3`` is party to, then which groups share
+    each of them."""
+    rta = agreements[agreements.rta & agreements.source.isin(sources)]
+    act = _active(memberships[memberships.source.isin(sources)], _ts(at))
+    act = act.merge(rta[["agreement_id", "source"]], on=["agreement_id", "source"])
+    mine = set(act[act.iso3 == iso3].agreement_id)
+    mine.discard("EU")
+    parties = act[act.agreement_id.isin(mine)]
+    out = {}
+    for name, states in groups.items():
+        others = set(states) - {iso3}
+        out[name] = sorted(set(parties[parties.iso3.isin(others)].agreement_id))
+    return out
 
 
 def actor_states(memberships: pd.DataFrame, actor: str, at) -> set[str]:

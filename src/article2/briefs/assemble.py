@@ -196,25 +196,20 @@ def _agreements_in_force(con, path: Path, iso3: str, year: int) -> pd.DataFrame:
     at = f"{year}-12-31"
     everyone = [r[0] for r in con.execute("SELECT iso3 FROM countries").fetchall()]
     cols = ["agreement_id", "title", "force", "with_USA", "with_JPN", "with_CHN", "with_EU"]
-    ids = q.agreements_with(
-        reg.agreements, reg.memberships, iso3, everyone, at, sources=("curated", "desta")
-    )
-    if not ids:
-        return pd.DataFrame(columns=[*cols, "source"])
     partners = {
         "USA": {"USA"},
         "JPN": {"JPN"},
         "CHN": {"CHN"},
         "EU": set(_countries.group_members("EU", year)),
     }
-    with_actor = {
-        a: set(
-            q.agreements_with(
-                reg.agreements, reg.memberships, iso3, states, at, sources=("curated", "desta")
-            )
-        )
-        for a, states in partners.items()
-    }
+    found = q.agreements_with_each(
+        reg.agreements, reg.memberships, iso3, {"any": everyone, **partners}, at,
+        sources=("curated", "desta"),
+    )  # fmt: skip
+    ids = found["any"]
+    if not ids:
+        return pd.DataFrame(columns=[*cols, "source"])
+    with_actor = {a: set(found[a]) for a in partners}
     meta = reg.agreements.drop_duplicates("agreement_id").set_index("agreement_id")
     rows = []
     for aid in ids:

@@ -407,6 +407,17 @@ def test_stream_carries_products_cut_between_batches():
                 np.testing.assert_allclose(got[name], want, rtol=TOL, err_msg=f"{name} {size}")
 
 
+def test_thread_setting_gives_the_same_rows_and_rejects_nonsense(tmp_path, monkeypatch):
+    api.load_baci(write_fixture(tmp_path / "baci"))
+    monkeypatch.setenv("ARTICLE2_THREADS", "1")
+    one = api.product_indicators(year=2022)
+    monkeypatch.setenv("ARTICLE2_THREADS", "3")
+    pd.testing.assert_frame_equal(api.product_indicators(year=2022), one)
+    monkeypatch.setenv("ARTICLE2_THREADS", "two")
+    with pytest.raises(ValueError, match="ARTICLE2_THREADS must be a positive whole number"):
+        api.product_indicators(year=2022)
+
+
 def test_store_of_an_older_layout_is_refused_with_how_to_reload(tmp_path):
     loaded = api.load_baci(write_fixture(tmp_path / "baci"))
     origin = json.loads((loaded.path / "origin.json").read_text())

@@ -172,6 +172,16 @@ def _year_parts(loaded: baci.LoadedBaci, t: int):
     ]
 
 
+def _threads() -> int | None:
+    """``$ARTICLE2_THREADS`` (a positive whole number), or None: every core."""
+    text = os.environ.get("ARTICLE2_THREADS", "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"ARTICLE2_THREADS must be a positive whole number, not {text!r}")
+    return int(text)
+
+
 def _run_years(
     loaded: baci.LoadedBaci, *, years: Sequence[int], allies: Sequence[str], **options
 ) -> None:
@@ -186,7 +196,7 @@ def _run_years(
         china=int(china.iloc[0]) if len(china) else None,
         allies={int(t): g["i"].tolist() for t, g in ally_table.groupby("t")},
         coverage=loaded.years,
-        threads=int(os.environ.get("ARTICLE2_THREADS", 0)) or None,
+        threads=_threads(),
         **options,
     )
 

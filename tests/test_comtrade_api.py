@@ -130,6 +130,30 @@ def test_preview_without_key_splits_capped_calls(comtrade):
     ]
 
 
+def test_cli_fetch_comtrade_takes_reporters_and_years(comtrade):
+    from typer.testing import CliRunner
+
+    from article2.cli import app
+
+    table = {
+        (392, "M", None): official.comtrade_answer(JPN_M),
+        (392, "X", None): official.comtrade_answer(JPN_X),
+    }
+    seen = answers(comtrade, "/public/v1/preview/C/A/HS", table)
+    runner = CliRunner()
+    done = runner.invoke(
+        app, ["fetch", "comtrade", "--reporters", "392", "--years", "2023", "--vintage", "v2",
+              "--format", "json"],
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert {(r.args["reporterCode"], r.args["period"]) for r in seen} == {("392", "2023")}
+    assert "C_A_HS_r392_2023_M.json" in done.stdout
+    wrong = runner.invoke(app, ["fetch", "wdi", "--years", "2020-2021"])
+    assert wrong.exit_code == 1 and "only for a source that takes them" in wrong.output
+    bad = runner.invoke(app, ["fetch", "comtrade", "--reporters", "VNM"])
+    assert bad.exit_code == 1 and "numeric codes" in bad.output
+
+
 def test_capped_call_that_cannot_split_is_an_error_and_writes_nothing(comtrade):
     answers(
         comtrade,

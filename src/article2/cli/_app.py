@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["Format", "app", "console", "emit", "err_console", "fail"]
+__all__ = ["Format", "app", "console", "emit", "err_console", "fail", "parse_years"]
 
 app = typer.Typer(
     name="article2",
@@ -36,6 +36,17 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     """Print an error (no traceback) and return the Exit to raise."""
     err_console.print(f"[bold red]error:[/] {message}", highlight=False)
     return typer.Exit(code)
+
+
+def parse_years(text: str, option: str = "--years") -> list[int]:
+    """Years from ``2020-2022`` (a range) or ``2020,2022`` (a list)."""
+    try:
+        if "-" in text:
+            a, b = (int(x) for x in text.split("-", 1))
+            return list(range(a, b + 1))
+        return [int(x) for x in text.split(",")]
+    except ValueError as exc:
+        raise fail(f"{option} {text!r}: give a range like 2020-2022 or a list 2020,2022") from exc
 
 
 def _jsonable(v):

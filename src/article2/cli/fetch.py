@@ -10,16 +10,15 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
 from article2 import api
-from article2.cli._app import Format, app, emit, err_console, fail
+from article2.cli._app import Format, app, emit, err_console, fail, parse_years
 from article2.errors import SourceError
 from article2.provenance import sha256_file
 from article2.sources import download as dl
 from article2.sources import fetched
 
 
-def _fetch_one(source: str, vintage: str | None, bar: Progress) -> list:
+def _fetch_one(source: str, vintage: str | None, bar: Progress, **options) -> list:
     task = bar.add_task(f"fetching {source}", total=None)
-    options = {}
     if "progress" in inspect.signature(fetched.module(source).fetch).parameters:
 
         def progress(name: str, done: int, total: int | None) -> None:
@@ -30,6 +29,27 @@ def _fetch_one(source: str, vintage: str | None, bar: Progress) -> list:
         return api.fetch(source, vintage=vintage, **options)
     finally:
         bar.update(task, visible=False)
+
+
+def _scope(source: str | None, reporters: str | None, years: str | None) -> dict:
+    """``--reporters`` and ``--years`` as fetcher options, for the sources that take them."""
+    options = {}
+    if reporters is not None:
+        try:
+            options["reporters"] = [int(r) for r in reporters.split(",")]
+        except ValueError as exc:
+            raise fail(f"--reporters {reporters!r}: give numeric codes, e.g. 704,699") from exc
+    if years is not None:
+        options["years"] = parse_years(years)
+    if options:
+        takes = source is not None and all(
+            name in inspect.signature(fetched.module(source).fetch).parameters for name in options
+        )
+        if not takes:
+            given = " and ".join(f"--{name}" for name in options)
+            where = source or "--all"
+            raise fail(f"{given}: only for a source that takes them (comtrade), not {where}")
+    return options
 
 
 @app.command()
@@ -43,13 +63,21 @@ def fetch(
         str | None,
         typer.Option(help="Vintage folder name / release to pin (default: the source's latest)."),
     ] = None,
+    reporters: Annotated[
+        str | None,
+        typer.Option(help="comtrade only: reporter codes (Comtrade's numeric codes), e.g. 704,699."),
+    ] = None,
+    years: Annotated[
+        str | None,
+        typer.Option(help="comtrade only: years, e.g. 2019-2021 or 2016,2020."),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ) -> None:
     """Download current data from an official source into the data home (atomic per vintage).
 
     Then `article2 build` loads it; `article2 sources --fetched` shows vintages and staleness.
 
-    Example: article2 fetch wdi
+    Example: article2 fetch wdi; article2 fetch comtrade --reporters 704,699 --years 2019-2021
     """
     if all_ == (source is not None):
         raise fail(f"give one SOURCE or --all; sources: {', '.join(fetched.FETCHERS)}")
@@ -57,6 +85,7 @@ def fetch(
         raise fail(f"unknown source {source!r}; allowed: {', '.join(fetched.FETCHERS)}")
     if all_ and vintage:
         raise fail("--vintage applies to one source, not to --all")
+    options = _scope(source, reporters, years)
     names = list(fetched.FETCHERS) if all_ else [source]
     rows, errors = [], []
     with Progress(
@@ -69,7 +98,7 @@ def fetch(
     ) as bar:
         for name in names:
             try:
-                files = _fetch_one(name, vintage, bar)
+                files = _fetch_one(name, vintage, bar, **options)
             except (dl.FetchError, SourceError, ValueError, OSError) as exc:
                 errors.append(f"{name}: {exc}")
                 continue

@@ -8,21 +8,11 @@ from typing import Annotated
 import typer
 
 from article2 import api
-from article2.cli._app import Format, app, console, emit, err_console, fail
+from article2.cli._app import Format, app, console, emit, err_console, fail, parse_years
 from article2.errors import SourceError
 from article2.sources.baci import NoProductDataError
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-
-
-def _years(text: str) -> list[int]:
-    try:
-        if "-" in text:
-            a, b = (int(x) for x in text.split("-", 1))
-            return list(range(a, b + 1))
-        return [int(x) for x in text.split(",")]
-    except ValueError as exc:
-        raise fail(f"--years {text!r}: give a range like 2020-2022 or a list 2020,2022") from exc
 
 
 @app.command("load-baci")
@@ -60,7 +50,7 @@ def generate_baci(
 
     Example: article2 generate-baci --years 2020-2022 --out /tmp/baci-synthetic --seed 1
     """
-    g = api.generate_baci(out, years=_years(years), seed=seed, rows_per_year=rows)
+    g = api.generate_baci(out, years=parse_years(years), seed=seed, rows_per_year=rows)
     for path, n in zip(g.trade_files, g.rows, strict=True):
         console.print(f"{path}  {n:,} rows", highlight=False)
     console.print(f"SYNTHETIC files in {g.folder} (see SYNTHETIC.txt)", highlight=False)

@@ -22,49 +22,57 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return clean.to_dict("records")
 
 
-def map_chart(values: pd.DataFrame, ind: Indicator, year: int) -> dict:
-    """World map of ``values`` (columns id = ISO numeric as 3-digit text, iso3, name, value)."""
+def _world_map(values: pd.DataFrame, fields: list[str], *, no_data: str, title: str,
+               **encoding) -> dict:
+    """An Equal Earth world map of ``values`` (one row per country, ``id`` = ISO numeric as
+    3-digit text, ``iso3``): countries without a value filled ``no_data``, the others drawn with
+    ``encoding`` (Altair channels over ``fields``), each shape linking to its country page."""
     geo = alt.topo_feature(GEO_URL, "countries")
     data = values.dropna(subset=["id"]).assign(
         url=lambda f: "/country/" + f["iso3"].astype(str)
     )
-    extra = ["percentile", "n_countries"] if "percentile" in data.columns else []
-    lookup = alt.LookupData(
-        alt.InlineData(values=_records(data[["id", "iso3", "name", "value", "url", *extra]])),
-        "id",
-        ["iso3", "name", "value", "url", *extra],
-    )
-    scale = (
-        alt.Scale(scheme="redblue", domainMid=0)
-        if ind.kind == "balance"
-        else alt.Scale(scheme="blues")
-    )
-    base = alt.Chart(geo).mark_geoshape(fill="#d9d9d9", stroke="white", strokeWidth=0.4)
+    fields = [*fields, "url"]
+    lookup = alt.LookupData(alt.InlineData(values=_records(data[["id", *fields]])), "id", fields)
+    base = alt.Chart(geo).mark_geoshape(fill=no_data, stroke="white", strokeWidth=0.4)
     layer = (
         alt.Chart(geo)
         .mark_geoshape(stroke="white", strokeWidth=0.4)
         .transform_lookup(lookup="id", from_=lookup)
         .transform_filter("isValid(datum.value)")
-        .encode(
-            color=alt.Color("value:Q", title=ind.unit, scale=scale,
-                            legend=alt.Legend(orient="bottom", gradientLength=320)),
-            tooltip=[
-                alt.Tooltip("name:N", title="Country"),
-                alt.Tooltip("iso3:N", title="ISO3"),
-                *([alt.Tooltip("percentile:Q", title="Percentile (100 = most exposed)",
-                                format=".0f"),
-                   alt.Tooltip("n_countries:Q", title="Countries with a value")] if extra else []),
-                alt.Tooltip("value:Q", title=ind.label, format=",.2f"),
-            ],
-            href="url:N",
-        )
+        .encode(**encoding, href="url:N")
     )
     chart = (
         (base + layer)
         .project("equalEarth")
-        .properties(width="container", height=430, title=f"{ind.label}, {year}")
+        .properties(width="container", height=430, title=title)
     )
     return chart.to_dict()
+
+
+def map_chart(values: pd.DataFrame, ind: Indicator, year: int) -> dict:
+    """World map of ``values`` (columns id = ISO numeric as 3-digit text, iso3, name, value)."""
+    extra = ["percentile", "n_countries"] if "percentile" in values.columns else []
+    scale = (
+        alt.Scale(scheme="redblue", domainMid=0)
+        if ind.kind == "balance"
+        else alt.Scale(scheme="blues")
+    )
+    return _world_map(
+        values,
+        ["iso3", "name", "value", *extra],
+        no_data="#d9d9d9",
+        title=f"{ind.label}, {year}",
+        color=alt.Color("value:Q", title=ind.unit, scale=scale,
+                        legend=alt.Legend(orient="bottom", gradientLength=320)),
+        tooltip=[
+            alt.Tooltip("name:N", title="Country"),
+            alt.Tooltip("iso3:N", title="ISO3"),
+            *([alt.Tooltip("percentile:Q", title="Percentile (100 = most exposed)",
+                            format=".0f"),
+               alt.Tooltip("n_countries:Q", title="Countries with a value")] if extra else []),
+            alt.Tooltip("value:Q", title=ind.label, format=",.2f"),
+        ],
+    )  # fmt: skip
 
 
 def lines_chart(frame: pd.DataFrame, *, title: str, unit: str, series: str = "series") -> dict:
@@ -99,41 +107,24 @@ def category_map_chart(
 ) -> dict:
     """World map of classes (columns id, iso3, name, value = class, agreements), coloured as
     the architecture map of :mod:`article2.agreements.map` (``colours``, ``labels``)."""
-    geo = alt.topo_feature(GEO_URL, "countries")
-    data = values.dropna(subset=["id"]).assign(
-        url=lambda f: "/country/" + f["iso3"].astype(str),
-        label=lambda f: f["value"].map(labels),
-    )
-    fields = ["iso3", "name", "value", "label", "agreements", "url"]
-    lookup = alt.LookupData(alt.InlineData(values=_records(data[["id", *fields]])), "id", fields)
     order = [k for k in colours if k != "no data"]
-    layer = (
-        alt.Chart(geo)
-        .mark_geoshape(stroke="white", strokeWidth=0.4)
-        .transform_lookup(lookup="id", from_=lookup)
-        .transform_filter("isValid(datum.value)")
-        .encode(
-            color=alt.Color(
-                "label:N",
-                title=None,
-                scale=alt.Scale(domain=[labels[k] for k in order],
-                                range=[colours[k] for k in order]),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=400),
-            ),
-            tooltip=[
-                alt.Tooltip("name:N", title="Country"),
-                alt.Tooltip("iso3:N", title="ISO3"),
-                alt.Tooltip("agreements:N", title="Agreements in force"),
-                alt.Tooltip("label:N", title="Class"),
-            ],
-            description=alt.Description("iso3:N"),  # each shape's aria-label: its ISO3
-            href="url:N",
-        )
-    )
-    base = alt.Chart(geo).mark_geoshape(fill=colours["no data"], stroke="white", strokeWidth=0.4)
-    chart = (
-        (base + layer)
-        .project("equalEarth")
-        .properties(width="container", height=430, title=f"{ind.label}, {at}")
-    )
-    return chart.to_dict()
+    return _world_map(
+        values.assign(label=lambda f: f["value"].map(labels)),
+        ["iso3", "name", "value", "label", "agreements"],
+        no_data=colours["no data"],
+        title=f"{ind.label}, {at}",
+        color=alt.Color(
+            "label:N",
+            title=None,
+            scale=alt.Scale(domain=[labels[k] for k in order],
+                            range=[colours[k] for k in order]),
+            legend=alt.Legend(orient="bottom", columns=2, labelLimit=400),
+        ),
+        tooltip=[
+            alt.Tooltip("name:N", title="Country"),
+            alt.Tooltip("iso3:N", title="ISO3"),
+            alt.Tooltip("agreements:N", title="Agreements in force"),
+            alt.Tooltip("label:N", title="Class"),
+        ],
+        description=alt.Description("iso3:N"),  # each shape's aria-label: its ISO3
+    )  # fmt: skip

@@ -116,14 +116,9 @@ def agreements_with_each(
     sources: tuple[str, ...] = ("curated",),
 ) -> dict[str, list[str]]:
     """:func:`agreements_with` for several groups of states at once (name -> states), from one
-    pass over the memberships: the agreements ``iso3`` is party to, then which groups share
-    each of them."""
-    rta = agreements[agreements.rta & agreements.source.isin(sources)]
-    act = _active(memberships[memberships.source.isin(sources)], _ts(at))
-    act = act.merge(rta[["agreement_id", "source"]], on=["agreement_id", "source"])
-    mine = set(act[act.iso3 == iso3].agreement_id)
-    mine.discard("EU")
-    parties = act[act.agreement_id.isin(mine)]
+    pass over the memberships: the parties of the agreements ``iso3`` is party to, then which
+    groups share each of them."""
+    parties = _partners(agreements, memberships, {iso3}, _ts(at), sources)
     out = {}
     for name, states in groups.items():
         others = set(states) - {iso3}

@@ -456,8 +456,8 @@ def test_stream_path_equals_reference_on_generated_years(tmp_path):
     )  # fmt: skip
     loaded = api.load_baci(g.folder)
     assert loaded.origin["sort_order"] == ["k", "j", "i"]
-    con = dependence._connect(loaded)
     codes = pd.read_parquet(loaded.countries)
+    con = dependence._connect(codes)
     con.register("allies", dependence._ally_codes(dependence.DEFAULT_ALLIES, loaded.years, codes))
     con.register("coverage", pd.DataFrame({"t": list(loaded.years)}))
     con.execute(

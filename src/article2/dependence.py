@@ -144,11 +144,12 @@ def _ally_codes(allies: Sequence[str], years: Sequence[int], codes: pd.DataFrame
     return pd.DataFrame(sorted(set(rows)), columns=["t", "i"]).astype({"t": "int32", "i": "int16"})
 
 
-def _connect(loaded: baci.LoadedBaci):
+def _connect(codes: pd.DataFrame):
+    """A DuckDB connection with the loaded data's country codes as ``codes``."""
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     con.execute("SET preserve_insertion_order = false")
-    con.register("codes", pd.read_parquet(loaded.countries))
+    con.register("codes", codes)
     return con
 
 
@@ -183,11 +184,15 @@ def _threads() -> int | None:
 
 
 def _run_years(
-    loaded: baci.LoadedBaci, *, years: Sequence[int], allies: Sequence[str], **options
+    loaded: baci.LoadedBaci,
+    codes: pd.DataFrame,
+    *,
+    years: Sequence[int],
+    allies: Sequence[str],
+    **options,
 ) -> None:
-    """:func:`~article2.indicators.products_stream.run_years` over the loaded store: each
-    year's Parquet file read once, in its sorted order."""
-    codes = pd.read_parquet(loaded.countries)
+    """:func:`~article2.indicators.products_stream.run_years` over the loaded store (country
+    codes ``codes``): each year's Parquet file read once, in its sorted order."""
     ally_table = _ally_codes(allies, years, codes)
     china = codes.loc[codes["iso3"] == "CHN", "code"]
     stream.run_years(
@@ -199,10 +204,6 @@ def _run_years(
         threads=_threads(),
         **options,
     )
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _year(loaded: baci.LoadedBaci, year: int | None) -> int:
@@ -250,12 +251,14 @@ def indicator_table(
     loaded = require_loaded(allow_synthetic=allow_synthetic)
     y = _year(loaded, year)
     scan = [t for t in loaded.years if y - thresholds.window < t <= y]
-    con = _connect(loaded)
+    codes = pd.read_parquet(loaded.countries)
+    con = _connect(codes)
     try:
         importer = None
         if country is not None:
-            codes = con.execute("SELECT code FROM codes WHERE iso3 = ?", [country.upper()])
-            found = codes.fetchall()
+            found = con.execute(
+                "SELECT code FROM codes WHERE iso3 = ?", [country.upper()]
+            ).fetchall()
             if not found:
                 raise ValueError(f"{country!r} is not in the loaded data's country-code file")
             importer = int(found[0][0])
@@ -264,6 +267,7 @@ def indicator_table(
         out = []
         _run_years(
             loaded,
+            codes,
             years=scan,
             allies=allies,
             first=y,
@@ -419,6 +423,7 @@ def write_indicators(
 
             _run_years(
                 loaded,
+                pd.read_parquet(loaded.countries),
                 years=scan,
                 allies=allies,
                 first=first,

@@ -210,8 +210,7 @@ NAMES = (
 def empty() -> dict[str, np.ndarray]:
     """A piece without rows."""
     i16, i32 = np.zeros(0, np.int16), np.zeros(0, np.int32)
-    out = piece(i16, i16, i32, np.zeros(0), china=-1, allied=np.zeros(0, np.int64), year=0)
-    return out
+    return piece(i16, i16, i32, np.zeros(0), china=-1, allied=np.zeros(0, np.int64), year=0)
 
 
 _LIMIT = np.iinfo(np.int16).max

@@ -349,3 +349,30 @@ def test_generated_toml_text_is_valid_or_refused_clearly(kind, data):
             assert str(exc).startswith(str(p))
             return
     _check_spec(spec)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_generated_scenario_yaml_text_is_valid_or_refused_clearly(data):
+    """The file path too: random edits of an example scenario's text (a value swapped for
+    another YAML literal, a line dropped)."""
+    src = sorted(Path("examples/scenarios").glob("*.yaml"))
+    lines = data.draw(st.sampled_from(src)).read_text().splitlines()
+    i = data.draw(st.integers(0, len(lines) - 1))
+    literal = data.draw(st.sampled_from(
+        [".inf", "-.inf", ".nan", "-1", "0", "1e308", "1+2j", "[]", "[1, 2]", "{}", "true", "~",
+         "1994-01-01", "USA", "[USA]", "[[USA, CAN]]", "!!python/complex 1+2j", "&a [*a]",
+         "'7'", "0x10", "7.5"]))  # fmt: skip
+    if ":" in lines[i] and data.draw(st.booleans()):
+        lines[i] = lines[i].split(":", 1)[0] + ": " + literal
+    else:
+        del lines[i]
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "gen.yaml"
+        p.write_text("\n".join(lines) + "\n")
+        try:
+            sc = scenarios.load_scenario(p)
+        except DocumentError as exc:
+            assert str(exc).startswith(str(p))
+            return
+    assert 1 < sc.sigma <= 21 and sc.baseline_year in sc.estimation_years

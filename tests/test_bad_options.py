@@ -227,4 +227,5 @@ def test_scenario_store_in_a_read_only_home(monkeypatch, read_only, tmp_path):
     assert f"{bad}: baseline_year: expected an integer, got [1994]" in text
     monkeypatch.setenv("ARTICLE2_HOME", str(read_only / "home"))
     text = refused("scenario", "run", "examples/scenarios/agtpa-nafta.yaml")
-    assert "no warehouse" in text or "cannot write" in text
+    store = read_only / "home" / "outputs" / "scenarios"
+    assert f"scenario store {store}: cannot write" in text

@@ -62,6 +62,11 @@ def unknown_countries(codes) -> list[str]:
     return sorted({str(c) for c in codes} - known)
 
 
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _loc(loc: tuple) -> str:
     out = ""
     for part in loc:
@@ -167,7 +172,7 @@ def _one(model: type[BaseModel], err: dict) -> str:
         return f"{where}: missing"
     if kind == "literal_error":
         expected = _allowed_values(holder, loc) or err.get("ctx", {}).get("expected", "")
-        return f"{where}: {value!r} not allowed; allowed: {expected}"
+        return f"{where}: {_short(value)} not allowed; allowed: {expected}"
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
         return (f"{where}.{ctx.get('discriminator', 'kind').strip(chr(39))}: "
@@ -180,13 +185,13 @@ def _one(model: type[BaseModel], err: dict) -> str:
         ctx = err.get("ctx", {})
         bound = (f"at least {ctx.get('min_length')}" if kind == "too_short"
                  else f"at most {ctx.get('max_length')}")  # fmt: skip
-        return f"{where}: needs {bound} items, got {value!r}"
+        return f"{where}: needs {bound} items, got {_short(value)}"
     if kind in _TYPE_NAMES:
-        text = f"{where}: expected {_TYPE_NAMES[kind]}, got {value!r}"
+        text = f"{where}: expected {_TYPE_NAMES[kind]}, got {_short(value)}"
     else:
         msg = str(err.get("msg", "invalid"))
         msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        text = f"{where}: {msg[:1].lower() + msg[1:]}, got {value!r}"
+        text = f"{where}: {msg[:1].lower() + msg[1:]}, got {_short(value)}"
     allowed = _description(holder, loc)
     return f"{text} (allowed: {allowed})" if allowed else text
 

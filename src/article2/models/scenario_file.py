@@ -4,13 +4,15 @@ Every key has one type (a scalar is never taken for a list, nor a string for a n
 keys are refused, and numbers must be finite and inside the ranges the model gives meaning to:
 
 - ``sigma`` (elasticity of substitution): ``1 < sigma <= 21``. The model needs ``sigma > 1``
-  (trade falls with cost); the bound keeps the trade elasticity ``sigma - 1`` at most 20,
-  beyond which ``(1 + ave)^(1 - sigma)`` under- or overflows for ordinary cost changes.
+  (trade falls with cost) and a finite value (``.inf`` left the solver iterating for a minute
+  before failing). The upper bound, a trade elasticity ``sigma - 1`` of 20, is a plausibility
+  limit chosen here, not a property of the model: raise :data:`SIGMA_MAX` if a study needs more.
 - ``change.ad_valorem`` (pair_cost): ``-1 < ad_valorem <= 10``. It multiplies the trade cost
-  by ``1 + ad_valorem``, which must stay positive: -100 % or less would be a cost of zero or
-  below (a division by zero, or, raised to the power ``1 - sigma``, a sign that disappears so
-  that -200 % priced like 0 %). Above +1000 % a cost is prohibitive; say so with a smaller
-  number, not a larger one.
+  by ``1 + ad_valorem``, which must stay positive: -100 % would be a cost of zero (a division
+  by zero in ``(1 + ave)^(1 - sigma)``), and below -100 % a negative cost, whose sign the even
+  power ``1 - sigma = -6`` hides, so that -200 % priced exactly like 0 %. Negative values
+  above -1 are meaningful (a cost cut: -0.5 halves the cost). The upper bound, +1000 %, is a
+  plausibility limit chosen here (:data:`AD_VALOREM_MAX`).
 - years: integers in 1900-2100; ``baseline_year`` one of ``estimation_years``.
 - ``domestic_floor``: a share of GDP, ``0 < domestic_floor < 1``.
 - countries: ISO3 codes (three letters); a pair names two different countries.

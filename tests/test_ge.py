@@ -129,7 +129,7 @@ def test_tau_hat_agreement_and_pair_cost():
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ({"name": "x"}, "missing field 'data'"),
+        ({"name": "x"}, "data: missing"),
         (
             {
                 "name": "x",
@@ -138,7 +138,7 @@ def test_tau_hat_agreement_and_pair_cost():
                 "baseline_year": 2016,
                 "reference": "DEU",
             },
-            "data 'baci' not allowed",
+            "data: 'baci' not allowed; allowed: agtpa, comtrade",
         ),
         (
             {
@@ -148,7 +148,7 @@ def test_tau_hat_agreement_and_pair_cost():
                 "baseline_year": 1994,
                 "reference": "DEU",
             },
-            "change.kind 'grow' not allowed",
+            "change.kind: 'grow' not allowed; allowed: agreement_remove, agreement_join",
         ),
         (
             {

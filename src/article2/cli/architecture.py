@@ -8,7 +8,17 @@ from typing import Annotated
 import typer
 
 from article2 import api
-from article2.cli._app import Format, app, console, emit, fail
+from article2.cli._app import (
+    Format,
+    app,
+    console,
+    emit,
+    exclusive,
+    fail,
+    known_country,
+    output_file,
+    writing,
+)
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="Date YYYY-MM-DD (default: today).")]
@@ -32,6 +42,11 @@ def agreements_cmd(
 
     Example: article2 agreements --between USA KOR --at 2019-01-01
     """
+    exclusive(between=between, member=member, report=report)
+    if between is not None:
+        between = (known_country(between[0], "--between"), known_country(between[1], "--between"))
+    if member is not None:
+        member = known_country(member, "--member")
     try:
         if report:
             frames = {"conflicts": api.agreement_conflicts, "cleaning": api.desta_cleaning,
@@ -60,10 +75,13 @@ def architecture_cmd(
 
     Example: article2 architecture --actor USA --at 2019-01-01 --map us-2019.png
     """
+    if map_path:
+        output_file(map_path, "--map", (".svg", ".png"))
     try:
         frame = api.architecture(actor, at)
         if map_path:
-            api.architecture_map(actor, at, map_path)
+            with writing(map_path, "--map"):
+                api.architecture_map(actor, at, map_path)
     except ValueError as exc:
         raise fail(str(exc)) from exc
     emit(frame, fmt, title=f"Trade architecture for {actor}")
@@ -85,6 +103,8 @@ def recs_cmd(
 
     Example: article2 recs --country VNM --actor joint
     """
+    if country is not None:
+        country = known_country(country, "--country")
     try:
         frame = api.recs(country=country, actor=actor, status=status)
     except ValueError as exc:

@@ -14,7 +14,17 @@ import pandas as pd
 import typer
 
 from article2 import api, paths
-from article2.cli._app import Format, app, console, emit, err_console, fail
+from article2.cli._app import (
+    Format,
+    app,
+    console,
+    emit,
+    err_console,
+    fail,
+    in_range,
+    output_folder,
+    writing,
+)
 from article2.errors import WarehouseMissingError
 
 __all__ = ["brief"]
@@ -76,7 +86,12 @@ def brief(
     all_: Annotated[
         bool, typer.Option("--all", help="A brief for every country in the warehouse.")
     ] = False,
-    jobs: Annotated[int, typer.Option(help="Processes for --all (default: number of CPUs).")] = 0,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            callback=in_range(0, 64), help="Processes for --all, 1 to 64 (0: number of CPUs)."
+        ),
+    ] = 0,
 ) -> None:
     """A country brief (HTML, Markdown or PDF) with charts, generated findings and sources.
 
@@ -85,6 +100,9 @@ def brief(
     folder = out or paths.outputs_dir() / "briefs"
     if all_ == (country is not None):
         raise fail("give either a country (e.g. VNM) or --all")
+    writes = fmt.value in ("html", "md", "pdf")
+    if writes:
+        output_folder(folder, "--out" if out is not None else "output folder")
     try:
         if country is not None:
             if fmt.value in ("json", "csv", "table"):
@@ -92,7 +110,8 @@ def brief(
                 emit(api.brief_figures(data), Format(fmt.value), title=f"{data.name} {data.year}")
                 return
             data = api.brief(country, year=year)
-            path = api.write_brief(data, folder, fmt.value)
+            with writing(folder, "--out" if out is not None else "output folder"):
+                path = api.write_brief(data, folder, fmt.value)
             console.print(f"brief: {path}", highlight=False)
             return
         if fmt.value not in ("html", "md", "pdf"):

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from article2 import api, paths
-from article2.cli._app import Format, app, console, emit, err_console, fail
+from article2.cli._app import Format, app, console, emit, err_console, exclusive, fail, writing
 from article2.errors import SourceError, WarehouseMissingError
 
 SnapshotOpt = Annotated[
@@ -42,6 +42,15 @@ def _build(snapshot: Path | None) -> api.BuildReport:
             return api.build(snapshot, progress=progress)
         except (SourceError, paths.SnapshotNotFoundError, ValueError) as exc:
             raise fail(f"{exc}\nthe previous warehouse (if any) is unchanged") from exc
+        except OSError as exc:
+            where = exc.filename or paths.warehouse_path()
+            hint = ""
+            if str(where).startswith(str(paths.data_home())):
+                hint = (f"; the data home {paths.data_home()} must be writable (set ARTICLE2_HOME "
+                        "to choose another)")  # fmt: skip
+            raise fail(
+                f"{where}: {exc.strerror or exc}{hint}\nthe previous warehouse (if any) is unchanged"
+            ) from exc
 
 
 def _print_report(report: api.BuildReport) -> None:
@@ -103,6 +112,7 @@ def sources(
 
     Example: article2 sources --format json
     """
+    exclusive(unmapped=unmapped, quarantine=quarantine, fetched=fetched)
     if fetched:
         emit(api.fetch_status(), fmt, title="Fetched sources")
         return
@@ -179,7 +189,8 @@ def run(
     if rebuild or not paths.warehouse_path().is_file():
         _print_report(_build(snapshot))
     out = paths.outputs_dir()
-    written = api.write_outputs(out)
+    with writing(out, "outputs folder"):
+        written = api.write_outputs(out)
     console.print(f"warehouse: {paths.warehouse_path()}")
     console.print(f"outputs:   {out}")
     for p in written:

@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from article2.cli._app import Format, app, console, emit, err_console, fail
+from article2.cli._app import (
+    Format,
+    app,
+    console,
+    draws_option,
+    emit,
+    err_console,
+    fail,
+    in_range,
+    output_file,
+    writing,
+)
 
 __all__ = ["index_command", "index_config_command", "rank_command"]
 
@@ -15,6 +26,7 @@ ConfigOpt = Annotated[
     Path | None, typer.Option("--config", help="Spec file (TOML); default: the packaged one.")
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", help="table, json or csv.")]
+SeedOpt = Annotated[int, typer.Option(callback=in_range(0), help="Seed of the draws (>= 0).")]
 
 
 def _notes(frame) -> None:
@@ -27,8 +39,8 @@ def index_command(
     actor: Annotated[str, typer.Option(help="USA, JPN, CHN, EU or USA+JPN.")] = "USA+JPN",
     year: Annotated[int | None, typer.Option(help="Index year (default: latest with COW trade, 2014).")] = None,
     config: ConfigOpt = None,
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws for the rank bands (0: none).")] = 1000,
-    seed: Annotated[int, typer.Option(help="Seed of the draws.")] = 0,
+    draws: Annotated[int, draws_option("Monte Carlo draws for the rank bands:")] = 1000,
+    seed: SeedOpt = 0,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Composite presence index of an actor in every country, with rank bands.
@@ -53,8 +65,8 @@ def rank_command(
     iso3: Annotated[str | None, typer.Argument(help="One candidate: its contributions.")] = None,
     region: Annotated[str | None, typer.Option(help="Candidate group, e.g. ASEAN (default: the config's, INDO_PACIFIC).")] = None,
     config: ConfigOpt = None,
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws.")] = 1000,
-    seed: Annotated[int, typer.Option(help="Seed of the draws.")] = 0,
+    draws: Annotated[int, draws_option("Monte Carlo draws:")] = 1000,
+    seed: SeedOpt = 0,
     year: Annotated[int | None, typer.Option(help="Trade year of the exposure criteria (default 2014).")] = None,
     chart: Annotated[Path | None, typer.Option(help="Also write the rank chart (.svg or .png).")] = None,
     fmt: FormatOpt = Format.table,
@@ -66,17 +78,18 @@ def rank_command(
     from article2 import api
     from article2.index.config import ConfigError
 
+    if chart is not None:
+        output_file(chart, "--chart", (".svg", ".png"))
     try:
         frame = api.rank(iso3, region=region, config=config, draws=draws, seed=seed, year=year)
     except (ConfigError, ValueError) as exc:
         raise fail(str(exc)) from exc
     _notes(frame)
     if chart is not None:
-        if chart.suffix not in (".svg", ".png"):
-            raise fail(f"--chart must end in .svg or .png, not {chart.suffix!r}")
         whole = frame if iso3 is None else api.rank(region=region, config=config, draws=draws,
                                                    seed=seed, year=year)  # fmt: skip
-        api.rank_chart(whole).save(str(chart))
+        with writing(chart, "--chart"):
+            api.rank_chart(whole).save(str(chart))
         err_console.print(f"chart: {chart}", highlight=False)
     if fmt is Format.table:
         frame = frame.round(2)
@@ -101,7 +114,9 @@ def index_config_command(
         src = default_path(kind)  # type: ignore[arg-type]
     except ValueError as exc:
         raise fail(str(exc)) from exc
-    out.write_text(src.read_text())
+    output_file(out, "--out")
+    with writing(out, "--out"):
+        out.write_text(src.read_text())
     if fmt is Format.table:
         console.print(f"wrote {out} (edit it, then pass --config {out})", highlight=False)
     else:

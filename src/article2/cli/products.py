@@ -8,9 +8,21 @@ from typing import Annotated
 import typer
 
 from article2 import api
-from article2.cli._app import Format, app, console, emit, err_console, fail, parse_years
+from article2.cli._app import (
+    Format,
+    app,
+    console,
+    emit,
+    err_console,
+    fail,
+    in_range,
+    output_folder,
+    parse_years,
+    writing,
+)
 from article2.errors import SourceError
 from article2.sources.baci import NoProductDataError
+from article2.synthetic.baci import MAX_ROWS_PER_YEAR
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
@@ -43,14 +55,28 @@ def load_baci(
 def generate_baci(
     years: Annotated[str, typer.Option("--years", help="Years, e.g. 2020-2022 or 2020,2022.")],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the files into.")],
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-    rows: Annotated[int, typer.Option("--rows", help="Rows per year.")] = 10_000_000,
+    seed: Annotated[
+        int, typer.Option("--seed", callback=in_range(0), help="Random seed (>= 0).")
+    ] = 0,
+    rows: Annotated[
+        int,
+        typer.Option(
+            "--rows", callback=in_range(10, MAX_ROWS_PER_YEAR),
+            help=f"Rows per year, 10 to {MAX_ROWS_PER_YEAR:,}.",
+        ),
+    ] = 10_000_000,
 ) -> None:
     """Write SYNTHETIC BACI-shaped files (not real data) for tests and benchmarks.
 
     Example: article2 generate-baci --years 2020-2022 --out /tmp/baci-synthetic --seed 1
     """
-    g = api.generate_baci(out, years=parse_years(years), seed=seed, rows_per_year=rows)
+    chosen = parse_years(years)
+    output_folder(out, "--out")
+    try:
+        with writing(out, "--out"):
+            g = api.generate_baci(out, years=chosen, seed=seed, rows_per_year=rows)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
     for path, n in zip(g.trade_files, g.rows, strict=True):
         console.print(f"{path}  {n:,} rows", highlight=False)
     console.print(f"SYNTHETIC files in {g.folder} (see SYNTHETIC.txt)", highlight=False)

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from article2 import api
-from article2.cli._app import Format, app, console, emit, fail
+from article2 import api, paths
+from article2.cli._app import Format, app, console, emit, fail, output_folder, writing
 from article2.errors import WarehouseMissingError
 
 scenario_app = typer.Typer(
@@ -47,8 +47,11 @@ def run(
     Example: article2 scenario run examples/scenarios/agtpa-nafta.yaml --format json
     """
     try:
-        api.run_scenario(file)
-        meta, table = api.scenario_result(_name(file))
+        name = _name(file)  # a bad file is named before anything runs
+        store = output_folder(paths.outputs_dir() / "scenarios", "scenario store")
+        with writing(store, "scenario store"):
+            api.run_scenario(file)
+        meta, table = api.scenario_result(name)
     except (WarehouseMissingError, FileNotFoundError, ValueError, KeyError) as exc:
         raise fail(str(exc)) from exc
     _show(meta, table, fmt)

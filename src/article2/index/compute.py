@@ -55,6 +55,12 @@ def matrix(long: pd.DataFrame, spec: Spec, countries: list[str] | None = None) -
     """Pivot ``long`` (iso3, indicator, value, year, source_id; ``indicator`` = a spec
     source) into the spec's matrix over ``countries`` (default: every iso3 in ``long``)."""
     iso3 = sorted(set(long["iso3"])) if countries is None else list(countries)
+    if len(iso3) < 2:
+        raise ValueError(
+            f"{spec.file}: comparison set: {len(iso3)} countries with data "
+            f"({', '.join(iso3) or 'none'}); need at least two to compare (comparison.set, "
+            "comparison.exclude, or the --region given)"
+        )
     wide = long.pivot_table(index="iso3", columns="indicator", values="value", aggfunc="first")
     wide = wide.reindex(iso3)
     cols, names, sids, years, notes = [], [], [], [], []
@@ -78,8 +84,13 @@ def matrix(long: pd.DataFrame, spec: Spec, countries: list[str] | None = None) -
         sids.append(";".join(sorted({s for v in rows["source_id"] for s in str(v).split(";")})))
         ys = sorted({int(y) for y in rows["year"].dropna()})
         years.append(str(ys[0]) if len(ys) == 1 else f"{ys[0]}-{ys[-1]}" if ys else "")
-    values = np.column_stack(cols) if cols else np.empty((len(iso3), 0))
-    coverage = (~np.isnan(values)).mean(axis=1) if cols else np.zeros(len(iso3))
+    if not cols:
+        raise ValueError(
+            f"{spec.file}: no indicator separates the {len(iso3)} countries of the comparison "
+            f"set; nothing to compare ({'; '.join(notes)})"
+        )
+    values = np.column_stack(cols)
+    coverage = (~np.isnan(values)).mean(axis=1)
     return Matrix(tuple(iso3), tuple(names), values, tuple(sids), tuple(years), coverage,
                   tuple(notes))  # fmt: skip
 

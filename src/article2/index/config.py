@@ -14,14 +14,18 @@ allowed values of every option.
 from __future__ import annotations
 
 import hashlib
+import math
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from article2.index.aggregate import AGGREGATIONS
 from article2.index.normalise import NORMALISATIONS
+from article2.validation import DocumentError, describe, unknown_countries
 
 __all__ = [
     "ACTORS",
@@ -33,6 +37,7 @@ __all__ = [
     "Spec",
     "default_path",
     "load",
+    "parse",
 ]
 
 Kind = Literal["index", "selection"]
@@ -70,7 +75,7 @@ SELECTION_SOURCES: dict[str, str] = {
 }
 
 
-class ConfigError(ValueError):
+class ConfigError(DocumentError):
     """A spec file that is not valid: the message names the file and the key."""
 
 
@@ -150,6 +155,9 @@ class Spec:
         if unknown:
             names = ", ".join(i.name for i in self.indicators)
             raise ConfigError(f"{self.file}: unknown indicators {sorted(unknown)}; have {names}")
+        bad = {k: w for k, w in weights.items() if not (math.isfinite(float(w)) and float(w) >= 0)}
+        if bad:
+            raise ConfigError(f"{self.file}: weights {bad}: each must be a finite number >= 0")
         inds = tuple(replace(i, weight=float(weights.get(i.name, i.weight))) for i in self.indicators)
         return replace(self, indicators=inds)
 
@@ -161,37 +169,118 @@ def default_path(kind: Kind = "index") -> Path:
     return Path(str(resources.files("article2.index") / f"default_{kind}.toml"))
 
 
-class _Reader:
-    def __init__(self, file: str):
-        self.file = file
+# --- the file's schema (pydantic, strict: no conversions, unknown keys refused) -----------
 
-    def fail(self, key: str, msg: str) -> ConfigError:
-        return ConfigError(f"{self.file}: {key}: {msg}")
-
-    def get(self, table: dict, key: str, where: str, types, default=..., allowed=None):
-        full = f"{where}.{key}" if where else key
-        if key not in table:
-            if default is ...:
-                raise self.fail(full, "missing")
-            return default
-        value = table[key]
-        if not isinstance(value, types) or isinstance(value, bool) and bool not in (
-            types if isinstance(types, tuple) else (types,)
-        ):
-            raise self.fail(full, f"expected {_type_name(types)}, got {value!r}")
-        if allowed is not None and value not in allowed:
-            raise self.fail(full, f"{value!r} not allowed; allowed: {', '.join(map(str, allowed))}")
-        return value
-
-    def unknown(self, table: dict, known: set[str], where: str) -> None:
-        extra = sorted(set(table) - known)
-        if extra:
-            raise self.fail(where or "top level", f"unknown keys {extra}; allowed: {sorted(known)}")
+Weight = Annotated[
+    float, Field(ge=0.0, allow_inf_nan=False, description="a finite number >= 0")
+]
+Goalpost = Annotated[float, Field(allow_inf_nan=False, description="a finite number")]
+Normalisation = Literal[NORMALISATIONS]  # type: ignore[valid-type]
+Aggregation = Literal[AGGREGATIONS]  # type: ignore[valid-type]
 
 
-def _type_name(types) -> str:
-    types = types if isinstance(types, tuple) else (types,)
-    return " or ".join(t.__name__ for t in types)
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class _Compute(_Strict):
+    normalisation: Normalisation
+    aggregation: Aggregation
+    winsorise: Annotated[
+        list[Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]],
+        Field(min_length=2, max_length=2, description="[lo, hi] quantiles, 0 <= lo < hi <= 1"),
+    ] = [0.0, 1.0]
+    min_coverage: Annotated[
+        float, Field(gt=0.0, le=1.0, allow_inf_nan=False, description="0 < min_coverage <= 1")
+    ] = 0.5
+
+
+class _Comparison(_Strict):
+    set: Any = Field(description="all, a group name or a list of ISO3 codes")
+    exclude: list[str] = []
+    actors: list[Literal[ACTORS]] | None = None  # type: ignore[valid-type]
+    definition: str = ""
+
+
+class _Sensitivity(_Strict):
+    weight_noise: Annotated[
+        float, Field(ge=0.0, lt=1.0, allow_inf_nan=False, description="0 <= weight_noise < 1")
+    ] = 0.25
+    normalisations: Annotated[list[Normalisation], Field(min_length=1)] | None = None
+    aggregations: Annotated[list[Aggregation], Field(min_length=1)] | None = None
+
+
+class _Group(_Strict):
+    weight: Weight
+    note: str = ""
+
+
+class _Indicator(_Strict):
+    name: Annotated[str, Field(min_length=1)] | None = None
+    direction: Literal["+", "-"] = "+"
+    weight: Weight = 1.0
+    frontier: Goalpost | None = Field(None, description="a finite number")
+    floor: Goalpost | None = Field(None, description="a finite number")
+    note: str = ""
+
+
+class _IndexIndicator(_Indicator):
+    source: Literal[tuple(INDEX_SOURCES)]  # type: ignore[valid-type]
+    pillar: str
+
+
+class _SelectionIndicator(_Indicator):
+    source: Literal[tuple(SELECTION_SOURCES)]  # type: ignore[valid-type]
+    criterion: str
+
+
+class _File(_Strict):
+    version: Any = Field(description=", ".join(SUPPORTED_VERSIONS))
+    title: str = ""
+    compute: _Compute
+    comparison: _Comparison
+    sensitivity: _Sensitivity = _Sensitivity()
+
+
+class _IndexFile(_File):
+    kind: Literal["index"]
+    pillars: dict[str, _Group]
+    indicators: list[_IndexIndicator]
+
+
+class _SelectionFile(_File):
+    kind: Literal["selection"]
+    criteria: dict[str, _Group]
+    indicators: list[_SelectionIndicator]
+
+
+_MODELS: dict[str, type[_File]] = {"index": _IndexFile, "selection": _SelectionFile}
+
+
+def _fail(file: str, key: str, msg: str) -> ConfigError:
+    return ConfigError(f"{file}: {key}: {msg}", file=file, key=key)
+
+
+def _comparison(file: str, cset: Any, exclude: list[str]) -> str | tuple[str, ...]:
+    from article2.countries import Group
+
+    allowed_sets = ("all", *get_args(Group))
+    if isinstance(cset, list):
+        if not all(isinstance(c, str) and len(c) == 3 for c in cset):
+            raise _fail(file, "comparison.set", f"a list must hold ISO3 codes, got {cset!r}")
+        codes = tuple(c.upper() for c in cset)
+        unknown = unknown_countries(codes)
+        if unknown:
+            raise _fail(file, "comparison.set", f"unknown ISO3 codes {unknown} (see `article2 countries`)")
+        kept = sorted(set(codes) - set(exclude))
+        if len(kept) < 2:
+            raise _fail(file, "comparison.set", f"needs at least two countries to compare, got {kept} "
+                        f"after comparison.exclude")  # fmt: skip
+        return codes
+    if not isinstance(cset, str) or cset not in allowed_sets:
+        raise _fail(file, "comparison.set", f"{cset!r} not allowed; allowed: "
+                    f"{', '.join(allowed_sets)} or a list of ISO3 codes")  # fmt: skip
+    return cset
 
 
 def load(path: Path | str | None = None, *, kind: Kind = "index") -> Spec:
@@ -206,134 +295,88 @@ def load(path: Path | str | None = None, *, kind: Kind = "index") -> Spec:
     p = Path(path) if path is not None else default_path(kind)
     if not p.is_file():
         raise ConfigError(f"{p}: no such config file")
-    raw = p.read_bytes()
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot be read ({exc.strerror or exc})", file=str(p)) from exc
     try:
         doc = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{p}: not valid TOML: {exc}") from exc
-    r = _Reader(str(p))
-    group_key, member_key = ("pillars", "pillar") if kind == "index" else ("criteria", "criterion")
-    r.unknown(
-        doc,
-        {"version", "kind", "title", "compute", "comparison", "sensitivity", group_key,
-         "indicators"},
-        "",
-    )  # fmt: skip
-    version = str(r.get(doc, "version", "", (str, int)))
-    if version not in SUPPORTED_VERSIONS:
-        raise r.fail("version", f"{version!r} not supported; allowed: {', '.join(SUPPORTED_VERSIONS)}")
-    r.get(doc, "kind", "", str, allowed=(kind,))
-    title = r.get(doc, "title", "", str, default="")
+    return parse(doc, kind=kind, file=str(p), digest=hashlib.sha256(raw).hexdigest()[:12])
 
-    compute = r.get(doc, "compute", "", dict)
-    r.unknown(compute, {"normalisation", "aggregation", "winsorise", "min_coverage"}, "compute")
-    norm = r.get(compute, "normalisation", "compute", str, allowed=NORMALISATIONS)
-    agg = r.get(compute, "aggregation", "compute", str, allowed=AGGREGATIONS)
-    wins = r.get(compute, "winsorise", "compute", list, default=[0.0, 1.0])
-    if len(wins) != 2 or not all(isinstance(q, int | float) for q in wins):
-        raise r.fail("compute.winsorise", f"expected [lo, hi] quantiles, got {wins!r}")
-    lo, hi = float(wins[0]), float(wins[1])
-    if not 0.0 <= lo < hi <= 1.0:
-        raise r.fail("compute.winsorise", f"need 0 <= lo < hi <= 1, got {wins!r}")
-    cov = float(r.get(compute, "min_coverage", "compute", (int, float), default=0.5))
-    if not 0.0 < cov <= 1.0:
-        raise r.fail("compute.min_coverage", f"need 0 < min_coverage <= 1, got {cov}")
 
-    comp = r.get(doc, "comparison", "", dict)
-    r.unknown(comp, {"set", "exclude", "actors", "definition"}, "comparison")
-    cset = r.get(comp, "set", "comparison", (str, list))
-    if isinstance(cset, list):
-        if not all(isinstance(c, str) and len(c) == 3 for c in cset):
-            raise r.fail("comparison.set", "a list must hold ISO3 codes")
-        cset = tuple(c.upper() for c in cset)
-    else:
-        from article2.countries import Group
+def parse(doc: object, *, kind: Kind = "index", file: str = "spec", digest: str = "") -> Spec:
+    """Validate a parsed spec document (the dict TOML gives) of ``kind``; ``file`` names it in
+    errors. Raises :class:`ConfigError` like :func:`load`."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; allowed: {', '.join(KINDS)}")
+    model = _MODELS[kind]
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{file}: expected a table of keys", file=file)
+    try:
+        f = model.model_validate(doc, strict=True)
+    except ValidationError as exc:
+        err = describe(model, exc, file)
+        raise ConfigError(str(err), file=file, key=err.key) from None
+    version = str(f.version)
+    if isinstance(f.version, bool) or not isinstance(f.version, str | int) or version not in SUPPORTED_VERSIONS:
+        raise _fail(file, "version", f"{f.version!r} not supported; allowed: {', '.join(SUPPORTED_VERSIONS)}")
+    group_key = "pillars" if kind == "index" else "criteria"
+    member_key = "pillar" if kind == "index" else "criterion"
+    c = f.compute
+    lo, hi = c.winsorise
+    if not lo < hi:
+        raise _fail(file, "compute.winsorise", f"need 0 <= lo < hi <= 1, got {c.winsorise!r}")
+    exclude = tuple(x.upper() for x in f.comparison.exclude)
+    bad = unknown_countries(exclude)
+    if bad:
+        raise _fail(file, "comparison.exclude", f"unknown ISO3 codes {bad} (see `article2 countries`)")
+    cset = _comparison(file, f.comparison.set, list(exclude))
+    actors = tuple(f.comparison.actors if f.comparison.actors is not None else ACTORS) if kind == "index" else ()
+    norm, agg = c.normalisation, c.aggregation
+    norms = tuple(f.sensitivity.normalisations or (norm,))
+    aggs = tuple(f.sensitivity.aggregations or (agg,))
 
-        allowed_sets = ("all", *get_args(Group))
-        if cset not in allowed_sets:
-            raise r.fail("comparison.set", f"{cset!r} not allowed; allowed: {', '.join(allowed_sets)} or a list of ISO3 codes")
-    exclude = tuple(str(c).upper() for c in r.get(comp, "exclude", "comparison", list, default=[]))
-    actors: tuple[str, ...] = ()
-    if kind == "index":
-        actors = tuple(r.get(comp, "actors", "comparison", list, default=list(ACTORS)))
-        bad = [a for a in actors if a not in ACTORS]
-        if bad:
-            raise r.fail("comparison.actors", f"{bad} not allowed; allowed: {', '.join(ACTORS)}")
-    definition = r.get(comp, "definition", "comparison", str, default="")
-
-    sens = r.get(doc, "sensitivity", "", dict, default={})
-    r.unknown(sens, {"weight_noise", "normalisations", "aggregations"}, "sensitivity")
-    noise = float(r.get(sens, "weight_noise", "sensitivity", (int, float), default=0.25))
-    if not 0.0 <= noise < 1.0:
-        raise r.fail("sensitivity.weight_noise", f"need 0 <= weight_noise < 1, got {noise}")
-    norms = tuple(r.get(sens, "normalisations", "sensitivity", list, default=[norm]))
-    aggs = tuple(r.get(sens, "aggregations", "sensitivity", list, default=[agg]))
-    for key, values, allowed in (("normalisations", norms, NORMALISATIONS),
-                                 ("aggregations", aggs, AGGREGATIONS)):  # fmt: skip
-        bad = [v for v in values if v not in allowed]
-        if bad or not values:
-            raise r.fail(f"sensitivity.{key}", f"{bad or 'empty'} not allowed; allowed: {', '.join(allowed)}")
-
-    gtable = r.get(doc, group_key, "", dict)
-    groups = []
-    for g, body in gtable.items():
-        if not isinstance(body, dict):
-            raise r.fail(f"{group_key}.{g}", "expected a table with a weight")
-        r.unknown(body, {"weight", "note"}, f"{group_key}.{g}")
-        w = float(r.get(body, "weight", f"{group_key}.{g}", (int, float)))
-        if w < 0:
-            raise r.fail(f"{group_key}.{g}.weight", f"must be >= 0, got {w}")
-        groups.append((g, w))
+    gtable: dict[str, _Group] = getattr(f, group_key)
+    groups = [(g, float(body.weight)) for g, body in gtable.items()]
     if not groups or sum(w for _, w in groups) <= 0:
-        raise r.fail(group_key, "need at least one with a positive weight")
-
-    sources = INDEX_SOURCES if kind == "index" else SELECTION_SOURCES
+        raise _fail(file, group_key, "need at least one with a positive weight")
     inds = []
-    items = r.get(doc, "indicators", "", list)
-    names = set()
-    for n, item in enumerate(items):
+    names: set[str] = set()
+    for n, item in enumerate(f.indicators):
         where = f"indicators[{n}]"
-        if not isinstance(item, dict):
-            raise r.fail(where, "expected a table")
-        r.unknown(item, {"name", "source", member_key, "direction", "weight", "frontier",
-                         "floor", "note"}, where)  # fmt: skip
-        source = r.get(item, "source", where, str, allowed=tuple(sources))
-        name = r.get(item, "name", where, str, default=source)
+        name = item.name if item.name is not None else item.source
         if name in names:
-            raise r.fail(f"{where}.name", f"duplicate indicator name {name!r}")
+            raise _fail(file, f"{where}.name", f"duplicate indicator name {name!r}")
         names.add(name)
-        group = r.get(item, member_key, where, str, allowed=tuple(g for g, _ in groups))
-        direction = r.get(item, "direction", where, str, default="+", allowed=("+", "-"))
-        w = float(r.get(item, "weight", where, (int, float), default=1.0))
-        if w < 0:
-            raise r.fail(f"{where}.weight", f"must be >= 0, got {w}")
-        fr = r.get(item, "frontier", where, (int, float), default=None)
-        fl = r.get(item, "floor", where, (int, float), default=None)
-        inds.append(IndicatorSpec(name, source, group, 1 if direction == "+" else -1, w,
-                                  None if fr is None else float(fr),
-                                  None if fl is None else float(fl)))  # fmt: skip
+        group = getattr(item, member_key)
+        if group not in gtable:
+            raise _fail(file, f"{where}.{member_key}", f"{group!r} not allowed; allowed: {', '.join(gtable)}")
+        inds.append(IndicatorSpec(name, item.source, group, 1 if item.direction == "+" else -1,
+                                  float(item.weight), item.frontier, item.floor))  # fmt: skip
     if not inds:
-        raise r.fail("indicators", "need at least one indicator")
+        raise _fail(file, "indicators", "need at least one indicator")
     empty = [g for g, w in groups if w > 0 and not any(i.group == g and i.weight > 0 for i in inds)]
     if empty:
-        raise r.fail(group_key, f"{empty} have a weight but no indicator with a positive weight")
+        raise _fail(file, group_key, f"{empty} have a weight but no indicator with a positive weight")
     return Spec(
         kind=kind,
         version=version,
-        file=str(p),
-        digest=hashlib.sha256(raw).hexdigest()[:12],
-        title=title,
+        file=file,
+        digest=digest,
+        title=f.title,
         normalisation=norm,
         aggregation=agg,
-        winsorise=(lo, hi),
-        min_coverage=cov,
+        winsorise=(float(lo), float(hi)),
+        min_coverage=float(c.min_coverage),
         groups=tuple(groups),
         indicators=tuple(inds),
         comparison=cset,
         exclude=exclude,
         actors=actors,
-        region_definition=definition,
-        noise=noise,
+        region_definition=f.comparison.definition,
+        noise=float(f.sensitivity.weight_noise),
         normalisations=norms,
         aggregations=aggs,
     )

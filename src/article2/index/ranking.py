@@ -10,7 +10,7 @@ import pandas as pd
 
 from article2.index.compute import Matrix, Result, _arrays, evaluate
 from article2.index.config import Spec
-from article2.index.sensitivity import Sensitivity, monte_carlo
+from article2.index.sensitivity import Sensitivity, check_draws, monte_carlo
 
 __all__ = ["Ranking", "rank_table"]
 
@@ -40,7 +40,9 @@ class Ranking:
 
 
 def rank_table(m: Matrix, spec: Spec, *, draws: int = 1000, seed: int = 0) -> Ranking:
-    """Evaluate ``m`` under ``spec`` and, with ``draws`` > 0, add rank bands."""
+    """Evaluate ``m`` under ``spec`` and, with ``draws`` > 0, add rank bands (``draws`` at most
+    :data:`article2.index.sensitivity.MAX_DRAWS`)."""
+    check_draws(draws)
     res = evaluate(m, spec)
     table = res.table.copy()
     sens = None

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -70,13 +70,6 @@ __all__ = [
 DataKind = Literal["agtpa", "comtrade"]
 ChangeKind = Literal["agreement_remove", "agreement_join", "pair_cost"]
 Perspective = Literal["counterfactual", "baseline"]
-
-
-def _check(value, allowed, what: str, where: str):
-    options = get_args(allowed)
-    if value not in options:
-        raise ValueError(f"{where}: {what} {value!r} not allowed; choose one of {options}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -137,66 +130,60 @@ class ScenarioResult:
 def parse_scenario(raw: dict, *, where: str = "scenario") -> Scenario:
     """Check a scenario mapping (from YAML) and build a :class:`Scenario`.
 
+    The schema and the allowed range of every number are in
+    :mod:`article2.models.scenario_file`.
+
     Raises:
-        ValueError: a missing or bad field; the message names ``where`` and the field.
+        DocumentError: a missing, unknown, mistyped or out-of-range field (a ValueError); the
+            message names ``where`` and the field.
     """
-    if not isinstance(raw, dict):
-        raise ValueError(f"{where}: expected a mapping, got {type(raw).__name__}")
-    for key in ("name", "data", "change", "baseline_year", "reference"):
-        if key not in raw:
-            raise ValueError(f"{where}: missing field {key!r}")
-    ch = raw["change"]
-    if not isinstance(ch, dict) or "kind" not in ch:
-        raise ValueError(f"{where}: field 'change' needs a 'kind'")
-    kind = _check(ch["kind"], ChangeKind, "change.kind", where)
+    from article2.models import scenario_file
+
+    doc = scenario_file.check(raw, where)
+    ch = doc.change
     change = Change(
-        kind=kind,
-        members=tuple(str(c).upper() for c in ch.get("members", ())),
-        joining=tuple(str(c).upper() for c in ch.get("joining", ())),
-        pairs=tuple((str(a).upper(), str(b).upper()) for a, b in ch.get("pairs", ())),
-        ad_valorem=float(ch.get("ad_valorem", 0.0)),
-        directed=bool(ch.get("directed", False)),
+        kind=ch.kind,
+        members=tuple(ch.members) if hasattr(ch, "members") else (),
+        joining=tuple(getattr(ch, "joining", ())),
+        pairs=tuple((a, b) for a, b in getattr(ch, "pairs", ())),
+        ad_valorem=float(getattr(ch, "ad_valorem", 0.0)),
+        directed=bool(getattr(ch, "directed", False)),
     )
-    if kind == "agreement_remove" and len(change.members) < 2:
-        raise ValueError(f"{where}: change.members needs at least two countries")
-    if kind == "agreement_join" and not (change.members and change.joining):
-        raise ValueError(f"{where}: agreement_join needs change.members and change.joining")
-    if kind == "pair_cost" and not change.pairs:
-        raise ValueError(f"{where}: pair_cost needs change.pairs")
-    base = int(raw["baseline_year"])
-    years = tuple(int(y) for y in raw.get("estimation_years", (base,)))
-    if base not in years:
-        raise ValueError(f"{where}: baseline_year {base} must be one of estimation_years")
-    sigma = float(raw.get("sigma", 7.0))
-    if sigma <= 1:
-        raise ValueError(f"{where}: sigma must be > 1, got {sigma}")
     return Scenario(
-        name=str(raw["name"]),
-        title=str(raw.get("title", raw["name"])),
-        data=_check(raw["data"], DataKind, "data", where),
+        name=doc.name,
+        title=doc.title if doc.title is not None else doc.name,
+        data=doc.data,
         change=change,
-        baseline_year=base,
-        estimation_years=years,
-        reference=str(raw["reference"]).upper(),
-        sigma=sigma,
-        perspective=_check(
-            raw.get("perspective", "counterfactual"), Perspective, "perspective", where
-        ),
-        application=str(raw.get("application", "Chapter2Application2")),
-        domestic_floor=float(raw.get("domestic_floor", 0.1)),
-        notes=str(raw.get("notes", "")),
+        baseline_year=doc.baseline_year,
+        estimation_years=tuple(doc.estimation_years or (doc.baseline_year,)),
+        reference=doc.reference,
+        sigma=float(doc.sigma),
+        perspective=doc.perspective,
+        application=doc.application,
+        domestic_floor=float(doc.domestic_floor),
+        notes=doc.notes,
     )
 
 
 def load_scenario(path: Path | str) -> Scenario:
-    """Read and check a scenario YAML file."""
+    """Read and check a scenario YAML file.
+
+    Raises:
+        FileNotFoundError: no such file.
+        DocumentError: not readable as UTF-8 YAML, or not a valid scenario (a ValueError
+            naming the file and the field).
+    """
+    from article2.validation import DocumentError
+
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"scenario file not found: {path}")
     try:
-        raw = yaml.safe_load(path.read_text())
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: not valid YAML ({exc})") from exc
+        raise DocumentError(f"{path}: not valid YAML ({exc})", file=str(path)) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocumentError(f"{path}: cannot be read as UTF-8 text ({exc})", file=str(path)) from exc
     return parse_scenario(raw, where=str(path))
 
 

@@ -89,6 +89,13 @@ SETTINGS: dict[str, Setting] = {
             "Base URL of the OECD SDMX API (DAC2A).",
         ),
         Setting(
+            "oecd_calls_per_hour",
+            "ARTICLE2_OECD_CALLS_PER_HOUR",
+            "60",
+            "Data downloads an hour the OECD API allows (60 since 2025, 20 before); "
+            "fetches are paced to stay under it.",
+        ),
+        Setting(
             "baci_url",
             "ARTICLE2_BACI_URL",
             "https://www.cepii.fr/DATA_DOWNLOAD/baci/data",
@@ -97,8 +104,9 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "baci_release",
             "ARTICLE2_BACI_RELEASE",
-            "V202501",
-            "BACI release to fetch when no --vintage is given.",
+            "V202601",
+            "BACI release to fetch when no --vintage is given (CEPII releases each January; "
+            "V202601 covers 1995-2024).",
         ),
         Setting(
             "comtrade_url",
@@ -128,8 +136,9 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "desta_url",
             "ARTICLE2_DESTA_URL",
-            "https://www.designoftradeagreements.org/media/filer_public/desta_list_of_treaties_02_03.csv",
-            "URL of DESTA's list of treaties with members (CSV).",
+            "https://www.designoftradeagreements.org/media/filer_public/6a/45/"
+            "6a454835-eef1-44c4-8af2-5557a9552167/desta_list_of_treaties_02_03_dyads.csv",
+            "URL of DESTA's dyadic list of treaties (CSV, release 02_03).",
         ),
     )
 }

@@ -212,6 +212,7 @@ BACI_ROWS = {
 
 def test_baci_zip_is_downloaded_verified_and_unpacked(servers, monkeypatch, no_snapshot):
     from article2.sources import baci_download
+    from article2.sources.download import read_sidecar
 
     body = official.baci_zip("V202501", "HS92", BACI_ROWS)
     monkeypatch.setenv("ARTICLE2_BACI_URL", servers.url_for("/baci"))
@@ -220,6 +221,8 @@ def test_baci_zip_is_downloaded_verified_and_unpacked(servers, monkeypatch, no_s
 
     files = baci_download.fetch(vintage="V202501", sha256=hashlib.sha256(body).hexdigest())
     assert files[0].read_bytes() == body
+    _, extra = read_sidecar(files[0].with_name(files[0].name + ".origin.json"))
+    assert extra["release"] == "V202501" and files[0].parent.name == "V202501_HS92"
     csv = files[0].parent / "unpacked" / "BACI_HS92_Y2022_V202501.csv"
     assert csv.read_text().splitlines()[1] == "2022,392,842,870323,1234.567,10.5"
     # the build sees the vintage (no reader here: product-level data is read by sources.baci)

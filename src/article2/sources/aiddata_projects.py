@@ -19,6 +19,10 @@ for aggregates, sum the amounts per recipient, commitment year and flow class (O
 adjusted amounts), in constant 2021 USD. Projects without an amount add nothing; recipients
 that are regions or multi-country (no ISO3) are reported as unmapped, not loaded.
 
+The zip holds ``__MACOSX/`` and ``._*`` AppleDouble entries beside the workbook (as public
+code reading it shows: ONEcampaign/oda_reader ``download/download_tools.py`` filters them);
+they are skipped.
+
 Not verified without network access: the zip's current URL and member name, and the exact
 spelling of the column headers (taken from AidData's documentation and public code reading
 the file); the reader names any missing column with the columns it found.
@@ -94,7 +98,17 @@ def _workbook(path: Path, sid: str) -> bytes | Path:
         return path
     try:
         with zipfile.ZipFile(path) as zf:
-            members = [n for n in zf.namelist() if n.lower().endswith(".xlsx")]
+            # the published archive was made on a Mac: beside the workbook it holds
+            # __MACOSX/ and ._* AppleDouble entries (resource forks, not workbooks), skipped
+            # as ONEcampaign/oda_reader download/download_tools.py skips them
+            members = [
+                info.filename
+                for info in zf.infolist()
+                if info.filename.lower().endswith(".xlsx")
+                and not info.is_dir()
+                and not info.filename.startswith("__MACOSX/")
+                and not info.filename.rsplit("/", 1)[-1].startswith("._")
+            ]
             main = [n for n in members if "globalchinesedevelopmentfinance" in n.lower()]
             if not (main or members):
                 raise MissingFileError(f"no .xlsx in the zip (found {zf.namelist()[:5]})", file=sid)

@@ -128,6 +128,12 @@ SETTINGS: dict[str, Setting] = {
             "Base URL of the UN Comtrade public preview API (no key, 500 rows a call).",
         ),
         Setting(
+            "comtrade_hs_url",
+            "ARTICLE2_COMTRADE_HS_URL",
+            "https://comtradeapi.un.org/files/v1/app/reference/HS.json",
+            "UN Comtrade's HS reference list (HS6 codes by chapter, for splitting capped calls).",
+        ),
+        Setting(
             "aiddata_url",
             "ARTICLE2_AIDDATA_URL",
             "https://docs.aiddata.org/ad4/datasets/AidDatas_Global_Chinese_Development_Finance_Dataset_Version_3_0.zip",

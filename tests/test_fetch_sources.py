@@ -44,6 +44,11 @@ def no_snapshot(monkeypatch):
     monkeypatch.setattr(paths, "_default_snapshot_candidates", lambda: [])
 
 
+# other series of the fixture, of Japan's order of magnitude (the build's plausibility checks
+# set GDP against population): persons, US dollars
+OTHER_SERIES = {"SP.POP.TOTL": 124.5e6, "BX.KLT.DINV.CD.WD": 21.4e9, "ST.INT.RCPT.CD": 35.0e9}
+
+
 def serve_wdi(server, *, fail_first: bool = False):
     calls = []
 
@@ -55,7 +60,8 @@ def serve_wdi(server, *, fail_first: bool = False):
             return Response("", 429, headers={"Retry-After": "0"})
         if code == "NY.GDP.MKTP.CD":
             return Response(official.wdi_page(code, GDP_PAGES[page], page=page, pages=2))
-        return Response(official.wdi_page(code, [("JPN", "Japan", 2023, 1.0)], page=1, pages=1))
+        value = OTHER_SERIES.get(code, 1.0)
+        return Response(official.wdi_page(code, [("JPN", "Japan", 2023, value)], page=1, pages=1))
 
     for code in wdi_api.SERIES:
         server.expect_request(f"/v2/country/all/indicator/{code}").respond_with_handler(handler)

@@ -1,0 +1,129 @@
+"""Build-time order-of-magnitude checks: a unit error of 10^3 or more stops the build.
+
+The fixtures are the official answer shapes of :mod:`tests.fixtures.official` with values of
+the real order of magnitude (GDP, population and goods trade of Japan, the United States and
+Viet Nam in 2023-2024, rounded); the faulty ones are the same answers times 10^3 or 10^6, which
+is what a reader applying the IMF's display ``SCALE`` (6) as a multiplier produced.
+"""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from article2 import paths, plausibility, warehouse
+from article2.cli import app
+from article2.sources import imf_imts, oecd_dac2a, wdi_api
+from tests.fixtures import official
+
+pytestmark = pytest.mark.network
+runner = CliRunner()
+
+GDP = [("JPN", "Japan", 2024, 4.03e12), ("USA", "United States", 2024, 2.9e13),
+       ("VNM", "Viet Nam", 2024, 4.76e11)]  # fmt: skip
+POP = [("JPN", "Japan", 2024, 124.0e6), ("USA", "United States", 2024, 340.0e6),
+       ("VNM", "Viet Nam", 2024, 101.0e6)]  # fmt: skip
+IMTS = [
+    ("JPN", "XG_FOB_USD", "USA", "A", "2024", 148.0e9),
+    ("JPN", "XG_FOB_USD", "VNM", "A", "2024", 19.0e9),
+    ("JPN", "XG_FOB_USD", "G001", "A", "2024", 707.0e9),
+    ("VNM", "XG_FOB_USD", "USA", "A", "2024", 119.0e9),
+    ("VNM", "XG_FOB_USD", "G001", "A", "2024", 405.0e9),
+    ("USA", "MG_CIF_USD", "JPN", "A", "2024", 152.0e9),
+    ("USA", "MG_CIF_USD", "VNM", "A", "2024", 137.0e9),
+]
+
+
+@pytest.fixture
+def server(httpserver, monkeypatch):
+    monkeypatch.setenv("ARTICLE2_WDI_URL", httpserver.url_for("/v2"))
+    monkeypatch.setenv("ARTICLE2_IMF_URL", httpserver.url_for("/imf"))
+    monkeypatch.setenv("ARTICLE2_OECD_URL", httpserver.url_for("/oecd"))
+    monkeypatch.setenv("ARTICLE2_FETCH_BACKOFF", "0.001")
+    monkeypatch.delenv("ARTICLE2_SNAPSHOT", raising=False)
+    monkeypatch.setattr(paths, "_default_snapshot_candidates", lambda: [])
+    pages = {"NY.GDP.MKTP.CD": GDP, "SP.POP.TOTL": POP}
+    for code in wdi_api.SERIES:
+        httpserver.expect_request(f"/v2/country/all/indicator/{code}").respond_with_data(
+            official.wdi_page(
+                code, pages.get(code, [("JPN", "Japan", 2024, None)]), page=1, pages=1
+            )
+        )
+    return httpserver
+
+
+def serve_imts(server, factor: float) -> None:
+    rows = [(*r[:5], repr(r[5] * factor)) for r in IMTS]
+    server.expect_request(f"/imf/data/{imf_imts.FLOW}/.XG_FOB_USD+MG_CIF_USD..A").respond_with_data(
+        official.imf_imts_csv(rows)
+    )
+
+
+def test_values_of_the_right_order_build(server):
+    serve_imts(server, 1.0)
+    wdi_api.fetch()
+    imf_imts.fetch(vintage="ok")
+    warehouse.build()
+    assert warehouse.query("SELECT count(*) n FROM dyad_year").n[0] == 5
+
+
+@pytest.mark.parametrize("factor", [1e6, 1e3])
+def test_a_unit_error_fails_the_build_naming_file_indicator_rows_and_keeps_the_warehouse(
+    server, factor
+):
+    serve_imts(server, 1.0)
+    wdi_api.fetch()
+    imf_imts.fetch(vintage="2025-01")
+    warehouse.build()
+    before = paths.warehouse_path().read_bytes()
+    server.clear()
+    serve_imts(server, factor)
+    imf_imts.fetch(vintage="2025-02")  # the newer vintage is the one the build uses
+    r = runner.invoke(app, ["build"])
+    out = " ".join(r.output.split())
+    assert r.exit_code == 1, out
+    assert "raw/imf_imts/2025-02/imf_imts.csv" in out
+    assert "indicator 'trade_imf_exports" in out  # the file's first money indicator
+    assert "JPN->USA 2024" in out or "JPN 2024" in out  # the rows
+    assert "unit error" in out and "previous warehouse (if any) is unchanged" in out
+    assert "Traceback" not in out
+    assert paths.warehouse_path().read_bytes() == before
+
+
+def test_gdp_off_by_a_thousand_is_caught_against_population(server):
+    server.clear()
+    server.expect_request("/v2/country/all/indicator/NY.GDP.MKTP.CD").respond_with_data(
+        official.wdi_page(
+            "NY.GDP.MKTP.CD", [(c, n, y, v * 1e3) for c, n, y, v in GDP], page=1, pages=1
+        )
+    )
+    for code in wdi_api.SERIES:
+        if code != "NY.GDP.MKTP.CD":
+            rows = POP if code == "SP.POP.TOTL" else [("JPN", "Japan", 2024, None)]
+            server.expect_request(f"/v2/country/all/indicator/{code}").respond_with_data(
+                official.wdi_page(code, rows, page=1, pages=1)
+            )
+    wdi_api.fetch()
+    with pytest.raises(
+        plausibility.ImplausibleValuesError, match=r"median GDP per head is 3.*e\+07"
+    ):
+        warehouse.build()
+
+
+def test_oecd_aid_times_a_million_is_caught(server):
+    wdi_api.fetch()
+    rows = [("JPN", "VNM", "206", "2024", "1234.5e6"), ("USA", "VNM", "206", "2024", "120e6")]
+    server.expect_request(f"/oecd/data/{oecd_dac2a.FLOW}/{oecd_dac2a.KEY}").respond_with_data(
+        official.oecd_dac2a_csv(rows)  # OBS_VALUE already in dollars, UNIT_MULT 6 on top
+    )
+    oecd_dac2a.fetch(vintage="v")
+    with pytest.raises(plausibility.ImplausibleValuesError, match="oda_dac_usd"):
+        warehouse.build()
+
+
+def test_unit_factor():
+    assert plausibility.unit_factor("current USD") == 1.0
+    assert plausibility.unit_factor("constant 2021 USD") == 1.0
+    assert plausibility.unit_factor("thousands of current USD (pre-1914: UK pounds)") == 1e3
+    assert plausibility.unit_factor("percent of GDP") is None
+    assert plausibility.unit_factor("persons") is None

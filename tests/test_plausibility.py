@@ -127,3 +127,17 @@ def test_unit_factor():
     assert plausibility.unit_factor("thousands of current USD (pre-1914: UK pounds)") == 1e3
     assert plausibility.unit_factor("percent of GDP") is None
     assert plausibility.unit_factor("persons") is None
+
+
+def test_aid_times_a_thousand_is_caught_by_its_family_bound(server, monkeypatch):
+    """China's commitments are about 0.001 of the recipient's GDP in the median (snapshot);
+    times 10^3 they cross the aid family's bound of 0.2 although no row exceeds 1000x GDP."""
+    from article2.sources import aiddata_projects
+
+    monkeypatch.setenv("ARTICLE2_AIDDATA_URL", server.url_for("/aid/gcdf.zip"))
+    wdi_api.fetch()
+    rows = [("1", "VNM", 2024, "Yes", "ODA-like", 250.0e6 * 1e3, 250.0e6 * 1e3)]
+    server.expect_request("/aid/gcdf.zip").respond_with_data(official.gcdf_zip(rows))
+    aiddata_projects.fetch()
+    with pytest.raises(plausibility.ImplausibleValuesError, match="at most 0.2 for aid"):
+        warehouse.build()

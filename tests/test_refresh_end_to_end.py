@@ -73,7 +73,9 @@ def serve_everything(server, monkeypatch) -> dict[str, list]:
     server.expect_request(f"/imf/data/{imf_dip.FLOW}/{imf_dip.KEY}").respond_with_data(
         official.imf_dip_csv(dip)
     )
-    dac = [("JPN", "VNM", "206", str(y), v) for y, v in ((YEAR - 2, "1200.5"), (YEAR - 1, "1234.5"))]
+    dac = [
+        ("JPN", "VNM", "206", str(y), v) for y, v in ((YEAR - 2, "1200.5"), (YEAR - 1, "1234.5"))
+    ]
     server.expect_request(f"/oecd/data/{oecd_dac2a.FLOW}/{oecd_dac2a.KEY}").respond_with_data(
         official.oecd_dac2a_csv(dac)
     )
@@ -94,11 +96,24 @@ def serve_everything(server, monkeypatch) -> dict[str, list]:
     server.expect_request("/aid/GCDF_3.0.zip").respond_with_data(
         official.gcdf_zip([("1", "VNM", 2021, "Yes", "ODA-like", 3.0e8, 3.1e8)])
     )
-    server.expect_request(
-        "/desta/desta_list_of_treaties_02_03_dyads.csv"
-    ).respond_with_data(
-        official.desta_dyads([("3", "3", "Japan Viet Nam EPA", "base_treaty", "1", "2008",
-                                "2009", "392", "704", "Japan", "Viet Nam")])  # fmt: skip
+    server.expect_request("/desta/desta_list_of_treaties_02_03_dyads.csv").respond_with_data(
+        official.desta_dyads(
+            [
+                (
+                    "3",
+                    "3",
+                    "Japan Viet Nam EPA",
+                    "base_treaty",
+                    "1",
+                    "2008",
+                    "2009",
+                    "392",
+                    "704",
+                    "Japan",
+                    "Viet Nam",
+                )
+            ]
+        )  # fmt: skip
     )
     return {"comtrade": comtrade_calls}
 

@@ -84,6 +84,12 @@ def test_missing_column_and_empty_answer_leave_nothing(server):
     server.expect_request(url).respond_with_data(b"")
     with pytest.raises(FetchError, match="empty response body"):
         desta.fetch()
+    server.clear()  # a moved file: the site answers its HTML "page not found"
+    server.expect_request(url).respond_with_data(b"<!DOCTYPE html><html><title>Not found</title>")
+    with pytest.raises(
+        FetchError, match=r"dyads.csv: asked for CSV but the service answered an HTML"
+    ):
+        desta.fetch()
     assert not (paths.raw_dir() / "desta" / "02_03").exists()
 
 

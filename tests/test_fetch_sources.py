@@ -244,6 +244,10 @@ def test_baci_corrupt_zip_and_changed_checksum_leave_nothing(servers, monkeypatc
     servers.expect_request("/baci/BACI_HS92_V202501.zip").respond_with_data(b"PK\x03\x04garbage")
     with pytest.raises(FetchError, match="not a zip archive"):
         baci_download.fetch(vintage="V202501")
+    servers.clear()
+    servers.expect_request("/baci/BACI_HS92_V202501.zip").respond_with_data(b"<html>404</html>")
+    with pytest.raises(FetchError, match="V202501.zip: asked for a zip archive but the service"):
+        baci_download.fetch(vintage="V202501")
     body = official.baci_zip("V202501", "HS92", BACI_ROWS)
     servers.clear()
     servers.expect_request("/baci/BACI_HS92_V202501.zip").respond_with_data(body)

@@ -41,7 +41,7 @@ from article2 import config
 from article2.errors import CorruptFileError, MissingColumnError, MissingFileError
 from article2.provenance import Origin
 from article2.sources import _base as b
-from article2.sources import aiddata
+from article2.sources import aiddata, answer
 from article2.sources import download as dl
 
 __all__ = ["COLUMNS", "INDICATORS", "ORIGIN", "SHEET", "SOURCE", "aggregate", "fetch", "read"]
@@ -79,13 +79,19 @@ def fetch(
     """Download the GCDF 3.0 zip (or xlsx) as one vintage (default ``3.0``), checking it opens."""
     url = config.get("aiddata_url") or ""
     name = url.rstrip("/").rsplit("/", 1)[-1] or "gcdf.zip"
+
+    def check(path: Path, sid: str) -> pd.DataFrame:
+        with open(path, "rb") as fh:
+            answer.expect(fh.read(4096), ("zip", "xlsx"), url)
+        return _projects(path, sid)
+
     return dl.fetch_file(
         SOURCE,
         vintage or "3.0",
         url,
         name,
         ORIGIN,
-        _projects,
+        check,
         (CorruptFileError, MissingColumnError, MissingFileError),
         sha256=sha256,
         policy=policy,

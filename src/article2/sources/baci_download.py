@@ -28,6 +28,7 @@ from pathlib import Path
 
 from article2 import config
 from article2.provenance import Origin
+from article2.sources import answer
 from article2.sources import download as dl
 
 __all__ = ["HS_REVISIONS", "ORIGIN", "SOURCE", "fetch", "unpack"]
@@ -92,6 +93,8 @@ def fetch(
     with dl.staging(SOURCE, f"{release}_{hs}") as stage:
         archive = stage.path(name)
         dl.download(url, archive, source=SOURCE, sha256=sha256, policy=policy, progress=progress)
+        with open(archive, "rb") as fh:
+            answer.expect(fh.read(4096), "zip", url)
         members = unpack(archive, stage.path("unpacked"))
         stage.record(
             archive,

@@ -51,8 +51,8 @@ from article2 import config, countries
 from article2.errors import CorruptFileError, MissingColumnError
 from article2.provenance import Origin
 from article2.sources import _base as b
+from article2.sources import answer, trade_agreements
 from article2.sources import download as dl
-from article2.sources import trade_agreements
 
 __all__ = ["CATALOGUE", "COLUMNS", "ORIGIN", "SOURCE", "SPECIAL", "fetch", "read", "to_tables"]
 
@@ -100,13 +100,19 @@ def fetch(
     url = config.get("desta_url") or ""
     name = url.rstrip("/").rsplit("/", 1)[-1] or "desta_dyads.csv"
     release = name.removeprefix("desta_list_of_treaties_").removesuffix(".csv")
+
+    def check(path: Path, sid: str) -> pd.DataFrame:
+        with open(path, "rb") as fh:
+            answer.expect(fh.read(4096), "csv", url)
+        return _read_text(path, sid)
+
     return dl.fetch_file(
         SOURCE,
         vintage or release.removesuffix("_dyads") or dl.today(),
         url,
         name,
         ORIGIN,
-        _read_text,
+        check,
         (CorruptFileError, MissingColumnError),
         sha256=sha256,
         policy=policy,

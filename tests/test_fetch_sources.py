@@ -183,9 +183,10 @@ def test_imts_sdmx_csv_to_dyads_and_world_totals(servers, no_snapshot):
 
 def test_dac2a_unit_mult_and_donor_as_origin(servers, no_snapshot):
     rows = [("JPN", "VNM", "206", "2023", "1234.5"), ("USA", "PHL", "206", "2023", "456.25")]
-    servers.expect_request(f"/oecd/data/{oecd_dac2a.FLOW}/{oecd_dac2a.KEY}").respond_with_data(
-        official.oecd_dac2a_csv(rows)
-    )
+    servers.expect_request(
+        f"/oecd/data/{oecd_dac2a.FLOW}/{oecd_dac2a.KEY}",
+        headers={"Accept": "application/vnd.sdmx.data+csv;version=2.0"},  # the OECD's own
+    ).respond_with_data(official.oecd_dac2a_csv(rows))
     oecd_dac2a.fetch(vintage="2025-05")
     warehouse.build()
     d = warehouse.query(

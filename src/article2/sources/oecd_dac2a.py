@@ -7,7 +7,7 @@ and https://www.oecd.org/en/data/insights/data-explainers/2024/09/api.html), bas
 
     GET {oecd_url}/data/OECD.DCD.FSD,DSD_DAC2@DF_DAC2A,/{DONOR}.{RECIPIENT}.{MEASURE}.{UNIT_MEASURE}.{PRICE_BASE}
         ?startPeriod=2000
-    Accept: application/vnd.sdmx.data+csv;version=1.0.0
+    Accept: application/vnd.sdmx.data+csv;version=2.0
 
 Key order DONOR . RECIPIENT . MEASURE . UNIT_MEASURE . PRICE_BASE (ONEcampaign/oda_reader
 ``src/oda_reader/download/query_builder.py``, ``build_dac2a_filter``). Default key
@@ -99,7 +99,17 @@ INDICATORS = {
 
 PACE = pacing.Pace("oecd", "oecd_calls_per_hour", 3600.0, "https://sdmx.oecd.org")
 
-SPEC = sdmx.SdmxSource(SOURCE, "oecd_url", FLOW, KEY, ORIGIN, LAYOUT, start=2000, pace=PACE)
+SPEC = sdmx.SdmxSource(
+    SOURCE,
+    "oecd_url",
+    FLOW,
+    KEY,
+    ORIGIN,
+    LAYOUT,
+    start=2000,
+    pace=PACE,
+    csv_accept=sdmx.CSV2_ACCEPT,
+)
 #: ``fetch(*, vintage=None, start=2000, end=None, fmt='csv', policy=None)``
 fetch = SPEC.fetch
 #: ``read(path, origin)``: SDMX-CSV or SDMX-JSON, fetched or downloaded by hand

@@ -61,6 +61,7 @@ from article2.sources import download as dl
 
 __all__ = [
     "ACCEPT",
+    "CSV2_ACCEPT",
     "CSV_ACCEPT",
     "FORMATS",
     "IMF_BILATERAL",
@@ -83,6 +84,9 @@ __all__ = [
 MessageFormat = Literal["csv", "json"]
 FORMATS: tuple[str, ...] = ("csv", "json")
 CSV_ACCEPT = "application/vnd.sdmx.data+csv;version=1.0.0"
+#: SDMX-CSV 2.0 (``STRUCTURE``, ``STRUCTURE_ID``, ``ACTION`` first), the CSV media type the
+#: OECD documents for its API (Api-best-practices-and-recommendations, "UpdatedAfter")
+CSV2_ACCEPT = "application/vnd.sdmx.data+csv;version=2.0"
 JSON_ACCEPT = "application/json"
 ACCEPT = {"csv": CSV_ACCEPT, "json": JSON_ACCEPT}
 #: partner codes that mean "all partners" (IMF's G001 world; ISO-like W00/WLD)
@@ -192,6 +196,7 @@ def fetch_message(
     end: int | None = None,
     policy: dl.RetryPolicy | None = None,
     pace: pacing.Pace | None = None,
+    csv_accept: str = CSV_ACCEPT,
 ) -> Path:
     """Query one SDMX data message (CSV or JSON) into the staging folder and check it."""
     if fmt not in FORMATS:
@@ -200,7 +205,8 @@ def fetch_message(
     params = {k: v for k, v in (("startPeriod", start), ("endPeriod", end)) if v is not None}
     if pace is not None:
         pacing.reserve(pace, notify=lambda m: print(m, file=sys.stderr))
-    body = dl.get_bytes(url, params=params, headers={"Accept": ACCEPT[fmt]}, policy=policy)
+    accept = csv_accept if fmt == "csv" else ACCEPT[fmt]
+    body = dl.get_bytes(url, params=params, headers={"Accept": accept}, policy=policy)
     _check_body(body, fmt, url, key)
     return stage.write_bytes(
         name, body, Origin(**{**origin.to_dict(), "url": url, "columns": ()}), query=params
@@ -241,6 +247,7 @@ class SdmxSource:
         start: default ``startPeriod`` (None: the whole series).
         freqs: allowed frequencies when ``key`` has ``{freq}`` (the first is the default).
         pace: the service's download allowance (None: no pacing).
+        csv_accept: the media type asked for SDMX-CSV (the OECD documents version 2.0).
     """
 
     source: str
@@ -252,6 +259,7 @@ class SdmxSource:
     start: int | None = None
     freqs: tuple[str, ...] = ()
     pace: pacing.Pace | None = None
+    csv_accept: str = CSV_ACCEPT
 
     def fetch(
         self,
@@ -295,6 +303,7 @@ class SdmxSource:
                 end=end,
                 policy=policy,
                 pace=self.pace,
+                csv_accept=self.csv_accept,
             )
         return [stage.final / name]
 

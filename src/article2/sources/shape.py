@@ -82,7 +82,7 @@ class SdmxProbe:
         url, params = self.url()
         if self.spec.pace is not None:
             pacing.reserve(self.spec.pace)
-        body = dl.get_bytes(url, params=params, headers={"Accept": sdmx.CSV_ACCEPT})
+        body = dl.get_bytes(url, params=params, headers={"Accept": self.spec.csv_accept})
         return url, check_sdmx_csv(body, self.dims, self.key, self.units)
 
 

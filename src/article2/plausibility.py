@@ -65,7 +65,7 @@ ROW_MAX = 1_000.0
 #: (indicator name pattern, largest plausible median ratio to GDP, what it is); first match
 FAMILIES: tuple[tuple[str, float, str], ...] = (
     (r"position", 20.0, "direct investment positions"),
-    (r"^(oda|aid|cn_of|us_aid)|_oda|_aid", 0.2, "aid and official finance"),
+    (r"oda|aid|cn_of|assistance", 0.2, "aid and official finance"),
     (r"milex", 0.5, "military expenditure"),
     (r"trade|export|import", 2.0, "goods trade"),
     (r"", 1.0, "money amounts"),

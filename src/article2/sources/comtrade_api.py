@@ -70,7 +70,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from article2 import config
+from article2 import config, countries
 from article2.errors import CorruptFileError
 from article2.provenance import Origin
 from article2.sources import answer
@@ -218,8 +218,6 @@ def partner_codes(year: int) -> tuple[int, ...]:
     """Comtrade partner codes for ``year``: the economies of the country table that existed
     that year (M49 codes, with Comtrade's own code where it differs, :data:`COMTRADE_CODE`)
     and Comtrade's "nes" areas (:data:`NES_AREAS`)."""
-    from article2 import countries
-
     t = countries.country_table().dropna(subset=["un_code"])
     start = pd.to_numeric(t["start_year"], errors="coerce").fillna(0)
     end = pd.to_numeric(t["end_year"], errors="coerce").fillna(9999)

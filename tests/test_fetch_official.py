@@ -93,6 +93,26 @@ def test_wrong_or_empty_answers_are_errors_naming_url_and_leave_nothing(servers,
     assert not (paths.raw_dir() / "imf_imts" / "v1").exists()
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"header": {}, "dataSets": [], "structure": {"dimensions": {}}},
+        {"meta": {}, "data": {"dataSets": [], "structures": []}},
+        json.loads(
+            official.sdmx_json(
+                ["COUNTRY"], [{"COUNTRY": "VNM", "TIME_PERIOD": "2024", "OBS_VALUE": "1"}]
+            ).replace(b'"observations": {"0": [1.0]}', b'"observations": {}')
+        ),  # fmt: skip
+    ],
+    ids=["1.0-no-data-set", "2.0-no-data-set", "series-without-observations"],
+)
+def test_empty_json_answer_names_the_key(servers, message):
+    servers.expect_request(f"/imf/data/{imf_weo.FLOW}/{imf_weo.KEY}").respond_with_json(message)
+    with pytest.raises(FetchError, match=re.escape(f"no observation for key {imf_weo.KEY!r}")):
+        imf_weo.fetch(vintage="v", fmt="json")
+    assert not (paths.raw_dir() / "imf_weo" / "v").exists()
+
+
 def test_json_is_asked_with_the_accept_header_the_imf_honours(servers):
     seen = []
 

@@ -154,6 +154,14 @@ def data_url(base: str, flow: str, key: str) -> str:
     return f"{base.rstrip('/')}/data/{flow}/{key}"
 
 
+def _no_data_set(message: Any) -> bool:
+    """True for an SDMX-JSON message (1.0 or 2.0) whose ``dataSets`` list is empty."""
+    if not isinstance(message, dict):
+        return False
+    holder = message["data"] if isinstance(message.get("data"), dict) else message
+    return holder.get("dataSets") == []
+
+
 def _check_body(body: bytes, fmt: MessageFormat, url: str, key: str) -> pd.DataFrame:
     """The answer as a text table, refusing anything but a non-empty data message of ``fmt``."""
     answer.expect(body, fmt, url)
@@ -170,7 +178,7 @@ def _check_body(body: bytes, fmt: MessageFormat, url: str, key: str) -> pd.DataF
     else:
         message = dl.json_body(body, url)
         try:
-            frame = parse_json(message, name=url)
+            frame = pd.DataFrame() if _no_data_set(message) else parse_json(message, name=url)
         except CorruptFileError as exc:
             raise dl.FetchError(f"not an SDMX-JSON data message: {exc}", url=url) from exc
     if frame.empty:

@@ -141,3 +141,37 @@ def test_aid_times_a_thousand_is_caught_by_its_family_bound(server, monkeypatch)
     aiddata_projects.fetch()
     with pytest.raises(plausibility.ImplausibleValuesError, match="at most 0.2 for aid"):
         warehouse.build()
+
+
+@pytest.mark.snapshot
+def test_real_snapshot_passes_and_each_money_indicator_times_1000_fails(real_warehouse, tmp_path):
+    """The independent reference is the real data: the snapshot's own values must pass, and
+    every US-dollar indicator of it multiplied by 10^3 must be caught (measured: 17 of 17)."""
+    import shutil
+
+    import duckdb
+
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(real_warehouse, copy)
+    con = duckdb.connect(str(copy))
+    plausibility.check(con)
+    money = [
+        (ind, sid, table)
+        for ind, sid, table, unit in con.execute(
+            "SELECT DISTINCT indicator, source_id, table_name, unit FROM indicators "
+            "WHERE table_name IN ('country_year', 'dyad_year')"
+        ).fetchall()
+        if plausibility.unit_factor(unit or "") is not None and ind not in plausibility.GDP
+    ]
+    assert len(money) >= 10
+    missed = []
+    for ind, sid, table in money:
+        q = f"UPDATE {table} SET value = value * $f WHERE indicator = $i AND source_id = $s"
+        con.execute(q, {"f": 1e3, "i": ind, "s": sid})
+        try:
+            plausibility.check(con)
+            missed.append((sid, ind))
+        except plausibility.ImplausibleValuesError as exc:
+            assert sid in str(exc) and repr(ind) in str(exc)
+        con.execute(q, {"f": 1e-3, "i": ind, "s": sid})
+    assert missed == []

@@ -175,3 +175,25 @@ def test_real_snapshot_passes_and_each_money_indicator_times_1000_fails(real_war
             assert sid in str(exc) and repr(ind) in str(exc)
         con.execute(q, {"f": 1e-3, "i": ind, "s": sid})
     assert missed == []
+
+
+def test_non_finite_values_are_not_taken_for_unit_errors(tmp_path):
+    """NaN sorts above every number in DuckDB: it must not read as a value 1000x GDP."""
+    import duckdb
+
+    from article2 import schema
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    for table in ("indicators", "country_year", "dyad_year"):
+        con.execute(schema.ddl(table))
+    con.execute("INSERT INTO indicators VALUES ('x_usd', 's', 'country_year', 'USD', '', false)")
+    con.execute(
+        "INSERT INTO country_year VALUES ('VNM', 2024, 'gdp_usd', 4.76e11, 'g'), "
+        "('VNM', 2023, 'gdp_usd', 4.3e11, 'g'), ('VNM', 2023, 'population', 100e6, 'p'), "
+        "('VNM', 2024, 'population', 101e6, 'p'), ('VNM', 2024, 'x_usd', 'NaN', 's'), "
+        "('VNM', 2023, 'x_usd', 1e9, 's')"
+    )
+    plausibility.check(con)
+    con.execute("UPDATE country_year SET value = 1e15 WHERE indicator = 'x_usd' AND year = 2023")
+    with pytest.raises(plausibility.ImplausibleValuesError, match="VNM 2023"):
+        plausibility.check(con)

@@ -30,7 +30,8 @@ Comtrade), the largest bilateral flow 3.5 times the larger GDP; China's finance 
 0.001-0.006 times the recipient's GDP in the median of non-zero values, at most 5.4; military
 expenditure 0.018 in the median, at most 32. Direct investment positions reach about 50 times
 GDP for one economy (Luxembourg) but their median is under 1. A 10^3 error of a typical value
-crosses its family's bound. Values too low by 10^3 are caught for GDP by check 1 and for
+crosses its family's bound. Non-finite values are left to the build's value checks and
+skipped here. Values too low by 10^3 are caught for GDP by check 1 and for
 totals by :data:`MEDIAN_MIN`.
 """
 
@@ -119,7 +120,8 @@ def _reference(con: duckdb.DuckDBPyConnection, names: tuple[str, ...], name: str
             SELECT iso3, year, value, row_number() OVER (
                 PARTITION BY iso3, year ORDER BY CASE indicator {order} END) AS rn
             FROM country_year
-            WHERE indicator IN ({", ".join(f"'{n}'" for n in names)}) AND value > 0)
+            WHERE indicator IN ({", ".join(f"'{n}'" for n in names)})
+              AND isfinite(value) AND value > 0)
         WHERE rn = 1"""
     )
 
@@ -133,7 +135,7 @@ def _check_gdp(con: duckdb.DuckDBPyConnection) -> None:
         per_head = con.execute(
             """SELECT median(g.value / p.value) FROM country_year g
             JOIN _pop p USING (iso3, year)
-            WHERE g.source_id = ? AND g.indicator = ? AND g.value > 0""",
+            WHERE g.source_id = ? AND g.indicator = ? AND isfinite(g.value) AND g.value > 0""",
             [sid, ind],
         ).fetchone()[0]
         if per_head is not None and not (PER_HEAD[0] <= per_head <= PER_HEAD[1]):
@@ -157,7 +159,8 @@ def _check_gdp(con: duckdb.DuckDBPyConnection) -> None:
                 """SELECT median(a.value / b.value) FROM country_year a
                 JOIN country_year b USING (iso3, year)
                 WHERE a.source_id = ? AND a.indicator = ? AND b.source_id = ?
-                  AND b.indicator = ? AND a.value > 0 AND b.value > 0""",
+                  AND b.indicator = ? AND isfinite(a.value) AND isfinite(b.value)
+                  AND a.value > 0 AND b.value > 0""",
                 [sid_a, ind_a, sid_b, ind_b],
             ).fetchone()[0]
             if ratio is not None and not (1 / GDP_AGREE <= ratio <= GDP_AGREE):
@@ -180,7 +183,7 @@ def _check_gdp(con: duckdb.DuckDBPyConnection) -> None:
 
 def _check_country(con, sid: str, ind: str, factor: float) -> None:
     base = """FROM country_year c JOIN _gdp g USING (iso3, year)
-        WHERE c.source_id = $sid AND c.indicator = $ind AND c.value IS NOT NULL"""
+        WHERE c.source_id = $sid AND c.indicator = $ind AND isfinite(c.value)"""
     par = {"sid": sid, "ind": ind}
     label = "c.iso3 || ' ' || c.year || ': ' || c.value || ' (GDP ' || g.value || ')'"
     bad = con.execute(
@@ -207,7 +210,7 @@ def _check_country(con, sid: str, ind: str, factor: float) -> None:
 
 
 def _check_dyad(con, sid: str, ind: str, factor: float) -> None:
-    where = "d.source_id = $sid AND d.indicator = $ind AND d.value IS NOT NULL"
+    where = "d.source_id = $sid AND d.indicator = $ind AND isfinite(d.value)"
     par = {"sid": sid, "ind": ind}
     label = (
         "d.iso3_o || '->' || d.iso3_d || ' ' || d.year || ': ' || d.value || ' (GDP '"

@@ -97,6 +97,10 @@ def test_corrupt_or_wrong_download_leaves_nothing(server, monkeypatch):
     with pytest.raises(FetchError, match="not a readable zip"):
         ap.fetch()
     server.clear()
+    server.expect_request("/ad4/gcdf3.zip").respond_with_data(b"<html><body>Login</body></html>")
+    with pytest.raises(FetchError, match="gcdf3.zip: asked for a zip archive or an Excel"):
+        ap.fetch()
+    server.clear()
     server.expect_request("/ad4/gcdf3.zip").respond_with_data(official.gcdf_zip(PROJECTS))
     with pytest.raises(FetchError, match="SHA-256 mismatch"):
         ap.fetch(sha256="0" * 64)

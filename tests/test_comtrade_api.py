@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -154,14 +155,89 @@ def test_cli_fetch_comtrade_takes_reporters_and_years(comtrade):
     assert bad.exit_code == 1 and "numeric codes" in bad.output
 
 
+def hs_reference(codes: list[str]) -> bytes:
+    """Comtrade's HS reference list, shaped as comtradeapicall's Metadata.getReference reads
+    it (``{"results": [...]}``, one record per code with id, text, parent)."""
+    return json.dumps(
+        {
+            "results": [
+                {"id": c, "text": f"{c} - product", "parent": c[:4], "isLeaf": "1", "aggrLevel": 6}
+                for c in codes
+            ]
+            + [
+                {
+                    "id": "TOTAL",
+                    "text": "All Commodities",
+                    "parent": "#",
+                    "isLeaf": "0",
+                    "aggrLevel": 0,
+                }
+            ]
+        }  # fmt: skip
+    ).encode()
+
+
+def test_default_run_splits_partners_then_chapters_and_counts_calls(comtrade, monkeypatch):
+    """All partners capped -> partner blocks; the block with the USA halved down to the USA;
+    USA still capped -> one call per HS chapter with that chapter's HS6 codes."""
+    monkeypatch.setenv("ARTICLE2_COMTRADE_HS_URL", comtrade.url_for("/ref/HS.json"))
+    comtrade.expect_request("/ref/HS.json").respond_with_data(
+        hs_reference(["850760", "870323", "870324"])
+    )
+    seen: list[Request] = []
+
+    def handler(request: Request) -> Response:
+        seen.append(request)
+        partners = request.args.get("partnerCode")
+        cmd = request.args["cmdCode"]
+        if partners is None or (
+            "842" in partners.split(",") and (partners != "842" or cmd == "AG6")
+        ):
+            return Response(official.comtrade_answer(JPN_M[:1], count=ct.PREVIEW_CAP))
+        if partners == "842":
+            rows = [r for r in JPN_M if r[3] == 842 and r[4] in cmd.split(",")]
+            return Response(official.comtrade_answer(rows))
+        rows = [r for r in JPN_M if str(r[3]) in partners.split(",") and r[3] != 0]
+        return Response(official.comtrade_answer(rows))
+
+    comtrade.expect_request("/public/v1/preview/C/A/HS").respond_with_handler(handler)
+    notes: list[str] = []
+    files = ct.fetch(reporters=[392], years=[2023], flows=["M"], vintage="v1", notify=notes.append)
+    blocks = [r.args.get("partnerCode") for r in seen]
+    assert blocks[0] is None  # the all-partner call, capped
+    partners = ct.partner_codes(2023)
+    assert 842 in partners and 840 not in partners and 490 in partners and 899 in partners
+    n_blocks = -(-len(partners) // ct.PARTNER_BLOCK)
+    assert len({b for b in blocks[1:] if b and len(b.split(",")) > 2}) >= n_blocks - 1
+    chapter_calls = [r.args["cmdCode"] for r in seen if r.args.get("partnerCode") == "842"
+                     and r.args["cmdCode"] != "AG6"]  # fmt: skip
+    assert chapter_calls == ["850760", "870323,870324"]
+    names = [f.name for f in files if f.suffix == ".json"]
+    # every call counted: the data calls plus the one for the HS reference list
+    assert notes == [f"comtrade: {len(seen) + 1} calls for {len(names)} answers (row cap 500)"]
+    assert names[0] == "C_A_HS_r392_2023_M_p01.json"
+    assert [n for n in names if "_hs" in n][-2:] == [
+        n for n in names if n.endswith(("_hs85.json", "_hs87.json"))
+    ]
+    # the USA's flows arrive through the chapter calls, China's through its block
+    trade = pd.read_csv(next(f for f in files if f.name.startswith("BACI_")), dtype={"k": str})
+    assert sorted(trade[["i", "k"]].itertuples(index=False, name=None)) == [
+        (156, "850760"),
+        (842, "870323"),
+    ]
+
+
 def test_capped_call_that_cannot_split_is_an_error_and_writes_nothing(comtrade):
     answers(
         comtrade,
         "/public/v1/preview/C/A/HS",
-        {(392, "M", None): official.comtrade_answer(JPN_M, count=ct.PREVIEW_CAP)},
+        {(392, "M", "842"): official.comtrade_answer(JPN_M, count=ct.PREVIEW_CAP)},
     )
     with pytest.raises(ct.CappedResponseError, match="reached the cap of 500 rows"):
-        ct.fetch(reporters=[392], years=[2023], flows=["M"], vintage="v1")
+        ct.fetch(
+            reporters=[392], years=[2023], flows=["M"], partners=[842], commodities=["870323"],
+            vintage="v1",
+        )  # fmt: skip
     assert not (paths.raw_dir() / "comtrade" / "v1").exists()
 
 
@@ -170,7 +246,7 @@ def test_capped_call_that_cannot_split_is_an_error_and_writes_nothing(comtrade):
     [
         (json.dumps({"statusCode": 401, "message": "Access denied: invalid key"}), "401"),
         (json.dumps({"count": 0, "data": [], "error": "Invalid period"}), "Invalid period"),
-        ("<html>gateway</html>", "malformed JSON"),
+        ("<html>gateway</html>", "answered an HTML page"),
         (json.dumps({"count": 1}), "no 'data' list"),
     ],
 )

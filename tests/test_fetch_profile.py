@@ -1,7 +1,7 @@
 """End to end: fetch IMF IMTS from a local server, build, and read the figure in the profile.
 
-Reference: the fixture's own numbers (USD millions with SCALE 6); the profile's level must
-equal them exactly up to the scaling (relative 1e-12), its share must equal the partner's value
+Reference: the fixture's own numbers (US dollars, as the IMF sends them, with its display
+``SCALE`` 6); the profile's level must equal them exactly (relative 1e-12), its share must equal the partner's value
 over the sum of the reporter's partners (computed here), and its sources must name the
 fetched file, whose folder is the vintage.
 """
@@ -20,29 +20,21 @@ from tests.fixtures import official
 pytestmark = pytest.mark.network
 runner = CliRunner()
 
-DIMS = ["COUNTRY", "INDICATOR", "COUNTERPART_COUNTRY", "FREQUENCY"]
-# Viet Nam's imports (CIF) by partner in 2024, USD millions
-VNM_IMPORTS = {"CHN": "143900.5", "KOR": "56100", "JPN": "22400.25", "USA": "15100"}
+# Viet Nam's imports (CIF) by partner in 2024, US dollars
+VNM_IMPORTS = {
+    "CHN": "143900500000",
+    "KOR": "56100000000",
+    "JPN": "22400250000",
+    "USA": "15100000000",
+}
 # partners' imports from Viet Nam (Viet Nam's exports, as the importers report them)
-FROM_VNM = {"USA": "136600", "CHN": "61200.75", "JPN": "25000", "KOR": "25400"}
+FROM_VNM = {"USA": "136600000000", "CHN": "61200750000", "JPN": "25000000000", "KOR": "25400000000"}
 
 
 def body() -> bytes:
     flows = [("VNM", p, v) for p, v in VNM_IMPORTS.items()]
     flows += [(r, "VNM", v) for r, v in FROM_VNM.items()]
-    rows = [
-        {
-            "COUNTRY": r,
-            "INDICATOR": "MG_CIF_USD",
-            "COUNTERPART_COUNTRY": p,
-            "FREQUENCY": "A",
-            "TIME_PERIOD": "2024",
-            "OBS_VALUE": v,
-            "SCALE": "6",
-        }
-        for r, p, v in flows
-    ]
-    return official.sdmx_csv(DIMS, rows, flow="IMF.STA:IMTS(1.0.0)")
+    return official.imf_imts_csv([(r, "MG_CIF_USD", p, "A", "2024", v) for r, p, v in flows])
 
 
 def test_fetch_build_profile_shows_the_fetched_figure_and_vintage(httpserver, monkeypatch, mini):
@@ -64,7 +56,7 @@ def test_fetch_build_profile_shows_the_fetched_figure_and_vintage(httpserver, mo
     assert usa["year"] == 2024
     assert usa["value"] == pytest.approx(15100e6, rel=1e-12)
     total = sum(float(v) for v in VNM_IMPORTS.values())
-    assert usa["share"] == pytest.approx(15100 / total, rel=1e-12)
+    assert usa["share"] == pytest.approx(15100e6 / total, rel=1e-12)
     assert fig[("CHN", "imports")]["value"] == pytest.approx(143900.5e6, rel=1e-12)
     assert fig[("USA", "exports")]["value"] == pytest.approx(136600e6, rel=1e-12)
     assert usa["source_ids"] == "raw/imf_imts/2025-06/imf_imts.csv"

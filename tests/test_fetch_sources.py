@@ -1,7 +1,8 @@
 """Each fetcher against a local server with the project's format-true fixtures, then a build.
 
 Reference values are the fixture's own numbers (written below); warehouse values must equal
-them exactly after the documented scaling (SDMX ``SCALE``/``UNIT_MULT``: relative 1e-12).
+them exactly (relative 1e-12): IMF values as delivered (full units; ``SCALE`` is the IMF's
+display scale and is not applied), OECD values times 10^``UNIT_MULT``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ def no_snapshot(monkeypatch):
     monkeypatch.setattr(paths, "_default_snapshot_candidates", lambda: [])
 
 
+# other series of the fixture, of Japan's order of magnitude (the build's plausibility checks
+# set GDP against population): persons, US dollars
+OTHER_SERIES = {"SP.POP.TOTL": 124.5e6, "BX.KLT.DINV.CD.WD": 21.4e9, "ST.INT.RCPT.CD": 35.0e9}
+
+
 def serve_wdi(server, *, fail_first: bool = False):
     calls = []
 
@@ -54,30 +60,26 @@ def serve_wdi(server, *, fail_first: bool = False):
             return Response("", 429, headers={"Retry-After": "0"})
         if code == "NY.GDP.MKTP.CD":
             return Response(official.wdi_page(code, GDP_PAGES[page], page=page, pages=2))
-        return Response(official.wdi_page(code, [("JPN", "Japan", 2023, 1.0)], page=1, pages=1))
+        value = OTHER_SERIES.get(code, 1.0)
+        return Response(official.wdi_page(code, [("JPN", "Japan", 2023, value)], page=1, pages=1))
 
     for code in wdi_api.SERIES:
         server.expect_request(f"/v2/country/all/indicator/{code}").respond_with_handler(handler)
     return calls
 
 
-IMTS_DIMS = ["COUNTRY", "INDICATOR", "COUNTERPART_COUNTRY", "FREQUENCY"]
 IMTS_ROWS = [
-    # reporter, indicator, partner, freq, period, value (USD millions, SCALE 6)
-    ("JPN", "XG_FOB_USD", "USA", "A", "2024", "148000.5"),
-    ("USA", "MG_CIF_USD", "JPN", "A", "2024", "152000.25"),
-    ("JPN", "XG_FOB_USD", "G001", "A", "2024", "707000"),
-    ("JPN", "XG_FOB_USD", "USA", "M", "2024-M01", "12000"),
+    # reporter, indicator, partner, freq, period, value (US dollars, as the IMF sends them)
+    ("JPN", "XG_FOB_USD", "USA", "A", "2024", "148000512345.5"),
+    ("USA", "MG_CIF_USD", "JPN", "A", "2024", "152000250000"),
+    ("JPN", "XG_FOB_USD", "G001", "A", "2024", "707000000000"),
+    ("JPN", "XG_FOB_USD", "USA", "M", "2024-M01", "12000000000"),
     ("JPN", "XG_FOB_USD", "CHN", "A", "2024", "NaN"),
 ]
 
 
 def imts_body() -> bytes:
-    rows = [
-        dict(zip([*IMTS_DIMS, "TIME_PERIOD", "OBS_VALUE"], r, strict=True)) | {"SCALE": "6"}
-        for r in IMTS_ROWS
-    ]
-    return official.sdmx_csv(IMTS_DIMS, rows, flow="IMF.STA:IMTS(1.0.0)")
+    return official.imf_imts_csv(IMTS_ROWS)
 
 
 def build_cli(*args):
@@ -167,11 +169,11 @@ def test_imts_sdmx_csv_to_dyads_and_world_totals(servers, no_snapshot):
     warehouse.build()  # fetched files only
     d = warehouse.query("SELECT iso3_o, iso3_d, indicator, value FROM dyad_year ORDER BY indicator")
     assert d.values.tolist() == [
-        ["JPN", "USA", "trade_imf_exports", pytest.approx(148000.5e6, rel=1e-12)],
-        ["JPN", "USA", "trade_imf_imports", pytest.approx(152000.25e6, rel=1e-12)],
+        ["JPN", "USA", "trade_imf_exports", pytest.approx(148000512345.5, rel=1e-12)],
+        ["JPN", "USA", "trade_imf_imports", pytest.approx(152000250000, rel=1e-12)],
     ]
     w = warehouse.query("SELECT iso3, indicator, value FROM country_year")
-    assert w.values.tolist() == [["JPN", "trade_imf_exports_world", 707000e6]]
+    assert w.values.tolist() == [["JPN", "trade_imf_exports_world", 707e9]]
     reasons = set(warehouse.query("SELECT reason FROM quarantine").reason)
     assert any("not an annual period" in x for x in reasons)
     assert "no data: value missing" in reasons
@@ -180,30 +182,26 @@ def test_imts_sdmx_csv_to_dyads_and_world_totals(servers, no_snapshot):
 
 
 def test_dac2a_unit_mult_and_donor_as_origin(servers, no_snapshot):
-    dims = ["DONOR", "RECIPIENT", "MEASURE", "UNIT_MEASURE", "PRICE_BASE"]
-    rows = [
-        dict(zip([*dims, "TIME_PERIOD", "OBS_VALUE", "UNIT_MULT"], r, strict=True))
-        for r in [
-            ("JPN", "VNM", "206", "USD", "V", "2023", "1234.5", "6"),
-            ("USA", "PHL", "206", "USD", "V", "2023", "456.25", "6"),
-        ]
-    ]
-    servers.expect_request(f"/oecd/data/{oecd_dac2a.FLOW}/{oecd_dac2a.KEY}").respond_with_data(
-        official.sdmx_csv(dims, rows, flow="OECD.DCD.FSD:DSD_DAC2@DF_DAC2A(1.0)")
-    )
+    rows = [("JPN", "VNM", "206", "2023", "1234.5"), ("USA", "PHL", "206", "2023", "456.25")]
+    servers.expect_request(
+        f"/oecd/data/{oecd_dac2a.FLOW}/{oecd_dac2a.KEY}",
+        headers={"Accept": "application/vnd.sdmx.data+csv;version=2.0"},  # the OECD's own
+    ).respond_with_data(official.oecd_dac2a_csv(rows))
     oecd_dac2a.fetch(vintage="2025-05")
     warehouse.build()
     d = warehouse.query(
         "SELECT iso3_o, iso3_d, value FROM dyad_year WHERE indicator='oda_dac_usd' ORDER BY iso3_o"
     )
     assert d.values.tolist() == [["JPN", "VNM", 1234.5e6], ["USA", "PHL", 456.25e6]]
+    label = warehouse.query("SELECT description FROM indicators WHERE indicator='oda_dac_usd'")
+    assert "net disbursements" in label.description[0] and "gross" not in label.description[0]
 
 
 def test_non_sdmx_answer_is_refused(servers):
     servers.expect_request(
         f"/imf/data/{imf_imts.FLOW}/.XG_FOB_USD+MG_CIF_USD..A"
     ).respond_with_data("<html>maintenance</html>")
-    with pytest.raises(Exception, match="not an SDMX-CSV data message"):
+    with pytest.raises(Exception, match="answered an HTML page"):
         imf_imts.fetch(vintage="v1")
     assert not (paths.raw_dir() / "imf_imts" / "v1").exists()
 
@@ -221,6 +219,7 @@ BACI_ROWS = {
 
 def test_baci_zip_is_downloaded_verified_and_unpacked(servers, monkeypatch, no_snapshot):
     from article2.sources import baci_download
+    from article2.sources.download import read_sidecar
 
     body = official.baci_zip("V202501", "HS92", BACI_ROWS)
     monkeypatch.setenv("ARTICLE2_BACI_URL", servers.url_for("/baci"))
@@ -229,6 +228,8 @@ def test_baci_zip_is_downloaded_verified_and_unpacked(servers, monkeypatch, no_s
 
     files = baci_download.fetch(vintage="V202501", sha256=hashlib.sha256(body).hexdigest())
     assert files[0].read_bytes() == body
+    _, extra = read_sidecar(files[0].with_name(files[0].name + ".origin.json"))
+    assert extra["release"] == "V202501" and files[0].parent.name == "V202501_HS92"
     csv = files[0].parent / "unpacked" / "BACI_HS92_Y2022_V202501.csv"
     assert csv.read_text().splitlines()[1] == "2022,392,842,870323,1234.567,10.5"
     # the build sees the vintage (no reader here: product-level data is read by sources.baci)
@@ -244,6 +245,10 @@ def test_baci_corrupt_zip_and_changed_checksum_leave_nothing(servers, monkeypatc
     servers.expect_request("/baci/BACI_HS92_V202501.zip").respond_with_data(b"PK\x03\x04garbage")
     with pytest.raises(FetchError, match="not a zip archive"):
         baci_download.fetch(vintage="V202501")
+    servers.clear()
+    servers.expect_request("/baci/BACI_HS92_V202501.zip").respond_with_data(b"<html>404</html>")
+    with pytest.raises(FetchError, match="V202501.zip: asked for a zip archive but the service"):
+        baci_download.fetch(vintage="V202501")
     body = official.baci_zip("V202501", "HS92", BACI_ROWS)
     servers.clear()
     servers.expect_request("/baci/BACI_HS92_V202501.zip").respond_with_data(body)
@@ -255,19 +260,13 @@ def test_baci_corrupt_zip_and_changed_checksum_leave_nothing(servers, monkeypatc
 def test_weo_country_level_series(servers, no_snapshot):
     from article2.sources import imf_weo
 
-    dims = ["COUNTRY", "INDICATOR", "FREQUENCY"]
-    rows = [
-        dict(zip([*dims, "TIME_PERIOD", "OBS_VALUE", "SCALE"], r, strict=True))
-        for r in [
-            ("VNM", "NGDP_RPCH", "A", "2026", "6.5", "0"),
-            ("VNM", "NGDPD", "A", "2026", "506.4", "9"),
-        ]
-    ]
+    rows = [("VNM", "NGDP_RPCH", "2026", "6.5"), ("VNM", "NGDPD", "2026", "506432100000")]
     servers.expect_request(f"/imf/data/{imf_weo.FLOW}/{imf_weo.KEY}").respond_with_data(
-        official.sdmx_csv(dims, rows, flow="IMF.RES:WEO(5.0.0)")
+        official.imf_weo_csv(rows)
     )
     imf_weo.fetch(vintage="2025-10")
     warehouse.build()
     got = warehouse.query("SELECT indicator, value FROM country_year WHERE iso3='VNM' ORDER BY 1")
     assert got["indicator"].tolist() == ["weo_gdp_growth_pct", "weo_gdp_usd"]
-    assert got["value"].tolist() == [6.5, pytest.approx(506.4e9, rel=1e-12)]
+    # SCALE 9 is how the IMF displays NGDPD; the value is already in US dollars
+    assert got["value"].tolist() == [6.5, pytest.approx(506432100000, rel=1e-12)]

@@ -19,7 +19,9 @@ from article2.errors import CorruptFileError
 from article2.sources import imf_imts, imf_weo, sdmx
 from article2.sources.download import FetchError
 from tests.fixtures import official
-from tests.test_fetch_sources import IMTS_DIMS, IMTS_ROWS, imts_body
+from tests.test_fetch_sources import IMTS_ROWS, imts_body
+
+IMTS_DIMS = list(official.IMTS_DIMS)
 
 pytestmark = pytest.mark.network
 
@@ -55,7 +57,7 @@ def test_json_reads_like_csv(tmp_path, version):
     from_json = sdmx.read(js, imf_imts.ORIGIN, imf_imts.LAYOUT)  # sniffed as JSON
     _same(from_csv, from_json)
     dyad = from_json.tables["dyad_year"].sort_values("indicator")
-    assert dyad["value"].tolist() == [148000.5e6, 152000.25e6]
+    assert dyad["value"].tolist() == [148000512345.5, 152000250000.0]
 
 
 def test_observation_attributes_and_all_dimensions_layout(tmp_path):
@@ -63,7 +65,7 @@ def test_observation_attributes_and_all_dimensions_layout(tmp_path):
     message = {
         "header": {"id": "x"},
         "dataSets": [
-            {"observations": {"0:0:0:0": [6.5, 0], "0:1:0:0": [506.4, 1]}},
+            {"observations": {"0:0:0:0": [6.5, 0], "0:1:0:0": [506432100000, 1]}},
         ],
         "structure": {
             "dimensions": {
@@ -80,7 +82,8 @@ def test_observation_attributes_and_all_dimensions_layout(tmp_path):
     f = tmp_path / "weo.json"
     f.write_text(json.dumps(message))
     got = imf_weo.read(f, imf_weo.ORIGIN).tables["country_year"].sort_values("indicator")
-    assert got["value"].tolist() == [6.5, pytest.approx(506.4e9, rel=1e-12)]
+    # SCALE 9 is the IMF's display scale: the value is already in US dollars
+    assert got["value"].tolist() == [6.5, 506432100000.0]
 
 
 def test_fetch_json_sends_accept_and_builds(httpserver, monkeypatch):
@@ -96,7 +99,7 @@ def test_fetch_json_sends_accept_and_builds(httpserver, monkeypatch):
     assert [f.name for f in files] == ["imf_imts.json"] and files[0].read_bytes() == body
     warehouse.build()
     d = warehouse.query("SELECT iso3_o, iso3_d, indicator, value FROM dyad_year ORDER BY indicator")
-    assert d["value"].tolist() == [148000.5e6, 152000.25e6]
+    assert d["value"].tolist() == [148000512345.5, 152000250000.0]
     src = warehouse.query("SELECT source_id, vintage, rows_read, rows_loaded FROM sources")
     assert src.values.tolist() == [["raw/imf_imts/2025-06/imf_imts.json", "2025-06", 5, 3]]
 

@@ -89,6 +89,13 @@ SETTINGS: dict[str, Setting] = {
             "Base URL of the OECD SDMX API (DAC2A).",
         ),
         Setting(
+            "oecd_calls_per_hour",
+            "ARTICLE2_OECD_CALLS_PER_HOUR",
+            "60",
+            "Data downloads an hour the OECD API allows (60 since 2025, 20 before); "
+            "fetches are paced to stay under it.",
+        ),
+        Setting(
             "baci_url",
             "ARTICLE2_BACI_URL",
             "https://www.cepii.fr/DATA_DOWNLOAD/baci/data",
@@ -97,8 +104,9 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "baci_release",
             "ARTICLE2_BACI_RELEASE",
-            "V202501",
-            "BACI release to fetch when no --vintage is given.",
+            "V202601",
+            "BACI release to fetch when no --vintage is given (CEPII releases each January; "
+            "V202601 covers 1995-2024).",
         ),
         Setting(
             "comtrade_url",
@@ -120,6 +128,12 @@ SETTINGS: dict[str, Setting] = {
             "Base URL of the UN Comtrade public preview API (no key, 500 rows a call).",
         ),
         Setting(
+            "comtrade_hs_url",
+            "ARTICLE2_COMTRADE_HS_URL",
+            "https://comtradeapi.un.org/files/v1/app/reference/HS.json",
+            "UN Comtrade's HS reference list (HS6 codes by chapter, for splitting capped calls).",
+        ),
+        Setting(
             "aiddata_url",
             "ARTICLE2_AIDDATA_URL",
             "https://docs.aiddata.org/ad4/datasets/AidDatas_Global_Chinese_Development_Finance_Dataset_Version_3_0.zip",
@@ -128,8 +142,9 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "desta_url",
             "ARTICLE2_DESTA_URL",
-            "https://www.designoftradeagreements.org/media/filer_public/desta_list_of_treaties_02_03.csv",
-            "URL of DESTA's list of treaties with members (CSV).",
+            "https://www.designoftradeagreements.org/media/filer_public/6a/45/"
+            "6a454835-eef1-44c4-8af2-5557a9552167/desta_list_of_treaties_02_03_dyads.csv",
+            "URL of DESTA's dyadic list of treaties (CSV, release 02_03).",
         ),
     )
 }

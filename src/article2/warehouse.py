@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from article2 import __version__, countries, paths, schema
+from article2 import __version__, countries, paths, plausibility, schema
 from article2.errors import ChecksumMismatchError, MissingFileError, WarehouseMissingError
 from article2.provenance import Origin, load_manifest, sha256_file
 from article2.sources import fetched, reader_for
@@ -249,6 +249,7 @@ def build(
                 )
             if indicator_rows:
                 con.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?)", indicator_rows)
+            plausibility.check(con)
             _sort_tables(con)
             info = {
                 "built_at": started.isoformat(timespec="seconds"),

@@ -14,7 +14,7 @@ from article2.cli._app import Format, app, emit, err_console, fail, parse_years
 from article2.errors import SourceError
 from article2.provenance import sha256_file
 from article2.sources import download as dl
-from article2.sources import fetched
+from article2.sources import fetched, shape
 
 
 def _fetch_one(source: str, vintage: str | None, bar: Progress, **options) -> list:
@@ -65,20 +65,36 @@ def fetch(
     ] = None,
     reporters: Annotated[
         str | None,
-        typer.Option(help="comtrade only: reporter codes (Comtrade's numeric codes), e.g. 704,699."),
+        typer.Option(
+            help="comtrade only: reporter codes (Comtrade's numeric codes), e.g. 704,699."
+        ),
     ] = None,
     years: Annotated[
         str | None,
         typer.Option(help="comtrade only: years, e.g. 2019-2021 or 2016,2020."),
     ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Ask each service (or SOURCE) for its smallest answer and check its shape; "
+            "downloads nothing into the data home.",
+        ),
+    ] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ) -> None:
     """Download current data from an official source into the data home (atomic per vintage).
 
     Then `article2 build` loads it; `article2 sources --fetched` shows vintages and staleness.
+    `--check` only asks each service for one small answer and reports, per source, whether it
+    was reachable, whether the answer has the shape the reader expects, and what differs.
 
-    Example: article2 fetch wdi; article2 fetch comtrade --reporters 704,699 --years 2019-2021
+    Example: article2 fetch wdi; article2 fetch comtrade --reporters 704,699 --years 2019-2021;
+    article2 fetch --check; article2 fetch --check imf_imts
     """
+    if check:
+        _check(source, fmt)
+        return
     if all_ == (source is not None):
         raise fail(f"give one SOURCE or --all; sources: {', '.join(fetched.FETCHERS)}")
     if source is not None and source not in fetched.FETCHERS:
@@ -120,3 +136,20 @@ def fetch(
         )
     if errors:
         raise fail("\n".join(errors) + "\nthe data home keeps its previous vintages")
+
+
+def _check(source: str | None, fmt: Format) -> None:
+    if source is not None and source not in fetched.FETCHERS:
+        raise fail(f"unknown source {source!r}; allowed: {', '.join(fetched.FETCHERS)}")
+    results = shape.check([source] if source else None)
+    emit(
+        pd.DataFrame(
+            [r.row() for r in results],
+            columns=["source", "reachable", "shape", "differences", "url"],
+        ),
+        fmt,
+        title="Services",
+    )
+    bad = [r.source for r in results if r.reachable is False or not r.as_expected]
+    if bad:
+        raise fail(f"not reachable or not as expected: {', '.join(bad)}")

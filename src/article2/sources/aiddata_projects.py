@@ -19,6 +19,10 @@ for aggregates, sum the amounts per recipient, commitment year and flow class (O
 adjusted amounts), in constant 2021 USD. Projects without an amount add nothing; recipients
 that are regions or multi-country (no ISO3) are reported as unmapped, not loaded.
 
+The zip holds ``__MACOSX/`` and ``._*`` AppleDouble entries beside the workbook (as public
+code reading it shows: ONEcampaign/oda_reader ``download/download_tools.py`` filters them);
+they are skipped.
+
 Not verified without network access: the zip's current URL and member name, and the exact
 spelling of the column headers (taken from AidData's documentation and public code reading
 the file); the reader names any missing column with the columns it found.
@@ -37,7 +41,7 @@ from article2 import config
 from article2.errors import CorruptFileError, MissingColumnError, MissingFileError
 from article2.provenance import Origin
 from article2.sources import _base as b
-from article2.sources import aiddata
+from article2.sources import aiddata, answer
 from article2.sources import download as dl
 
 __all__ = ["COLUMNS", "INDICATORS", "ORIGIN", "SHEET", "SOURCE", "aggregate", "fetch", "read"]
@@ -75,13 +79,19 @@ def fetch(
     """Download the GCDF 3.0 zip (or xlsx) as one vintage (default ``3.0``), checking it opens."""
     url = config.get("aiddata_url") or ""
     name = url.rstrip("/").rsplit("/", 1)[-1] or "gcdf.zip"
+
+    def check(path: Path, sid: str) -> pd.DataFrame:
+        with open(path, "rb") as fh:
+            answer.expect(fh.read(4096), ("zip", "xlsx"), url)
+        return _projects(path, sid)
+
     return dl.fetch_file(
         SOURCE,
         vintage or "3.0",
         url,
         name,
         ORIGIN,
-        _projects,
+        check,
         (CorruptFileError, MissingColumnError, MissingFileError),
         sha256=sha256,
         policy=policy,
@@ -94,7 +104,17 @@ def _workbook(path: Path, sid: str) -> bytes | Path:
         return path
     try:
         with zipfile.ZipFile(path) as zf:
-            members = [n for n in zf.namelist() if n.lower().endswith(".xlsx")]
+            # the published archive was made on a Mac: beside the workbook it holds
+            # __MACOSX/ and ._* AppleDouble entries (resource forks, not workbooks), skipped
+            # as ONEcampaign/oda_reader download/download_tools.py skips them
+            members = [
+                info.filename
+                for info in zf.infolist()
+                if info.filename.lower().endswith(".xlsx")
+                and not info.is_dir()
+                and not info.filename.startswith("__MACOSX/")
+                and not info.filename.rsplit("/", 1)[-1].startswith("._")
+            ]
             main = [n for n in members if "globalchinesedevelopmentfinance" in n.lower()]
             if not (main or members):
                 raise MissingFileError(f"no .xlsx in the zip (found {zf.namelist()[:5]})", file=sid)

@@ -10,7 +10,11 @@ The zip holds one CSV per year, ``BACI_{HS}_Y{year}_{RELEASE}.csv`` with columns
 ``i`` (exporter, CEPII numeric code), ``j`` (importer), ``k`` (HS6 product), ``v`` (value,
 thousands of current USD), ``q`` (quantity, metric tons), plus ``country_codes_{RELEASE}.csv``
 and ``product_codes_{HS}_{RELEASE}.csv``. The release (``--vintage``, default setting
-``baci_release``) pins the version; CEPII publishes no checksum, so the zip's SHA-256 is
+``baci_release``, ``V202601``: CEPII releases each January, and V202601 covers 1995-2024, as
+public projects using ``BACI_HS92_V202601.zip`` and its ``country_codes_V202601.csv`` show;
+CEPII's page names releases ``YYYYMM``, a corrected one ``YYYYMMb`` such as 202401b) pins the
+version and is recorded in the vintage folder name and the sidecar (``release``). CEPII
+publishes no checksum, so the zip's SHA-256 is
 recorded at download and the archive is tested (CRC of every member) before it is unpacked.
 
 Raw layout: ``raw/baci/{RELEASE}_{HS}/BACI_{HS}_{RELEASE}.zip`` (as delivered, with its origin
@@ -24,6 +28,7 @@ from pathlib import Path
 
 from article2 import config
 from article2.provenance import Origin
+from article2.sources import answer
 from article2.sources import download as dl
 
 __all__ = ["HS_REVISIONS", "ORIGIN", "SOURCE", "fetch", "unpack"]
@@ -88,11 +93,14 @@ def fetch(
     with dl.staging(SOURCE, f"{release}_{hs}") as stage:
         archive = stage.path(name)
         dl.download(url, archive, source=SOURCE, sha256=sha256, policy=policy, progress=progress)
+        with open(archive, "rb") as fh:
+            answer.expect(fh.read(4096), "zip", url)
         members = unpack(archive, stage.path("unpacked"))
         stage.record(
             archive,
             Origin(**{**ORIGIN.to_dict(), "url": url, "columns": ()}),
             hs=hs,
+            release=release,
             members=[p.relative_to(stage.folder).as_posix() for p in members],
         )
     return [stage.final / name, *(stage.final / p.relative_to(stage.folder) for p in members)]

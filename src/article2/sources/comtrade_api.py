@@ -14,12 +14,25 @@ environment (setting ``comtrade_key``, ``ARTICLE2_COMTRADE_KEY``) and sent only 
 ``Ocp-Apim-Subscription-Key`` header (never written to disk). Without a key the public preview endpoint (``comtrade_preview_url``,
 default ``https://comtradeapi.un.org/public/v1/preview``, same path and parameters) is used.
 
-Row caps: a keyed call returns at most :data:`KEYED_CAP` rows, a preview call at most
-:data:`PREVIEW_CAP`. The fetch plans one call per reporter, year and flow; an answer whose
-``count`` reaches the cap is incomplete, so that call is split (the partner list halved,
-then the commodity list) and asked again; a capped call that cannot be split is an error
-(:class:`CappedResponseError`) and nothing is written. HTTP 429 with ``Retry-After`` and
-5xx answers are retried by :mod:`article2.sources.download`.
+Row caps (uncomtrade/comtradeapicall ``README.md``: preview "limited to 500 records", keyed
+calls "limited to 250K records"; its ``PreviewGet.py`` asks one period per call and shows the
+paths ``/public/v1/preview/{type}/{freq}/{cl}`` and ``/data/v1/get/{type}/{freq}/{cl}``): a
+keyed call returns at most :data:`KEYED_CAP` rows, a preview call at most :data:`PREVIEW_CAP`.
+The fetch plans one call per reporter, period (one year a call) and flow. An answer whose
+``count`` reaches the cap is incomplete, so that call is split and asked again, in this order:
+
+1. every partner (no list given) -> blocks of :data:`PARTNER_BLOCK` partners from
+   :func:`partner_codes` (Comtrade's numeric codes of the economies that existed that year,
+   plus its "nes" areas);
+2. a list of several partners -> two halves;
+3. one partner, every product -> one call per HS chapter, each listing that chapter's HS6
+   codes (from Comtrade's HS reference list, setting ``comtrade_hs_url``, fetched once);
+4. a list of several products -> two halves.
+
+A capped call that cannot be split further is an error (:class:`CappedResponseError`) and
+nothing is written. The fetch says how many calls it made (``notify``; the CLI prints it) and
+records the count in every answer's sidecar. HTTP 429 with ``Retry-After`` and 5xx answers
+are retried by :mod:`article2.sources.download`.
 
 Format (JSON): ``{"elapsedTime": ..., "count": N, "data": [record, ...], "error": ""}``; each
 record has ``refYear``, ``freqCode``, ``classificationCode``, ``reporterCode`` /
@@ -38,16 +51,18 @@ kept. The fetch writes the result under ``raw/comtrade/<vintage>/baci/<HSxx>/`` 
 folder (``BACI_HSxx_Y{year}_V{release}.csv``, ``country_codes_…``, ``product_codes_…``) that
 ``article2 load-baci`` loads like CEPII's files.
 
-Not verified without network access: the preview endpoint's exact path, whether
-``reporterISO``/``partnerISO`` are filled in every record, the keyed cap in force for a
-given subscription (100,000 here; some tiers allow 250,000: pass ``cap=``).
+Not verified without network access: whether ``reporterISO``/``partnerISO`` are filled in
+every record, whether the preview accepts a long ``cmdCode`` list, and the exact layout of the
+HS reference file (read as ``{"results": [{"id": "010121", "parent": "0101", ...}]}``, the
+shape comtradeapicall's ``Metadata.getReference`` reads).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -55,9 +70,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from article2 import config
+from article2 import config, countries
 from article2.errors import CorruptFileError
 from article2.provenance import Origin
+from article2.sources import answer
 from article2.sources import download as dl
 
 __all__ = [
@@ -65,6 +81,7 @@ __all__ = [
     "DEFAULT_REPORTERS",
     "KEYED_CAP",
     "ORIGIN",
+    "PARTNER_BLOCK",
     "PREVIEW_CAP",
     "SOURCE",
     "BaciTables",
@@ -72,7 +89,9 @@ __all__ = [
     "Classification",
     "Query",
     "fetch",
+    "hs_chapters",
     "parse_response",
+    "partner_codes",
     "plan",
     "read_records",
     "to_baci",
@@ -80,8 +99,19 @@ __all__ = [
 ]
 
 SOURCE = "comtrade"
-KEYED_CAP = 100_000
+KEYED_CAP = 250_000
 PREVIEW_CAP = 500
+#: partners per call when an all-partner call must be split
+PARTNER_BLOCK = 40
+#: M49 codes Comtrade does not use as partners, -> the code it uses (CEPII's BACI country
+#: codes, which are Comtrade's: 842 "USA, Puerto Rico and US Virgin Islands", 699 India,
+#: 251 "France, Monaco", 757 "Switzerland, Liechtenstein", 579 "Norway, Svalbard and Jan
+#: Mayen", 490 "Other Asia, nes" for Taiwan)
+COMTRADE_CODE = {840: 842, 630: 842, 850: 842, 356: 699, 250: 251, 492: 251, 756: 757,
+                 438: 757, 578: 579, 744: 579, 158: 490}  # fmt: skip
+#: Comtrade's partner areas that are not listed economies: Other Asia nes (Taiwan), Areas
+#: nes, bunkers, free zones, special categories
+NES_AREAS = (490, 899, 837, 838, 839)
 Classification = Literal["HS", "H0", "H1", "H2", "H3", "H4", "H5", "H6"]
 #: Comtrade classification code -> BACI's name of the HS revision
 CLASSIFICATIONS: dict[str, str] = {
@@ -151,17 +181,66 @@ class Query:
     def file_name(self, cl: str) -> str:
         return f"C_A_{cl}_r{self.reporter}_{self.year}_{self.flow}{self.part}.json"
 
-    def split(self) -> tuple[Query, Query] | None:
-        """Halve the partner list, else the commodity list; None when neither can be split."""
-        for field in ("partners", "commodities"):
-            values = getattr(self, field)
-            if values and len(values) > 1:
-                mid = len(values) // 2
-                return (
-                    replace(self, **{field: values[:mid]}, part=f"{self.part}_a"),
-                    replace(self, **{field: values[mid:]}, part=f"{self.part}_b"),
-                )
+    def split(
+        self, partners: Sequence[int], chapters: Callable[[], dict[str, tuple[str, ...]]]
+    ) -> list[Query] | None:
+        """The calls that together ask what this one asks, each smaller (see the module
+        docstring for the order); None when it cannot be split."""
+        if self.partners is None:
+            codes = tuple(partners)
+            blocks = [codes[i : i + PARTNER_BLOCK] for i in range(0, len(codes), PARTNER_BLOCK)]
+            return [
+                replace(self, partners=b, part=f"{self.part}_p{n:02d}")
+                for n, b in enumerate(blocks, 1)
+            ]
+        if len(self.partners) > 1:
+            return self._halves("partners")
+        if self.commodities is None:
+            return [
+                replace(self, commodities=codes, part=f"{self.part}_hs{ch}")
+                for ch, codes in chapters().items()
+                if codes
+            ]
+        if len(self.commodities) > 1:
+            return self._halves("commodities")
         return None
+
+    def _halves(self, field: str) -> list[Query]:
+        values = getattr(self, field)
+        mid = len(values) // 2
+        return [
+            replace(self, **{field: values[:mid]}, part=f"{self.part}_a"),
+            replace(self, **{field: values[mid:]}, part=f"{self.part}_b"),
+        ]
+
+
+def partner_codes(year: int) -> tuple[int, ...]:
+    """Comtrade partner codes for ``year``: the economies of the country table that existed
+    that year (M49 codes, with Comtrade's own code where it differs, :data:`COMTRADE_CODE`)
+    and Comtrade's "nes" areas (:data:`NES_AREAS`)."""
+    t = countries.country_table().dropna(subset=["un_code"])
+    start = pd.to_numeric(t["start_year"], errors="coerce").fillna(0)
+    end = pd.to_numeric(t["end_year"], errors="coerce").fillna(9999)
+    alive = t[(start <= year) & (end >= year)]
+    codes = {COMTRADE_CODE.get(int(c), int(c)) for c in alive["un_code"]}
+    return tuple(sorted(codes | set(NES_AREAS)))
+
+
+def hs_chapters(body: bytes, url: str) -> dict[str, tuple[str, ...]]:
+    """Comtrade's HS reference list (``{"results": [{"id": "010121", ...}, ...]}``) -> HS6
+    codes by chapter (the first two digits), chapters in order."""
+    msg = dl.json_body(body, url)
+    rows = msg.get("results") if isinstance(msg, dict) else None
+    if not isinstance(rows, list):
+        raise dl.FetchError("malformed HS reference list: no 'results' list", url=url)
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        code = str(r.get("id", "")) if isinstance(r, dict) else ""
+        if len(code) == 6 and code.isdigit():
+            out.setdefault(code[:2], []).append(code)
+    if not out:
+        raise dl.FetchError("the HS reference list holds no 6-digit code", url=url)
+    return {ch: tuple(sorted(v)) for ch, v in sorted(out.items())}
 
 
 def plan(
@@ -214,6 +293,7 @@ def fetch(
     classification: Classification = "HS",
     cap: int | None = None,
     policy: dl.RetryPolicy | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Download HS6 trade of ``reporters`` in ``years`` as one vintage, then write BACI folders.
 
@@ -242,29 +322,48 @@ def fetch(
     url = f"{base.rstrip('/')}/C/A/{classification}"
     vintage = vintage or dl.today()
     written: list[str] = []
+    calls = 0
+    chapters: dict[str, tuple[str, ...]] = {}
+
+    def hs_lists() -> dict[str, tuple[str, ...]]:
+        nonlocal calls
+        if not chapters:
+            ref = config.get("comtrade_hs_url") or ""
+            calls += 1
+            chapters.update(hs_chapters(dl.get_bytes(ref, policy=policy), ref))
+        return chapters
+
+    say = notify or (lambda m: print(m, file=sys.stderr))
     with dl.staging(SOURCE, vintage) as stage:
         records = []
+        pending: list[tuple[str, bytes, dict[str, str]]] = []
         while queue:
             q = queue.pop(0)
             params = q.params(cap)
             body = dl.get_bytes(url, params=params, headers=headers, policy=policy)
+            calls += 1
+            answer.expect(body, "json", url)
             msg = parse_response(body, url)
             if _capped(msg, cap):
-                parts = q.split()
+                parts = q.split(partner_codes(q.year), hs_lists)
                 if parts is None:
                     raise CappedResponseError(
-                        f"answer for reporter {q.reporter}, {q.year}, flow {q.flow} reached the "
-                        f"cap of {cap} rows and cannot be split further; ask for fewer partners "
-                        "or commodities (partners=, commodities=)",
+                        f"answer for reporter {q.reporter}, {q.year}, flow {q.flow}, partner "
+                        f"{q.partners[0] if q.partners else 'all'}, product "
+                        f"{q.commodities[0] if q.commodities else 'all'} reached the cap of "
+                        f"{cap} rows and cannot be split further",
                         url=url,
                     )
                 queue[0:0] = parts
                 continue
             name = q.file_name(classification)
-            origin = Origin(**{**ORIGIN.to_dict(), "url": url, "columns": ()})
-            stage.write_bytes(name, body, origin, query=params, keyed=bool(key))
+            pending.append((name, body, params))
             written.append(name)
             records.append(_frame(msg["data"], name))
+        origin = Origin(**{**ORIGIN.to_dict(), "url": url, "columns": ()})
+        for name, body, params in pending:
+            stage.write_bytes(name, body, origin, query=params, keyed=bool(key), calls=calls)
+        say(f"comtrade: {calls} calls for {len(written)} answers (row cap {cap})")
         frame = pd.concat(records, ignore_index=True) if records else pd.DataFrame()
         release = "VCOMTRADE" + "".join(ch for ch in vintage if ch.isalnum())
         tables = to_baci(frame, classification=classification)

@@ -21,13 +21,28 @@ the ``base_treaty``, ``agreement_type`` the ``entry_type``, ``doc_type`` the ``t
 signature and entry into force as year-precision dates) and one ``memberships`` row per
 party and ``number`` (the union of ``iso1`` and ``iso2``), ``state_id`` the numeric code.
 
-Not verified without network access: the current file URL (DESTA's media paths change with
-each release) and whether the release still ships ``iso1``/``iso2`` under these names; the
-reader names any missing column.
+Party codes. ``iso1``/``iso2`` are ISO 3166 numeric codes, including the codes of states that
+no longer exist, which ISO 3166-3 withdrew and the country table of
+:mod:`article2.countries` carries with their dates: 890 Yugoslavia (YUG), 891 Serbia and
+Montenegro (SCG), 200 Czechoslovakia (CSK), 810 Soviet Union (SUN), 278 German Democratic
+Republic (DDR), 530 Netherlands Antilles (ANT), 720 Democratic Yemen (YMD). Codes that ISO once
+gave to a state that still exists under a new code are mapped to today's code by
+:data:`SPECIAL`: 280 Federal Republic of Germany (276 since 1990) -> DEU, 736 Sudan (729 since
+2011) -> SDN, 886 Yemen Arab Republic -> YEM, 230 Ethiopia (231 since 1993) -> ETH; 900 is not
+an ISO code and is taken as Kosovo (which has none) only when the row's country name says so.
+Every special code is checked against the name DESTA writes beside it (``country1``,
+``country2``): a row whose name does not fit is quarantined with both, never silently mapped.
+
+Endpoint evidence: the release 02_03 file sits under hashed media folders,
+``media/filer_public/6a/45/6a454835-eef1-44c4-8af2-5557a9552167/desta_list_of_treaties_02_03_dyads.csv``
+(public download scripts that fetch DESTA's files, found through the code index; they read it
+as Latin-1 with ``number`` as text). The next release will have another hashed path: set
+``ARTICLE2_DESTA_URL``.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -36,13 +51,30 @@ from article2 import config, countries
 from article2.errors import CorruptFileError, MissingColumnError
 from article2.provenance import Origin
 from article2.sources import _base as b
+from article2.sources import answer, trade_agreements
 from article2.sources import download as dl
-from article2.sources import trade_agreements
 
-__all__ = ["CATALOGUE", "COLUMNS", "ORIGIN", "SOURCE", "fetch", "read", "to_tables"]
+__all__ = ["CATALOGUE", "COLUMNS", "ORIGIN", "SOURCE", "SPECIAL", "fetch", "read", "to_tables"]
 
 SOURCE = "desta"
 CATALOGUE = "desta_dyads"
+#: DESTA party code -> (ISO3, pattern the row's country name must match); see the docstring.
+#: Historical states with their own ISO3 (890, 891, 200, 810, 278, 530, 720) come from the
+#: country table and are checked against these patterns too.
+SPECIAL: dict[str, tuple[str, str]] = {
+    "280": ("DEU", r"german|fed\.? ?rep|frg"),
+    "736": ("SDN", r"sudan"),
+    "886": ("YEM", r"yemen"),
+    "230": ("ETH", r"ethiopia"),
+    "900": ("XKX", r"kosovo"),
+    "890": ("YUG", r"yugoslav"),
+    "891": ("SCG", r"serbia|montenegro|yugoslav"),
+    "200": ("CSK", r"czech"),
+    "810": ("SUN", r"soviet|ussr|russia"),
+    "278": ("DDR", r"german|gdr|democratic"),
+    "530": ("ANT", r"antilles"),
+    "720": ("YMD", r"yemen"),
+}
 COLUMNS = ("number", "base_treaty", "name", "entry_type", "year", "entryforceyear", "iso1", "iso2")
 
 ORIGIN = Origin(
@@ -68,13 +100,19 @@ def fetch(
     url = config.get("desta_url") or ""
     name = url.rstrip("/").rsplit("/", 1)[-1] or "desta_dyads.csv"
     release = name.removeprefix("desta_list_of_treaties_").removesuffix(".csv")
+
+    def check(path: Path, sid: str) -> pd.DataFrame:
+        with open(path, "rb") as fh:
+            answer.expect(fh.read(4096), "csv", url)
+        return _read_text(path, sid)
+
     return dl.fetch_file(
         SOURCE,
         vintage or release.removesuffix("_dyads") or dl.today(),
         url,
         name,
         ORIGIN,
-        _read_text,
+        check,
         (CorruptFileError, MissingColumnError),
         sha256=sha256,
         policy=policy,
@@ -137,11 +175,33 @@ def to_tables(df: pd.DataFrame, q: b.Quarantine, report: list[pd.DataFrame]) -> 
     )
     table = countries.country_table().dropna(subset=["un_code"])
     numeric = dict(zip(table["un_code"].astype(int).astype(str), table["iso3"], strict=True))
+    numeric.update({code: iso3 for code, (iso3, _) in SPECIAL.items()})
     parts = []
     for side in ("1", "2"):
         code = df[f"iso{side}"].str.strip().str.replace(r"\.0$", "", regex=True)
+        code = code.str.lstrip("0").where(code.str.strip("0") != "", code)
         iso3 = code.map(numeric)
-        unknown = iso3.isna() & (code != "")
+        name_col = f"country{side}"
+        if name_col in df.columns:
+            names = df[name_col].str.strip()
+            pattern = code.map({c: pat for c, (_, pat) in SPECIAL.items()})
+            special = pattern.notna()
+            fits = pd.Series(
+                [
+                    pat is None or pd.isna(pat) or re.search(pat, name, re.IGNORECASE) is not None
+                    for pat, name in zip(pattern, names, strict=True)
+                ],
+                index=df.index,
+            )
+            misfit = special & ~fits
+            q.add(
+                misfit,
+                f"iso{side}",
+                "DESTA special code does not match the party's name (code, name)",
+                code + " / " + names,
+            )
+            iso3 = iso3.where(~misfit)
+        unknown = iso3.isna() & (code != "") & ~code.isin(list(SPECIAL))
         q.add(unknown, f"iso{side}", "unknown ISO 3166 numeric code", code)
         if unknown.any():
             counts = code[unknown].value_counts()
@@ -150,7 +210,6 @@ def to_tables(df: pd.DataFrame, q: b.Quarantine, report: list[pd.DataFrame]) -> 
                     {"system": "iso_numeric", "code": counts.index, "rows": counts.to_numpy()}
                 ).assign(status="unmapped")
             )
-        name_col = f"country{side}"
         parts.append(
             pd.DataFrame(
                 {

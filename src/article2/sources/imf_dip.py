@@ -3,13 +3,24 @@
 Endpoint: the IMF SDMX 2.1 API (https://data.imf.org, documentation at
 https://portal.api.imf.org/), base URL setting ``imf_url``::
 
-    GET {imf_url}/data/IMF.STA,DIP/{COUNTRY}.{INDICATOR}.{COUNTERPART_COUNTRY}.{FREQUENCY}
-    Accept: application/vnd.sdmx.data+csv;version=1.0.0
+    GET {imf_url}/data/IMF.STA,DIP/{COUNTRY}.{DV_TYPE}.{INDICATOR}.{COUNTERPART_COUNTRY}.{FREQUENCY}
+    Accept: application/vnd.sdmx.data+csv;version=1.0.0    (SDMX-JSON: application/json)
 
-Dataflow ``IMF.STA,DIP``; default key ``.INWARD_DI_POS_USD+OUTWARD_DI_POS_USD..A``: inward
-and outward direct investment positions in US dollars by counterpart, annual (CDIS is
-annual). The dimension ids and indicator codes are module constants (``LAYOUT``, ``KEY``)
-so that a change in the IMF's code lists is one edit.
+Dataflow ``IMF.STA,DIP`` (``IMF.STA:DIP(12.0.1)`` in late 2025); five dimensions, COUNTRY .
+DV_TYPE . INDICATOR . COUNTERPART_COUNTRY . FREQUENCY. Default key
+``.O.INWD_D_NETLA_FALL_ALL+OTWD_D_NETAL_FALL_ALL..A``: every reporter, ``DV_TYPE`` ``O``
+(reported official data), inward direct investment (net liabilities less assets) and outward
+direct investment (net assets less liabilities), all financial instruments, all entities, in
+US dollars (full units; ``SCALE`` 6 is display only), by counterpart, annual. ``DV_TYPE``
+``SCC`` rows are inward positions the IMF derives from the counterparts' outward reports
+(for economies that do not report, e.g. Viet Nam); they repeat, seen from the host, the
+outward positions already loaded, so they are not fetched, and a hand-downloaded file's
+``SCC`` rows are quarantined rather than mixed with reported values. Evidence: public
+projects querying ``api.imf.org/external/sdmx/2.1/data/IMF.STA,DIP,12.0.1/VNM.SCC.INWD_D_NETLA_FALL_ALL..A``
+and ``{reporters}.O.OTWD_D_NETAL_FALL_ALL+INWD_D_NETLA_FALL_ALL.{partners}.A`` (found through
+the code index; one notes that ``DV_TYPE`` ``O`` returns nothing for Viet Nam, that
+``STATUS`` ``C`` marks confidential cells without a value and that ``SCALE`` 6 is a display
+hint); chatilamoe/agora-skills ``references/dataflows.md`` (DIP is the former CDIS).
 
 Format read: SDMX-CSV, or SDMX-JSON with ``fmt="json"`` (see :mod:`article2.sources.sdmx`). Warehouse rows (``dyad_year``):
 ``fdi_position_usd`` with o = the investing economy and d = the host economy. Inward
@@ -22,11 +33,25 @@ from __future__ import annotations
 
 from article2.sources import sdmx
 
-__all__ = ["FLOW", "INDICATORS", "KEY", "LAYOUT", "ORIGIN", "SOURCE", "SPEC", "fetch", "read"]
+__all__ = [
+    "FLOW",
+    "INDICATORS",
+    "INWARD",
+    "KEY",
+    "LAYOUT",
+    "ORIGIN",
+    "OUTWARD",
+    "SOURCE",
+    "SPEC",
+    "fetch",
+    "read",
+]
 
 SOURCE = "imf_dip"
 FLOW = "IMF.STA,DIP"
-KEY = ".INWARD_DI_POS_USD+OUTWARD_DI_POS_USD..A"
+INWARD = "INWD_D_NETLA_FALL_ALL"
+OUTWARD = "OTWD_D_NETAL_FALL_ALL"
+KEY = f".O.{INWARD}+{OUTWARD}..A"
 
 ORIGIN = sdmx.imf_origin(
     SOURCE,
@@ -38,17 +63,20 @@ ORIGIN = sdmx.imf_origin(
 
 LAYOUT = sdmx.SdmxLayout(
     **sdmx.IMF_BILATERAL,
+    fixed={"DV_TYPE": "O"},
     series={
-        "INWARD_DI_POS_USD": sdmx.Series(
+        INWARD: sdmx.Series(
             "fdi_position_usd",
             "USD",
-            "Direct investment position of o in d, reported by the host d (IMF DIP inward)",
+            "Direct investment position of o in d (inward, net liabilities less assets, all "
+            "instruments), reported by the host d (IMF DIP, DV_TYPE O)",
             False,
         ),
-        "OUTWARD_DI_POS_USD": sdmx.Series(
+        OUTWARD: sdmx.Series(
             "fdi_position_out_usd",
             "USD",
-            "Direct investment position of o in d, reported by the investor o (IMF DIP outward)",
+            "Direct investment position of o in d (outward, net assets less liabilities, all "
+            "instruments), reported by the investor o (IMF DIP, DV_TYPE O)",
             True,
         ),
     },

@@ -6,18 +6,22 @@ https://portal.api.imf.org/), base URL setting ``imf_url`` (``ARTICLE2_IMF_URL``
 
     GET {imf_url}/data/IMF.STA,IMTS/{COUNTRY}.{INDICATOR}.{COUNTERPART_COUNTRY}.{FREQUENCY}
         ?startPeriod=1990
-    Accept: application/vnd.sdmx.data+csv;version=1.0.0
+    Accept: application/vnd.sdmx.data+csv;version=1.0.0    (SDMX-JSON: application/json)
 
-Dataflow ``IMF.STA,IMTS``; key order COUNTRY . INDICATOR . COUNTERPART_COUNTRY . FREQUENCY;
-default key ``.XG_FOB_USD+MG_CIF_USD..A`` (every reporter, goods exports FOB and imports CIF
-in US dollars, every partner, annual). Country codes are ISO3; ``G001`` is the world.
+Dataflow ``IMF.STA,IMTS`` (answers name it ``IMF.STA:IMTS(1.0.0)``); key order COUNTRY .
+INDICATOR . COUNTERPART_COUNTRY . FREQUENCY; default key ``.XG_FOB_USD+MG_CIF_USD..A`` (every
+reporter, goods exports FOB and imports CIF in US dollars, every partner, annual). Country
+codes are ISO3; ``G001`` is the world. Evidence: chatilamoe/agora-skills
+``skills/imf-data/references/dataflows.md`` (key order, tested key ``NPL.XG_FOB_USD.IND.A``
+returning 2,033,824,874 US dollars) and ``SKILL.md`` (values in full units).
 Monthly data: ``--freq M``; such rows are kept raw and not loaded (annual warehouse).
 
 Format read: SDMX-CSV, or SDMX-JSON with ``fmt="json"`` (see :mod:`article2.sources.sdmx`). Warehouse rows: ``dyad_year``
 ``trade_imf_exports`` (o = reporter, d = partner; reported by the exporter) and
 ``trade_imf_imports`` (o = partner, d = reporter; reported by the importer, CIF), and in
 ``country_year`` the totals with the world ``trade_imf_exports_world`` /
-``trade_imf_imports_world``. Values in US dollars after ``SCALE``/``UNIT_MULT``.
+``trade_imf_imports_world``. ``OBS_VALUE`` is in US dollars as delivered: the answer's
+``SCALE`` (``6``) is the IMF's display scale and is not applied.
 """
 
 from __future__ import annotations

@@ -4,10 +4,13 @@ Endpoint: the IMF SDMX 2.1 API (https://data.imf.org, documentation at
 https://portal.api.imf.org/), base URL setting ``imf_url``::
 
     GET {imf_url}/data/IMF.RES,WEO/{COUNTRY}.{INDICATOR}.{FREQUENCY}
-    Accept: application/vnd.sdmx.data+csv;version=1.0.0
+    Accept: application/vnd.sdmx.data+csv;version=1.0.0    (SDMX-JSON: application/json)
 
 Dataflow ``IMF.RES,WEO``; default key ``.NGDP_RPCH+NGDPD.A`` (every country; real GDP growth
-in percent, GDP in current US dollars (billions, ``SCALE``/``UNIT_MULT`` 9), annual). The API
+in percent, GDP in current US dollars, annual). ``OBS_VALUE`` is in full units: NGDPD comes
+as US dollars (Nepal 2024: 42,914,268,000) with ``SCALE`` 9, which is only how the IMF
+displays it and is not applied (chatilamoe/agora-skills ``skills/imf-data/SKILL.md``,
+Pitfalls; key order COUNTRY.INDICATOR.FREQUENCY from its ``references/dataflows.md``). The API
 serves the latest WEO release; the vintage folder records the fetch date (pass
 ``--vintage 2025-04`` to name the release). The WEO bulk files
 (https://www.imf.org/en/Publications/WEO/weo-database) carry the same series.

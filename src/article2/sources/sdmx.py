@@ -12,17 +12,40 @@ of one dimension are joined by ``+``; an empty position is a wildcard.
 Format read (SDMX-CSV 1.0, https://github.com/sdmx-twg/sdmx-csv/blob/master/data-message/docs/sdmx-csv-field-guide.md):
 one header row; the first column is ``DATAFLOW`` (SDMX-CSV 2.0 has ``STRUCTURE``,
 ``STRUCTURE_ID``, ``ACTION`` instead, also accepted); then one column per dimension (by its
-id), ``TIME_PERIOD``, ``OBS_VALUE`` and attribute columns. A ``UNIT_MULT`` (or ``SCALE``)
-attribute is a power of ten applied to ``OBS_VALUE``. Annual periods are ``YYYY``; monthly
+id), ``TIME_PERIOD``, ``OBS_VALUE`` and attribute columns. Annual periods are ``YYYY``; monthly
 (``YYYY-MM`` or ``YYYY-Mmm``) and quarterly rows stay in the raw file and are quarantined
 with that reason, since the warehouse holds annual tables.
+
+Units. Whether an attribute scales ``OBS_VALUE`` differs by provider, so each source says so
+in its :class:`SdmxLayout` (``scale``):
+
+- **IMF** (api.imf.org): ``OBS_VALUE`` is in full units; ``SCALE`` (``6``, ``9``) only says how
+  the IMF *displays* the series and is never applied (chatilamoe/agora-skills
+  ``skills/imf-data/SKILL.md``, Pitfalls: "Values are in full units ... Do not multiply
+  again"; ``references/dataflows.md``: IL reserves 14,030.29 million in the old API equal
+  14,030,289,869.83 in the new one).
+- **OECD** (sdmx.oecd.org): DAC tables carry ``OBS_VALUE`` in millions with ``UNIT_MULT`` 6
+  (ONEcampaign/oda_cookbook ``src/oda_data/dac2a.md``: amount type "Current Prices (USD
+  millions)"; ONEcampaign/oda_reader ``schemas/mappings/dac2a_dotstat.json`` keeps
+  ``UNIT_MULT`` as ``unit_multiplier``), so ``UNIT_MULT`` is applied.
+
+Accept headers: the IMF ignores ``application/vnd.sdmx.data+json;version=1.0.0`` (it answers
+XML) and serves SDMX-JSON for ``application/json`` and SDMX-CSV for
+``application/vnd.sdmx.data+csv;version=1.0.0`` (agora-skills ``references/endpoints.md``,
+"Formats"); ``application/json`` is also what public OECD DAC2A clients send. Every answer
+is sniffed (:mod:`article2.sources.answer`): XML or HTML where CSV or JSON was asked is refused
+with the URL and the first bytes, and an answer with no observation at all (what the IMF
+sends, HTTP 200, for an unknown code or a wrong key order) is an error naming the key,
+never an empty vintage.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,10 +56,12 @@ from article2 import config
 from article2.errors import CorruptFileError, MissingFileError
 from article2.provenance import Origin
 from article2.sources import _base as b
+from article2.sources import answer, pacing
 from article2.sources import download as dl
 
 __all__ = [
     "ACCEPT",
+    "CSV2_ACCEPT",
     "CSV_ACCEPT",
     "FORMATS",
     "IMF_BILATERAL",
@@ -59,7 +84,10 @@ __all__ = [
 MessageFormat = Literal["csv", "json"]
 FORMATS: tuple[str, ...] = ("csv", "json")
 CSV_ACCEPT = "application/vnd.sdmx.data+csv;version=1.0.0"
-JSON_ACCEPT = "application/vnd.sdmx.data+json;version=1.0.0"
+#: SDMX-CSV 2.0 (``STRUCTURE``, ``STRUCTURE_ID``, ``ACTION`` first), the CSV media type the
+#: OECD documents for its API (Api-best-practices-and-recommendations, "UpdatedAfter")
+CSV2_ACCEPT = "application/vnd.sdmx.data+csv;version=2.0"
+JSON_ACCEPT = "application/json"
 ACCEPT = {"csv": CSV_ACCEPT, "json": JSON_ACCEPT}
 #: partner codes that mean "all partners" (IMF's G001 world; ISO-like W00/WLD)
 WORLD_CODES = frozenset({"G001", "W00", "WLD", "W1", "_T", "W"})
@@ -92,6 +120,10 @@ class SdmxLayout:
         partner: dimension id of the counterpart country, or None for country-level data.
         freq: dimension id of the frequency, or None.
         series: indicator code -> :class:`Series`.
+        scale: attribute columns that are a power of ten applied to ``OBS_VALUE`` (the first
+            one present is used); empty when values are in full units (the IMF).
+        fixed: dimension id -> the one code this source loads (e.g. the IMF DIP's
+            ``DV_TYPE`` ``O``); rows with another code are quarantined.
     """
 
     reporter: str
@@ -99,6 +131,8 @@ class SdmxLayout:
     series: Mapping[str, Series]
     partner: str | None = None
     freq: str | None = None
+    scale: tuple[str, ...] = ()
+    fixed: Mapping[str, str] = field(default_factory=dict)
 
     def indicators(self) -> dict[str, tuple[str, str, bool]]:
         return {
@@ -120,18 +154,41 @@ def data_url(base: str, flow: str, key: str) -> str:
     return f"{base.rstrip('/')}/data/{flow}/{key}"
 
 
-def _check_body(body: bytes, fmt: MessageFormat, url: str) -> None:
-    """Refuse an answer that is not a data message of the format asked for."""
+def _no_data_set(message: Any) -> bool:
+    """True for an SDMX-JSON message (1.0 or 2.0) whose ``dataSets`` list is empty."""
+    if not isinstance(message, dict):
+        return False
+    holder = message["data"] if isinstance(message.get("data"), dict) else message
+    return holder.get("dataSets") == []
+
+
+def _check_body(body: bytes, fmt: MessageFormat, url: str, key: str) -> pd.DataFrame:
+    """The answer as a text table, refusing anything but a non-empty data message of ``fmt``."""
+    answer.expect(body, fmt, url)
     if fmt == "csv":
         head = body[:2000].decode("utf-8", "replace").lstrip("\ufeff").split("\n", 1)[0]
         if "OBS_VALUE" not in head or "TIME_PERIOD" not in head:
             raise dl.FetchError(f"not an SDMX-CSV data message (header {head[:160]!r})", url=url)
-        return
-    message = dl.json_body(body, url)
-    try:
-        parse_json(message, name=url)
-    except CorruptFileError as exc:
-        raise dl.FetchError(f"not an SDMX-JSON data message: {exc}", url=url) from exc
+        try:
+            frame = pd.read_csv(
+                io.BytesIO(body), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+            )
+        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+            raise dl.FetchError(f"not a readable SDMX-CSV data message ({exc})", url=url) from exc
+    else:
+        message = dl.json_body(body, url)
+        try:
+            frame = pd.DataFrame() if _no_data_set(message) else parse_json(message, name=url)
+        except CorruptFileError as exc:
+            raise dl.FetchError(f"not an SDMX-JSON data message: {exc}", url=url) from exc
+    if frame.empty:
+        raise dl.FetchError(
+            f"the service found no observation for key {key!r} (HTTP 200 with an empty data "
+            "set: a code that does not exist, a wrong dimension order or lower-case codes); "
+            "check the key against the dataflow's structure",
+            url=url,
+        )
+    return frame
 
 
 def fetch_message(
@@ -146,14 +203,19 @@ def fetch_message(
     start: int | None = None,
     end: int | None = None,
     policy: dl.RetryPolicy | None = None,
+    pace: pacing.Pace | None = None,
+    csv_accept: str = CSV_ACCEPT,
 ) -> Path:
     """Query one SDMX data message (CSV or JSON) into the staging folder and check it."""
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}; got {fmt!r}")
     url = data_url(base, flow, key)
     params = {k: v for k, v in (("startPeriod", start), ("endPeriod", end)) if v is not None}
-    body = dl.get_bytes(url, params=params, headers={"Accept": ACCEPT[fmt]}, policy=policy)
-    _check_body(body, fmt, url)
+    if pace is not None:
+        pacing.reserve(pace, notify=lambda m: print(m, file=sys.stderr))
+    accept = csv_accept if fmt == "csv" else ACCEPT[fmt]
+    body = dl.get_bytes(url, params=params, headers={"Accept": accept}, policy=policy)
+    _check_body(body, fmt, url, key)
     return stage.write_bytes(
         name, body, Origin(**{**origin.to_dict(), "url": url, "columns": ()}), query=params
     )
@@ -192,6 +254,8 @@ class SdmxSource:
         layout: which columns play which role.
         start: default ``startPeriod`` (None: the whole series).
         freqs: allowed frequencies when ``key`` has ``{freq}`` (the first is the default).
+        pace: the service's download allowance (None: no pacing).
+        csv_accept: the media type asked for SDMX-CSV (the OECD documents version 2.0).
     """
 
     source: str
@@ -202,6 +266,8 @@ class SdmxSource:
     layout: SdmxLayout
     start: int | None = None
     freqs: tuple[str, ...] = ()
+    pace: pacing.Pace | None = None
+    csv_accept: str = CSV_ACCEPT
 
     def fetch(
         self,
@@ -244,6 +310,8 @@ class SdmxSource:
                 start=self.start if start is _DEFAULT else start,  # type: ignore[arg-type]
                 end=end,
                 policy=policy,
+                pace=self.pace,
+                csv_accept=self.csv_accept,
             )
         return [stage.final / name]
 
@@ -308,11 +376,15 @@ def read_frame(df: pd.DataFrame, origin: Origin, layout: SdmxLayout) -> b.ReadRe
         "OBS_VALUE",
         "no data: value missing",
     )
-    for mult_col in ("UNIT_MULT", "SCALE"):
+    for mult_col in layout.scale:
         if mult_col in df.columns:
             mult = b.to_number(df, mult_col, q, integer=True)
             value = value * np.power(10.0, mult.fillna(0.0))
             break
+    for dim, wanted in layout.fixed.items():
+        if dim in df.columns:
+            got = df[dim].str.strip()
+            q.add(got != wanted, dim, f"{dim} is not {wanted} (not loaded by this source)", got)
     rep = b.map_country(df, layout.reporter, "iso3", q, years=year, report=report)
     frame = pd.DataFrame(
         {

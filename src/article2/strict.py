@@ -70,7 +70,12 @@ def _allowed(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
 def _path(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        elif part == "[key]":  # the mapping key itself is wrong, not its value
+            out += " (the key)"
+        else:
+            out += f".{part}" if out else part
     return out
 
 

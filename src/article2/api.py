@@ -116,7 +116,7 @@ def fetch_status() -> pd.DataFrame:
         built = warehouse.query("SELECT source_id, vintage FROM sources")
     except WarehouseMissingError:
         built = None
-    return fetched.status(paths.raw_dir(), built, stale_days=float(config.get("stale_days") or 180))
+    return fetched.status(paths.raw_dir(), built, stale_days=config.value("stale_days"))
 
 
 __all__ += ["fetch", "fetch_status"]

@@ -336,6 +336,32 @@ def test_desta_only_agreements_count_and_curated_wins():
     assert set(out.log.action) == {"covered", "eu_accession"}
 
 
+def test_ruled_not_fta_is_dropped_from_the_map_and_listed_as_no_rta():
+    from article2.agreements.merge import merge
+
+    agr, mem, _ = _desta_case()
+    agr = agr.assign(title=agr.agreement_id, kind="fta", signature=pd.NaT)
+    over = pd.DataFrame({"desta_id": ["D_ONLY"], "action": ["not_fta"], "curated_id": [None],
+                         "reason": ["a bilateral trade agreement"], "end": [pd.NaT],
+                         "drop_members": [()]})  # fmt: skip
+    both = ("curated", "desta")
+    dropped = merge(agr, mem, over)
+    assert "D_ONLY" not in set(dropped.agreements.agreement_id)
+    kept = merge(agr, mem, over, keep_not_fta=True)
+    row = kept.agreements.set_index("agreement_id").loc["D_ONLY"]
+    assert not row.rta and row.source == "desta"
+    # listed between the two, never counted as a trade agreement
+    listed = q.agreements_between(kept.agreements, kept.memberships, "AAA", "CCC", "2006-01-01",
+                                  sources=both)  # fmt: skip
+    assert list(listed.agreement_id) == ["D_ONLY"] and not listed.rta.any()
+    assert q.agreements_with(kept.agreements, kept.memberships, "CCC", {"AAA"}, "2006-01-01",
+                             sources=both) == []  # fmt: skip
+    # the covered DESTA duplicate stays out of the listing: the curated date wins
+    early = q.agreements_between(kept.agreements, kept.memberships, "AAA", "BBB", "2009-06-01",
+                                 sources=both)  # fmt: skip
+    assert early.empty
+
+
 def test_desta_overrides_parse_and_name_known_records(cur):
     o = cur.desta_overrides
     assert o.desta_id.is_unique

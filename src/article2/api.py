@@ -166,16 +166,25 @@ def agreements(
     source: str | None = None,
 ) -> pd.DataFrame:
     """Agreements in force at ``at`` (default today): between two countries, or of one member,
-    or all (curated and DESTA; ``source`` limits to one)."""
+    or all. The registry the map reads: curated records, and the DESTA-only agreements where no
+    curated record covers the same agreement (curated dates win; ``source`` limits to one of
+    the two). DESTA records the curated rulings say are no free trade agreement are listed with
+    ``rta`` False."""
     import datetime as dt
 
     from article2.agreements import queries as q
+    from article2.agreements.merge import merge
 
-    reg = agreement_registry()
-    sources = (source,) if source else ("curated", "desta")
     if source and source not in ("curated", "desta"):
         raise ValueError(f"unknown source {source!r}; allowed: curated, desta")
-    at = pd.Timestamp(at or dt.date.today())
+    try:
+        day = at if isinstance(at, dt.date) else dt.date.fromisoformat(at) if at else None
+        at = pd.Timestamp(day or dt.date.today())
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"--at {at!r} is not a date (YYYY-MM-DD)") from exc
+    full = agreement_registry()
+    reg = merge(full.agreements, full.memberships, full.desta_overrides, keep_not_fta=True)
+    sources = (source,) if source else ("curated", "desta")
     if between:
         return q.agreements_between(reg.agreements, reg.memberships, *between, at, sources=sources)
     if member:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
@@ -16,6 +17,10 @@ from article2 import countries as _countries
 from article2 import warehouse
 from article2.profiles import Profile, TradeSource, build_profile, compare_frame
 from article2.warehouse import BuildReport, build
+
+if TYPE_CHECKING:  # types only: these modules import this one at run time
+    from article2.briefs.render import BriefFormat
+    from article2.index.config import Kind as SpecKind
 
 __all__ = [
     "CASE_COUNTRIES",
@@ -496,7 +501,8 @@ def write_brief(data, folder: Path, fmt: str = "html") -> Path:
     """Write a brief (``fmt``: ``"html"``, ``"md"`` or ``"pdf"``) into ``folder``."""
     from article2 import briefs
 
-    return briefs.write(data, Path(folder), fmt)
+    # briefs.write refuses any other format with a message that lists the allowed ones
+    return briefs.write(data, Path(folder), cast("BriefFormat", fmt))
 
 
 def write_case_briefs(folder: Path) -> list[Path]:
@@ -520,7 +526,7 @@ def write_case_briefs(folder: Path) -> list[Path]:
 _OKABE_ITO = {"grey": "#999999", "blue": "#0072B2", "vermillion": "#D55E00"}
 
 
-def _index_spec(config, kind: str):
+def _index_spec(config, kind: SpecKind):
     from article2.index import config as cfg
 
     if config is None or hasattr(config, "indicators"):

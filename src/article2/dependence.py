@@ -15,7 +15,7 @@ import os
 import shutil
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -405,7 +405,7 @@ def write_indicators(
         pq.write_table(table, tmp / f"year={t}" / "data_0.parquet", **_WRITE_OPTIONS)
 
     # each year is written on a thread of its own while the next one is computed
-    writes = []
+    writes: list[Future] = []
     try:
         with ThreadPoolExecutor(1) as writer:
 

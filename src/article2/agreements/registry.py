@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.resources
 from dataclasses import dataclass
+from importlib.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -431,10 +432,11 @@ def _expand_eu(members: pd.DataFrame) -> pd.DataFrame:
 def load_curated(folder: Path | None = None) -> Curated:
     """Read and validate every ``agreements/curated/*.yaml`` file (committed with the package;
     ``folder``: another folder laid out the same way)."""
-    if folder is None:
-        folder = importlib.resources.files("article2.agreements") / "curated"  # type: ignore[assignment]
+    where: Traversable = (
+        importlib.resources.files("article2.agreements") / "curated" if folder is None else folder
+    )
     parts: dict[str, list[dict]] = {}
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+    for entry in sorted(where.iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".yaml"):
             continue
         for key, rows in _parse_file(entry.name, entry.read_text(encoding="utf-8")).items():

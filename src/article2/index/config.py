@@ -20,8 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal, get_args
 
-from article2.index.aggregate import AGGREGATIONS
-from article2.index.normalise import NORMALISATIONS
+from article2.index.aggregate import AGGREGATIONS, Aggregation
+from article2.index.normalise import NORMALISATIONS, Normalisation
 
 __all__ = [
     "ACTORS",
@@ -124,8 +124,8 @@ class Spec:
     file: str
     digest: str
     title: str
-    normalisation: str
-    aggregation: str
+    normalisation: Normalisation
+    aggregation: Aggregation
     winsorise: tuple[float, float]
     min_coverage: float
     groups: tuple[tuple[str, float], ...]
@@ -135,8 +135,8 @@ class Spec:
     actors: tuple[str, ...]
     region_definition: str
     noise: float
-    normalisations: tuple[str, ...]
-    aggregations: tuple[str, ...]
+    normalisations: tuple[Normalisation, ...]
+    aggregations: tuple[Aggregation, ...]
 
     @property
     def group_names(self) -> tuple[str, ...]:

@@ -426,6 +426,8 @@ def _expand_eu(members: pd.DataFrame) -> pd.DataFrame:
                 }  # fmt: skip
             )
     keep = members[members.iso3 != "EU"]
+    if not rows:
+        return keep.reset_index(drop=True)
     return pd.concat([keep, pd.DataFrame(rows, columns=MEMBER_COLS)], ignore_index=True)
 
 

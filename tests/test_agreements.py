@@ -336,6 +336,32 @@ def test_desta_only_agreements_count_and_curated_wins():
     assert set(out.log.action) == {"covered", "eu_accession"}
 
 
+def test_ruled_not_fta_is_dropped_from_the_map_and_listed_as_no_rta():
+    from article2.agreements.merge import merge
+
+    agr, mem, _ = _desta_case()
+    agr = agr.assign(title=agr.agreement_id, kind="fta", signature=pd.NaT)
+    over = pd.DataFrame({"desta_id": ["D_ONLY"], "action": ["not_fta"], "curated_id": [None],
+                         "reason": ["a bilateral trade agreement"], "end": [pd.NaT],
+                         "drop_members": [()]})  # fmt: skip
+    both = ("curated", "desta")
+    dropped = merge(agr, mem, over)
+    assert "D_ONLY" not in set(dropped.agreements.agreement_id)
+    kept = merge(agr, mem, over, keep_not_fta=True)
+    row = kept.agreements.set_index("agreement_id").loc["D_ONLY"]
+    assert not row.rta and row.source == "desta"
+    # listed between the two, never counted as a trade agreement
+    listed = q.agreements_between(kept.agreements, kept.memberships, "AAA", "CCC", "2006-01-01",
+                                  sources=both)  # fmt: skip
+    assert list(listed.agreement_id) == ["D_ONLY"] and not listed.rta.any()
+    assert q.agreements_with(kept.agreements, kept.memberships, "CCC", {"AAA"}, "2006-01-01",
+                             sources=both) == []  # fmt: skip
+    # the covered DESTA duplicate stays out of the listing: the curated date wins
+    early = q.agreements_between(kept.agreements, kept.memberships, "AAA", "BBB", "2009-06-01",
+                                 sources=both)  # fmt: skip
+    assert early.empty
+
+
 def test_desta_overrides_parse_and_name_known_records(cur):
     o = cur.desta_overrides
     assert o.desta_id.is_unique
@@ -377,3 +403,71 @@ def _registry(path):
     if path not in _REG:
         _REG[path] = load_registry(path)
     return _REG[path]
+
+
+CURATED_GOOD = """\
+_cit: &cit {body: A ministry, document: The treaty, url: https://example.org/treaty}
+agreements:
+  - id: AB-FTA
+    title: A-B free trade agreement
+    kind: fta
+    rta: true
+    signature: 2001-02-03
+    force: 2002-03-04
+    citation: *cit
+    checked: 2026-11-23
+    members: {AAA: 2002-03-04, BBB: 2003}
+    member_sources:
+      AAA: {confidence: confirmed, checked: 2026-11-23, confirmed_by: [https://example.org/a]}
+desta_overrides:
+  - {desta_id: "AAA-BBB[NA]_1999O", action: not_fta, checked: 2026-11-23, citation: *cit,
+     reason: "a bilateral trade agreement, not an FTA"}
+"""
+
+
+def _curated(tmp_path, text):
+    from article2.agreements.registry import load_curated
+
+    (tmp_path / "test.yaml").write_text(text)
+    return load_curated(tmp_path)
+
+
+def test_curated_loader_reads_a_good_file(tmp_path):
+    c = _curated(tmp_path, CURATED_GOOD)
+    assert list(c.agreements.agreement_id) == ["AB-FTA"]
+    assert q.members_at(c.memberships, "AB-FTA", "2003-01-01") == ["AAA", "BBB"]
+    assert list(c.desta_overrides.action) == ["not_fta"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "match"),
+    [
+        ("    kind: fta\n", "    kind: fta\n    kinds: fta\n",
+         r"test.yaml: agreement #1 \(AB-FTA\): unknown key 'kinds'; allowed: checked, citation"),
+        ("kind: fta", "kind: free", r"\(AB-FTA\): key 'kind': Input should be 'fta', "),
+        ("rta: true", "rta: 'yes'", r"\(AB-FTA\): key 'rta': .*boolean, not 'yes'"),
+        ("title: A-B free trade agreement", "title: 12", r"key 'title': .*string, not 12"),
+        ("force: 2002-03-04", "force: March 2002", r"key 'force': not a date \(YYYY-MM-DD or YYYY\)"),
+        ("BBB: 2003}", "BBB: 2003, ccc: 2004}", r"key 'members.ccc \(the key\)': String should match"),
+        ("BBB: 2003}", "BBB: later}", r"key 'members.BBB': not a date"),
+        ("    checked: 2026-11-23\n    members", "    members", r"\(AB-FTA\): missing key 'checked'"),
+        ("    citation: *cit\n    checked", "    citation: {body: A ministry}\n    checked",
+         r"key 'citation': .*needs 'document' or 'url'"),
+        ("confirmed_by: [https://example.org/a]", "note: x",
+         r"'confirmed' needs key 'confirmed_by'"),
+        ("confidence: confirmed", "confidence: sure", r"key 'member_sources.AAA.confidence'"),
+        ("      AAA: {confidence", "      CCC: {confidence",
+         r"key 'member_sources' names CCC, not among 'members'"),
+        ("action: not_fta", "action: gone",
+         r"desta_overrides #1 \(AAA-BBB\[NA\]_1999O\): key 'action': .*'superseded', 'not_fta'"),
+        ("action: not_fta", "action: same_as", r"action 'same_as' needs key 'curated_id'"),
+        ("reason: ", "why: ", r"desta_overrides #1 .*unknown key 'why'"),
+        ("desta_overrides:", "desta_override:", r"test.yaml: unknown key 'desta_override'"),
+    ],
+)  # fmt: skip
+def test_curated_loader_rejects_bad_documents(tmp_path, old, new, match):
+    from article2.agreements.registry import CuratedFactError
+
+    assert old in CURATED_GOOD
+    with pytest.raises(CuratedFactError, match=match):
+        _curated(tmp_path, CURATED_GOOD.replace(old, new, 1))

@@ -77,3 +77,93 @@ def test_paraphrases_are_not_the_report_sentences(records):
 def test_computed_status(records, rec_id, at, status):
     frame = to_frame(track(records, load_curated().memberships, at)).set_index("id")
     assert frame.loc[rec_id, "status"] == status
+
+
+# words a cut-off sentence ends on ("Remove barriers to")
+_DANGLING = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on",
+             "or", "the", "to", "with"}  # fmt: skip
+
+
+def test_every_paraphrase_is_a_whole_sentence(records):
+    for r in records:
+        text = r["paraphrase"]
+        words = text.rstrip(".").split()
+        assert text[0].isupper() and text.endswith("."), (r["id"], text)
+        assert len(words) >= 4 and words[-1].lower() not in _DANGLING, (r["id"], text)
+        assert text.count("(") == text.count(")"), (r["id"], text)
+
+
+def test_indicators_are_not_split_at_commas(records):
+    """An unquoted comma inside [...] splits one indicator into several: none is a bare code."""
+    for r in records:
+        for ind in r["indicators"]:
+            assert len(ind.split()) >= 2, (r["id"], r["indicators"])
+
+
+SOURCES = "sources:\n  s1: {title: T, body: B, date: 2018}\n"
+GOOD = (
+    "defaults: {scope: country, countries: [VNM], source: s1, section: S,\n"
+    "           status: [{date: 2018, status: proposed, evidence: Published.}]}\n"
+    "records:\n"
+    "  - {id: R-1, actor: us, theme: trade, heading: H, paraphrase: Do one thing.,\n"
+    "     indicators: [one indicator]}\n"
+)
+
+
+def _load(tmp_path, text, sources=SOURCES):
+    from article2.recommendations.records import load_records
+
+    (tmp_path / "_sources.yaml").write_text(sources)
+    (tmp_path / "case.yaml").write_text(text)
+    return load_records(tmp_path)
+
+
+def test_loader_reads_a_good_file(tmp_path):
+    (rec,) = _load(tmp_path, GOOD)
+    assert rec["id"] == "R-1" and rec["paraphrase"] == "Do one thing."
+    assert rec["countries"] == ["VNM"] and rec["status"][0]["date"] == "2018"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "match"),
+    [
+        # the defect that cut ten paraphrases: an unquoted comma in a flow mapping
+        ("paraphrase: Do one thing.", "paraphrase: Do one thing, then another.",
+         r"case.yaml: record #1 \(R-1\): unknown key 'then another.'; allowed: actor, .*quoted"),
+        ("theme: trade,", "theme: trade, colour: red,", r"record #1 \(R-1\): unknown key 'colour'"),
+        ("heading: H,", "heading: 7,", r"record #1 \(R-1\): key 'heading': .*string, not 7"),
+        ("actor: us", "actor: usa", r"\(R-1\): key 'actor': .*'us', 'japan' or 'joint'"),
+        ("countries: [VNM]", "countries: VNM", r"\(R-1\): key 'countries': .*list, not 'VNM'"),
+        ("countries: [VNM]", "countries: [vnm]", r"\(R-1\): key 'countries\[1\]'"),
+        ("date: 2018,", "date: soon,", r"key 'status\[1\].date': not a date"),
+        ("evidence: Published.", "evidence: Published., by: me",
+         r"unknown key 'status\[1\].by'; allowed: date, evidence, status"),
+        ("status: proposed", "status: done", r"key 'status\[1\].status'"),
+        ("     indicators: [one indicator]}", "     indicators: []}",
+         r"key 'indicators': .*at least 1 item"),
+        ("id: R-1, ", "", r"record #1 \(\?\): missing key 'id'"),
+        ("heading: H,", "heading: H, tracker: nope,", r"key 'tracker': unknown tracker; allowed: "),
+        ("source: s1,", "source: s2,", r"key 'source': unknown source 's2'; allowed: s1"),
+        ("section: S,", "section: S, sektion: T,", r"case.yaml: defaults: unknown key 'sektion'"),
+        ("records:", "recs:", r"case.yaml: missing key 'records'; unknown key 'recs'"),
+    ],
+)  # fmt: skip
+def test_loader_rejects_bad_records(tmp_path, old, new, match):
+    from article2.recommendations.records import RecordError
+
+    assert old in GOOD
+    with pytest.raises(RecordError, match=match):
+        _load(tmp_path, GOOD.replace(old, new, 1))
+
+
+def test_loader_rejects_bad_sources_and_yaml(tmp_path):
+    from article2.recommendations.records import RecordError
+
+    with pytest.raises(
+        RecordError, match=r"_sources.yaml: source s1: missing key 'date'; unknown key 'year'"
+    ):
+        _load(tmp_path, GOOD, SOURCES.replace("date: 2018", "year: 2018"))
+    with pytest.raises(RecordError, match=r"case.yaml: not valid YAML"):
+        _load(tmp_path, GOOD + "  - {id: R-2\n")
+    with pytest.raises(RecordError, match=r"record #2 \(R-1\): id used twice"):
+        _load(tmp_path, GOOD + GOOD.split("records:\n")[1])

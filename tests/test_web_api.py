@@ -102,16 +102,45 @@ def test_eu_share_uses_members_of_the_year(client, cow_raw):
     assert next(r["value"] for r in rows if r["iso3"] == "IRL") == pytest.approx(expected, abs=TOL)
 
 
-def test_cn_finance_pct_gdp_matches_raw_files(client, real_snapshot):
+# COW state codes of the recipients (Correlates of War state list), written out so that the
+# reference does not go through the warehouse's code table
+COW_CODES = {"AGO": 540, "KEN": 501, "LKA": 780, "PAK": 770, "VNM": 816}
+
+
+@pytest.fixture(scope="module")
+def cn_finance_raw(real_snapshot) -> pd.DataFrame:
+    """Chinese official finance as % of GDP from the two raw files, as the layer defines it:
+    ODA-like + OOF-like + vague commitments (``cow_gcdf.csv``) over GDP in current USD
+    (``wb_gdp/gdp.csv``), for each recipient-year with both."""
     aid = pd.read_csv(real_snapshot / "aiddata_gcdf" / "cow_gcdf.csv")
-    assert {"cow_code", "year"} <= set(aid.columns) or True  # column names checked below
-    frame = client.get("/api/country/AGO/series", params={"indicator": "cn_finance_pct_gdp"}).json()
-    v2015 = {r["year"]: r["value"] for r in frame["rows"]}[2015]
-    profile = client.get("/api/country/AGO").json()
+    gdp = pd.read_csv(real_snapshot / "wb_gdp" / "gdp.csv")
+    gdp = gdp[gdp["Value"] > 0].rename(columns={"Country Code": "iso3", "Year": "year"})
+    by_code = {v: k for k, v in COW_CODES.items()}
+    aid = aid[aid["ccode"].isin(by_code)].assign(iso3=lambda d: d["ccode"].map(by_code))
+    aid["finance"] = aid[["oda_amt", "oof_amt", "vof_amt"]].sum(axis=1)
+    both = aid.merge(gdp[["iso3", "year", "Value"]], on=["iso3", "year"])
+    return both.assign(value=100 * both["finance"] / both["Value"])[["iso3", "year", "value"]]
+
+
+@pytest.mark.parametrize("iso3", sorted(COW_CODES))
+def test_cn_finance_pct_gdp_matches_raw_files(client, cn_finance_raw, iso3):
+    expected = cn_finance_raw[cn_finance_raw["iso3"] == iso3].set_index("year")["value"]
+    assert len(expected) >= 15, iso3  # the reference itself covers most of 2000-2021
+    body = client.get(f"/api/country/{iso3}/series", params={"indicator": "cn_finance_pct_gdp"})
+    got = {r["year"]: r["value"] for r in body.json()["rows"] if r["value"] is not None}
+    # the same years (a year without a raw row has no value, not zero) and the same values;
+    # tolerance: both sides add the same three amounts, only the summation order may differ
+    assert sorted(got) == sorted(expected.index), iso3
+    for year, value in expected.items():
+        assert got[year] == pytest.approx(value, rel=1e-9), (iso3, year)
+    for year in (2005, 2015):
+        rows = client.get("/api/map/cn_finance_pct_gdp", params={"year": year}).json()["rows"]
+        shown = next((r["value"] for r in rows if r["iso3"] == iso3), None)
+        assert shown == pytest.approx(expected.get(year), rel=1e-9), (iso3, year)
+    profile = client.get(f"/api/country/{iso3}").json()
     assert profile["indicators"]["cn_finance_pct_gdp"]["source_id"] == (
         "aiddata_gcdf/cow_gcdf.csv; wb_gdp/gdp.csv"
     )
-    assert 0 < v2015 < 100
 
 
 def test_every_row_carries_provenance(client):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
@@ -16,6 +17,10 @@ from article2 import countries as _countries
 from article2 import warehouse
 from article2.profiles import Profile, TradeSource, build_profile, compare_frame
 from article2.warehouse import BuildReport, build
+
+if TYPE_CHECKING:  # types only: these modules import this one at run time
+    from article2.briefs.render import BriefFormat
+    from article2.index.config import Kind as SpecKind
 
 __all__ = [
     "CASE_COUNTRIES",
@@ -116,7 +121,7 @@ def fetch_status() -> pd.DataFrame:
         built = warehouse.query("SELECT source_id, vintage FROM sources")
     except WarehouseMissingError:
         built = None
-    return fetched.status(paths.raw_dir(), built, stale_days=float(config.get("stale_days") or 180))
+    return fetched.status(paths.raw_dir(), built, stale_days=config.value("stale_days"))
 
 
 __all__ += ["fetch", "fetch_status"]
@@ -166,16 +171,25 @@ def agreements(
     source: str | None = None,
 ) -> pd.DataFrame:
     """Agreements in force at ``at`` (default today): between two countries, or of one member,
-    or all (curated and DESTA; ``source`` limits to one)."""
+    or all. The registry the map reads: curated records, and the DESTA-only agreements where no
+    curated record covers the same agreement (curated dates win; ``source`` limits to one of
+    the two). DESTA records the curated rulings say are no free trade agreement are listed with
+    ``rta`` False."""
     import datetime as dt
 
     from article2.agreements import queries as q
+    from article2.agreements.merge import merge
 
-    reg = agreement_registry()
-    sources = (source,) if source else ("curated", "desta")
     if source and source not in ("curated", "desta"):
         raise ValueError(f"unknown source {source!r}; allowed: curated, desta")
-    at = pd.Timestamp(at or dt.date.today())
+    try:
+        day = at if isinstance(at, dt.date) else dt.date.fromisoformat(at) if at else None
+        at = pd.Timestamp(day or dt.date.today())
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"--at {at!r} is not a date (YYYY-MM-DD)") from exc
+    full = agreement_registry()
+    reg = merge(full.agreements, full.memberships, full.desta_overrides, keep_not_fta=True)
+    sources = (source,) if source else ("curated", "desta")
     if between:
         return q.agreements_between(reg.agreements, reg.memberships, *between, at, sources=sources)
     if member:
@@ -487,7 +501,8 @@ def write_brief(data, folder: Path, fmt: str = "html") -> Path:
     """Write a brief (``fmt``: ``"html"``, ``"md"`` or ``"pdf"``) into ``folder``."""
     from article2 import briefs
 
-    return briefs.write(data, Path(folder), fmt)
+    # briefs.write refuses any other format with a message that lists the allowed ones
+    return briefs.write(data, Path(folder), cast("BriefFormat", fmt))
 
 
 def write_case_briefs(folder: Path) -> list[Path]:
@@ -511,7 +526,7 @@ def write_case_briefs(folder: Path) -> list[Path]:
 _OKABE_ITO = {"grey": "#999999", "blue": "#0072B2", "vermillion": "#D55E00"}
 
 
-def _index_spec(config, kind: str):
+def _index_spec(config, kind: SpecKind):
     from article2.index import config as cfg
 
     if config is None or hasattr(config, "indicators"):

@@ -520,7 +520,7 @@ def _country_table() -> pd.DataFrame:
 
 def _canonical_codes(system: str) -> dict[str, str]:
     """ISO3 -> the code of ``system`` shown in the table: the one in force latest."""
-    best: dict[str, tuple[float, str]] = {}
+    best: dict[str, tuple[tuple[float, bool], str]] = {}
     for code, rules in _rules(system).items():
         for rule in rules:
             if rule.iso3 is None:
@@ -563,8 +563,9 @@ def _group_table() -> pd.DataFrame:
     return table[["group", "iso3", "start_year", "end_year"]]
 
 
-def group_members(group: Group, year: int | None = None) -> tuple[str, ...]:
-    """ISO3 keys of the members of ``group``, sorted; current members when ``year`` is None.
+def group_members(group: Group | str, year: int | None = None) -> tuple[str, ...]:
+    """ISO3 keys of the members of ``group`` (one of :data:`Group`; any other name is a
+    ValueError), sorted; current members when ``year`` is None.
 
     A country counts as a member in ``year`` if it joined in or before that year and left in or
     after it (the United Kingdom is an EU member through 2020, not in 2021). Groups or members

@@ -15,7 +15,7 @@ import os
 import shutil
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from article2 import countries, hs, paths
+from article2 import config, countries, hs, paths
 from article2.indicators import products_stream as stream
 from article2.indicators.products import GeoDepThresholds, summary_sql
 from article2.sources import baci
@@ -175,12 +175,7 @@ def _year_parts(loaded: baci.LoadedBaci, t: int):
 
 def _threads() -> int | None:
     """``$ARTICLE2_THREADS`` (a positive whole number), or None: every core."""
-    text = os.environ.get("ARTICLE2_THREADS", "").strip()
-    if not text:
-        return None
-    if not text.isdigit() or int(text) < 1:
-        raise ValueError(f"ARTICLE2_THREADS must be a positive whole number, not {text!r}")
-    return int(text)
+    return config.value("threads")
 
 
 def _run_years(
@@ -410,7 +405,7 @@ def write_indicators(
         pq.write_table(table, tmp / f"year={t}" / "data_0.parquet", **_WRITE_OPTIONS)
 
     # each year is written on a thread of its own while the next one is computed
-    writes = []
+    writes: list[Future] = []
     try:
         with ThreadPoolExecutor(1) as writer:
 

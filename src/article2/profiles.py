@@ -375,7 +375,7 @@ def _world(key: tuple[str, int], indicator: str, year: int) -> types.SimpleNames
             "SELECT sum(value), min(ln(1 + value)), max(ln(1 + value)) FROM dyad_year "
             "WHERE indicator = ? AND year = ?",
             [indicator, year],
-        ).fetchone()
+        ).fetchone() or (None, None, None)  # an aggregate returns one row
         actors = con.execute(
             """
             WITH f AS (SELECT iso3_o, iso3_d, value FROM dyad_year

@@ -45,7 +45,13 @@ def _eu_wide(members: set[str], force, eu: pd.DataFrame) -> bool:
     return bool(len(live)) and set(live.iso3) <= members
 
 
-def merge(agreements: pd.DataFrame, memberships: pd.DataFrame, overrides: pd.DataFrame) -> Merged:
+def merge(
+    agreements: pd.DataFrame,
+    memberships: pd.DataFrame,
+    overrides: pd.DataFrame,
+    *,
+    keep_not_fta: bool = False,
+) -> Merged:
     """Keep every curated agreement and the DESTA agreements no curated fact covers or rules out.
 
     ``agreements``/``memberships``: the registry's tables (both sources); ``overrides``: the
@@ -53,8 +59,10 @@ def merge(agreements: pd.DataFrame, memberships: pd.DataFrame, overrides: pd.Dat
     ``drop_members``). Rules, in order, each logged:
 
     1. ``covered`` — named by a curated record (``desta_id``) or ruled ``same_as``: dropped.
-    2. ``not_fta`` — dropped; ``superseded`` without ``end`` — dropped; with ``end`` — its
-       member spells end then.
+    2. ``not_fta`` — dropped (``keep_not_fta``: kept with ``rta`` False, for listings of every
+       agreement in force, e.g. the 2000 U.S.–Viet Nam trade agreement, which is not a free
+       trade agreement); ``superseded`` without ``end`` — dropped; with ``end`` — its member
+       spells end then.
     3. ``members`` — the stray member rows listed are dropped.
     4. ``eu_accession`` — in a DESTA-only agreement that is not an agreement of the EU (not every
        EU member state of its entry-into-force date is a party), a state's membership ends when it
@@ -93,7 +101,9 @@ def merge(agreements: pd.DataFrame, memberships: pd.DataFrame, overrides: pd.Dat
             action = "members dropped: " + ", ".join(r.drop_members)
         rows.append({"desta_id": r.desta_id, "action": action, "curated_id": r.curated_id,
                      "reason": r.reason})  # fmt: skip
-    out = {x["desta_id"] for x in rows if x["action"] in ("covered", "not_fta", "superseded")}
+    gone = ("covered", "superseded") if keep_not_fta else ("covered", "not_fta", "superseded")
+    out = {x["desta_id"] for x in rows if x["action"] in gone}
+    not_fta = {x["desta_id"] for x in rows if x["action"] == "not_fta"}
     # rule 4: EU accession ends member states' own agreements
     eu = mem[(mem.agreement_id == "EU") & (mem.source == "curated")]
     joins = _eu_joins(mem)
@@ -115,8 +125,13 @@ def merge(agreements: pd.DataFrame, memberships: pd.DataFrame, overrides: pd.Dat
     log = pd.DataFrame(rows, columns=["desta_id", "action", "curated_id", "reason"])
     keep_a = (agreements.source == "curated") | ~agreements.agreement_id.isin(out)
     keep_m = (mem.source == "curated") | ~mem.agreement_id.isin(out)
+    agr = agreements[keep_a].reset_index(drop=True)
+    if keep_not_fta:
+        ruled = (agr.source == "desta") & agr.agreement_id.isin(not_fta)
+        agr["rta"] = agr.rta & ~ruled
+        agr.loc[ruled, "kind"] = agr.loc[ruled, "kind"] + "; ruled not_fta"
     return Merged(
-        agreements=agreements[keep_a].reset_index(drop=True),
+        agreements=agr,
         memberships=mem[keep_m].reset_index(drop=True),
         log=log.sort_values(["action", "desta_id"], ignore_index=True),
     )

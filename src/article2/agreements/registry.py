@@ -19,9 +19,15 @@ from __future__ import annotations
 import datetime as dt
 import importlib.resources
 from dataclasses import dataclass
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args
 
 import pandas as pd
 import yaml
+from pydantic import BeforeValidator, model_validator
+
+from article2.strict import ISO3, NonEmpty, Strict, YearOrDate, check
 
 __all__ = [
     "CHECKED",
@@ -51,13 +57,109 @@ OVERRIDE_COLS = [
     "drop_members",
 ]  # fmt: skip
 #: what a curated file may say about a DESTA record the curated registry does not link
-OVERRIDE_ACTIONS = ("superseded", "not_fta", "same_as", "members")
-CONFIDENCE = ("confirmed", "unconfirmed")
+OverrideAction = Literal["superseded", "not_fta", "same_as", "members"]
+OVERRIDE_ACTIONS: tuple[str, ...] = get_args(OverrideAction)
+Confidence = Literal["confirmed", "unconfirmed"]
+CONFIDENCE: tuple[str, ...] = get_args(Confidence)
+#: what a curated record is
+Kind = Literal["fta", "customs_union", "protocol", "limited", "institution", "forum", "framework"]
+#: the top-level keys of a curated file (keys starting with "_" hold YAML anchors)
+FILE_KEYS = ("agreements", "desta_overrides")
 MEMBER_COLS = ["agreement_id", "source", "iso3", "since", "precision", "until", "via"]
 
 
 class CuratedFactError(ValueError):
     """A curated YAML file has a missing or malformed field (message names file, record, field)."""
+
+
+class Citation(Strict):
+    """The document a fact is checked against: issuing body, and the document or its URL."""
+
+    body: NonEmpty
+    document: str | None = None
+    url: str | None = None
+
+    @model_validator(mode="after")
+    def _document_or_url(self) -> Citation:
+        if not (self.document or self.url):
+            raise ValueError("key 'citation' needs 'document' or 'url'")
+        return self
+
+
+class MemberSource(Strict):
+    """How one member's date was confirmed (``confirmed_by`` URLs) or why it is not (``note``)."""
+
+    confidence: Confidence
+    checked: YearOrDate
+    confirmed_by: list[NonEmpty] = []
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _evidence(self) -> MemberSource:
+        if self.confidence == "confirmed" and not self.confirmed_by:
+            raise ValueError("'confirmed' needs key 'confirmed_by'")
+        if self.confidence == "unconfirmed" and not self.note:
+            raise ValueError("'unconfirmed' needs key 'note'")
+        return self
+
+
+def _dated(value: Any) -> Any:
+    """``parties_with_eu`` as a list (one date for all: provisional or force) or a mapping."""
+    return dict.fromkeys(value) if isinstance(value, list) else value
+
+
+class Agreement(Strict):
+    """One curated agreement, institution or forum (``members``: ISO3 -> date it joined)."""
+
+    id: NonEmpty
+    title: NonEmpty
+    kind: Kind
+    rta: bool
+    desta_id: str | None = None
+    signature: YearOrDate | None = None
+    force: YearOrDate | None = None
+    end: YearOrDate | None = None
+    provisional: YearOrDate | None = None
+    citation: Citation
+    checked: YearOrDate
+    members: dict[ISO3, YearOrDate] = {}
+    ends: dict[ISO3, YearOrDate] = {}
+    parties_with_eu: Annotated[dict[ISO3, YearOrDate | None], BeforeValidator(_dated)] = {}
+    undated_members: list[ISO3] = []
+    signatories: list[ISO3] = []
+    member_sources: dict[ISO3, MemberSource] = {}
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Agreement:
+        undated = [k for k, v in self.parties_with_eu.items() if v is None]
+        if undated and self.force is None and self.provisional is None:
+            raise ValueError("'parties_with_eu' needs key 'force' or 'provisional'")
+        for key in ("ends", "member_sources"):
+            stray = sorted(set(getattr(self, key)) - set(self.members))
+            if stray:
+                raise ValueError(f"key {key!r} names {', '.join(stray)}, not among 'members'")
+        return self
+
+
+class Override(Strict):
+    """A curated ruling on a DESTA record no curated agreement links (``desta.yaml``)."""
+
+    desta_id: NonEmpty
+    action: OverrideAction
+    curated_id: str | None = None
+    reason: NonEmpty
+    citation: Citation
+    checked: YearOrDate
+    end: YearOrDate | None = None
+    drop_members: list[ISO3] = []
+
+    @model_validator(mode="after")
+    def _needs(self) -> Override:
+        if self.action == "same_as" and not self.curated_id:
+            raise ValueError("action 'same_as' needs key 'curated_id'")
+        if self.action == "members" and not self.drop_members:
+            raise ValueError("action 'members' needs key 'drop_members'")
+        return self
 
 
 @dataclass(frozen=True)
@@ -132,20 +234,12 @@ def _opt_date(value, where: str):
 
 def _parse_overrides(name: str, records) -> list[dict]:
     out = []
+    if not isinstance(records, list | None):
+        raise CuratedFactError(f"{name}: key 'desta_overrides' must be a list of rulings")
     for i, rec in enumerate(records or []):
-        where = f"{name}: desta_overrides #{i + 1} ({rec.get('desta_id', '?')})"
-        for field in ("desta_id", "action", "reason", "citation", "checked"):
-            if field not in rec:
-                raise CuratedFactError(f"{where}: missing field {field!r}")
-        if rec["action"] not in OVERRIDE_ACTIONS:
-            raise CuratedFactError(
-                f"{where}: field 'action' is {rec['action']!r}; allowed: {', '.join(OVERRIDE_ACTIONS)}"
-            )
-        if rec["action"] in ("same_as",) and not rec.get("curated_id"):
-            raise CuratedFactError(f"{where}: action 'same_as' needs field 'curated_id'")
+        where = f"{name}: desta_overrides #{i + 1} ({_id(rec, 'desta_id')})"
+        check(Override, rec, where, CuratedFactError)
         cit = rec["citation"]
-        if not isinstance(cit, dict) or not cit.get("body"):
-            raise CuratedFactError(f"{where}: field 'citation' needs body and document or url")
         text = "; ".join(str(cit[k]) for k in ("body", "document", "url") if cit.get(k))
         out.append(
             {
@@ -163,22 +257,12 @@ def _parse_overrides(name: str, records) -> list[dict]:
     return out
 
 
-def _parse_member_sources(name: str, aid: str, records, dated: set[str]) -> tuple[list, list]:
+def _parse_member_sources(name: str, aid: str, records) -> tuple[list, list]:
     sources, gaps = [], []
-    for iso3, rec in (records or {}).items():
+    for iso3, rec in (records or {}).items():  # validated with the agreement (MemberSource)
         where = f"{name}: agreement {aid}: member_sources {iso3}"
-        if iso3 not in dated:
-            raise CuratedFactError(f"{where}: not among the agreement's dated members")
-        conf = (rec or {}).get("confidence")
-        if conf not in CONFIDENCE:
-            raise CuratedFactError(
-                f"{where}: field 'confidence' is {conf!r}; allowed: {', '.join(CONFIDENCE)}"
-            )
+        conf = rec["confidence"]
         urls = rec.get("confirmed_by") or []
-        if conf == "confirmed" and not urls:
-            raise CuratedFactError(f"{where}: 'confirmed' needs field 'confirmed_by'")
-        if conf == "unconfirmed" and not rec.get("note"):
-            raise CuratedFactError(f"{where}: 'unconfirmed' needs field 'note'")
         sources.append(
             {
                 "agreement_id": aid,
@@ -202,26 +286,30 @@ def _parse_member_sources(name: str, aid: str, records, dated: set[str]) -> tupl
     return sources, gaps
 
 
+def _id(rec: Any, key: str) -> str:
+    return str(rec.get(key, "?")) if isinstance(rec, dict) else "?"
+
+
 def _parse_file(name: str, text: str) -> dict[str, list[dict]]:
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise CuratedFactError(f"{name}: not valid YAML: {exc}") from exc
-    if "agreements" not in data:
+    if not isinstance(data, dict):
+        raise CuratedFactError(f"{name}: expected a mapping with key 'agreements'")
+    unknown = [k for k in data if k not in FILE_KEYS and not str(k).startswith("_")]
+    if unknown:
+        raise CuratedFactError(
+            f"{name}: unknown key {unknown[0]!r}; allowed: {', '.join(FILE_KEYS)} "
+            "(and keys starting with '_' for YAML anchors)"
+        )
+    if not isinstance(data.get("agreements"), list):
         raise CuratedFactError(f"{name}: no 'agreements' list")
     agreements, members, gaps, signatories, msources = [], [], [], [], []
     for i, rec in enumerate(data["agreements"]):
-        where = f"{name}: agreement #{i + 1} ({rec.get('id', '?')})"
-        for field in ("id", "title", "kind", "rta", "citation", "checked"):
-            if field not in rec:
-                raise CuratedFactError(f"{where}: missing field {field!r}")
+        where = f"{name}: agreement #{i + 1} ({_id(rec, 'id')})"
+        check(Agreement, rec, where, CuratedFactError)
         cit = rec["citation"]
-        if (
-            not isinstance(cit, dict)
-            or not cit.get("body")
-            or not (cit.get("document") or cit.get("url"))
-        ):
-            raise CuratedFactError(f"{where}: field 'citation' needs body and document or url")
         checked, _ = _date(rec["checked"], f"{where}: field 'checked'")
         aid = rec["id"]
         force = _opt_date(rec.get("force"), f"{where}: field 'force'")
@@ -263,13 +351,8 @@ def _parse_file(name: str, text: str) -> dict[str, list[dict]]:
                     "via": None,
                 }  # fmt: skip
             )
-        with_eu = rec.get("parties_with_eu") or []
-        if not isinstance(with_eu, dict):  # one date for every party: provisional or force
-            if with_eu and applies is pd.NaT:
-                raise CuratedFactError(
-                    f"{where}: 'parties_with_eu' needs field 'force' or 'provisional'"
-                )
-            with_eu = dict.fromkeys(with_eu)
+        # a list: one date for every party (provisional application or entry into force)
+        with_eu = _dated(rec.get("parties_with_eu") or {})
         for iso3, when in with_eu.items():
             start = applies if when is None else _date(when, f"{where}: party {iso3}")[0]
             members.append(
@@ -306,9 +389,7 @@ def _parse_file(name: str, text: str) -> dict[str, list[dict]]:
             )
         for iso3 in rec.get("signatories") or []:
             signatories.append({"agreement_id": aid, "iso3": iso3})
-        s, g = _parse_member_sources(
-            name, aid, rec.get("member_sources"), set(rec.get("members") or {})
-        )
+        s, g = _parse_member_sources(name, aid, rec.get("member_sources"))
         msources += s
         gaps += g
     return {
@@ -345,14 +426,19 @@ def _expand_eu(members: pd.DataFrame) -> pd.DataFrame:
                 }  # fmt: skip
             )
     keep = members[members.iso3 != "EU"]
+    if not rows:
+        return keep.reset_index(drop=True)
     return pd.concat([keep, pd.DataFrame(rows, columns=MEMBER_COLS)], ignore_index=True)
 
 
-def load_curated() -> Curated:
-    """Read and validate every ``agreements/curated/*.yaml`` file (committed with the package)."""
-    folder = importlib.resources.files("article2.agreements") / "curated"
+def load_curated(folder: Path | None = None) -> Curated:
+    """Read and validate every ``agreements/curated/*.yaml`` file (committed with the package;
+    ``folder``: another folder laid out the same way)."""
+    where: Traversable = (
+        importlib.resources.files("article2.agreements") / "curated" if folder is None else folder
+    )
     parts: dict[str, list[dict]] = {}
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+    for entry in sorted(where.iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".yaml"):
             continue
         for key, rows in _parse_file(entry.name, entry.read_text(encoding="utf-8")).items():

@@ -161,13 +161,13 @@ def finance_findings(data: BriefData) -> tuple[Finding, ...]:
             ),
         )
     parts = [data.get(f"finance.{i}.total") for i in ("cn_of_oda", "cn_of_oof", "cn_of_vague")]
-    first, last = total.period
+    first, last = total.period or (total.year, total.year)
     text = (
         f"AidData records {fmt(total)} (constant 2021 USD) of Chinese official finance "
         f"commitments to {data.name} in {first}-{last}: {fmt(parts[0])} ODA-like, "
         f"{fmt(parts[1])} OOF-like and {fmt(parts[2])} vague."
     )
-    return (Finding(text, (total.key, *(p.key for p in parts))),)
+    return (Finding(text, (total.key, *(p.key for p in parts if p is not None))),)
 
 
 _ATOP_WORDS = {
@@ -183,8 +183,8 @@ def alliance_findings(data: BriefData) -> tuple[Finding, ...]:
     """ATOP alliance obligations and shared IGO memberships with the U.S., Japan and China."""
     out = []
     for actor in ("USA", "JPN", "CHN"):
-        figs = [data.get(f"ties.{i}.{actor}") for i in ATOP_INDICATORS]
-        figs = [f for f in figs if f is not None]
+        found = [data.get(f"ties.{i}.{actor}") for i in ATOP_INDICATORS]
+        figs = [f for f in found if f is not None]
         if figs:
             held = [_ATOP_WORDS[f.indicator] for f in figs if f.value >= 0.5]
             y = figs[0].year
@@ -199,8 +199,9 @@ def alliance_findings(data: BriefData) -> tuple[Finding, ...]:
                     f"{ACTOR_NAMES[actor]} in {y}."
                 )
             out.append(Finding(text, tuple(f.key for f in figs)))
-    igo = [data.get(f"ties.igo_shared.{a}") for a in ("USA", "JPN", "CHN")]
-    if all(igo):
+    shared = [data.get(f"ties.igo_shared.{a}") for a in ("USA", "JPN", "CHN")]
+    igo = [f for f in shared if f is not None]
+    if len(igo) == len(shared):
         out.append(
             Finding(
                 f"In {igo[0].year} {data.name} shared full membership of {fmt(igo[0])} "
@@ -247,7 +248,7 @@ def agreements_findings(data: BriefData) -> tuple[Finding, ...]:
         f"{fmt(w['USA'])} with the United States, {fmt(w['JPN'])} with Japan, "
         f"{fmt(w['CHN'])} with China and {fmt(w['EU'])} with EU members."
     )
-    return (Finding(text, (n.key, *(f.key for f in w.values()))),)
+    return (Finding(text, (n.key, *(f.key for f in w.values() if f is not None))),)
 
 
 def headline_findings(data: BriefData) -> tuple[Finding, ...]:

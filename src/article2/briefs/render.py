@@ -127,7 +127,7 @@ def _exposure_table(data: BriefData) -> Table:
         v = data.get(f"exposure.{m}")
         p = data.get(f"exposure.{m}.percentile")
         n = data.get(f"exposure.{m}.n")
-        rows.append((v.label, fmt(v), fmt(p), fmt(n)))
+        rows.append((v.label if v is not None else str(m), fmt(v), fmt(p), fmt(n)))
     return Table(
         f"Coercion exposure in {data.year}",
         ("measure", "value", "percentile", "countries with data"),
@@ -202,12 +202,13 @@ def view(data: BriefData, *, charts: bool = True) -> View:
     def svg(make) -> str:  # charts are built only when drawn
         return _charts.to_svg(make()) if charts else ""
 
-    with paths.using_warehouse(data.warehouse):  # capabilities read the brief's warehouse
+    wh = Path(data.warehouse) if data.warehouse else None
+    with paths.using_warehouse(wh):  # capabilities read the brief's warehouse
         caps = {s.key: s for s in capability_sections(data.iso3, data.year)}
 
     def cap_block(key: str) -> Block:
         s = caps[key]
-        tables = ()
+        tables: tuple[Table, ...] = ()
         if s.available and not s.table.empty:
             tables = (
                 Table(
@@ -261,7 +262,7 @@ def view(data: BriefData, *, charts: bool = True) -> View:
             notes=() if ties else ("No alliance or IGO data for this country.",),
         )
     )
-    bal_charts = ()
+    bal_charts: tuple[Chart, ...] = ()
     if not data.thin:
         bal_charts = (
             Chart(
@@ -280,7 +281,7 @@ def view(data: BriefData, *, charts: bool = True) -> View:
         )
     )
     blocks.append(cap_block("profile"))
-    exp_charts = ()
+    exp_charts: tuple[Chart, ...] = ()
     if not data.exposure.empty:
         exp_charts = (
             Chart(

@@ -22,4 +22,11 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
+    from article2 import config
+    from article2.cli._app import fail
+
+    try:  # a misspelt or malformed ARTICLE2_* variable stops every command, with its name
+        config.check_environment()
+    except config.SettingError as exc:
+        raise SystemExit(fail(f"environment: {exc}", 2).exit_code) from None
     app()

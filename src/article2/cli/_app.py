@@ -192,10 +192,15 @@ def _jsonable(v):
 
 def _for_people(frame: pd.DataFrame) -> pd.DataFrame:
     """Float columns holding only whole numbers (ranks, counts after a merge) shown as
-    integers; the values themselves are unchanged in JSON and CSV."""
+    integers, timestamps all at midnight as dates; the values themselves are unchanged in JSON
+    and CSV."""
     out = frame.copy()
     for col in frame.columns:
         values = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+            present = values.dropna()
+            if len(present) and (present == present.dt.normalize()).all():
+                out[col] = values.dt.date
         if pd.api.types.is_float_dtype(values.dtype):
             present = values.dropna()
             if len(present) and (present == present.round()).all():

@@ -19,6 +19,7 @@ from article2.cli._app import (
     output_file,
     writing,
 )
+from article2.errors import WarehouseMissingError
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="Date YYYY-MM-DD (default: today).")]
@@ -38,7 +39,9 @@ def agreements_cmd(
     ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Trade agreements in force at a date (curated registry and cleaned DESTA).
+    """Trade agreements in force at a date: the curated registry and the DESTA agreements no
+    curated record covers (curated dates win, as on the map; DESTA records the curated rulings
+    say are no free trade agreement show rta False).
 
     Example: article2 agreements --between USA KOR --at 2019-01-01
     """
@@ -56,7 +59,7 @@ def agreements_cmd(
             emit(frames[report](), fmt, title=f"agreements: {report}")
             return
         frame = api.agreements(between=between, member=member, at=at, source=source)
-    except ValueError as exc:
+    except (ValueError, WarehouseMissingError) as exc:
         raise fail(str(exc)) from exc
     emit(frame, fmt, title="Agreements in force")
 

@@ -102,7 +102,7 @@ def fetch(
     if all_ and vintage:
         raise fail("--vintage applies to one source, not to --all")
     options = _scope(source, reporters, years)
-    names = list(fetched.FETCHERS) if all_ else [source]
+    names = list(fetched.FETCHERS) if all_ or source is None else [source]
     rows, errors = [], []
     with Progress(
         TextColumn("{task.description}"),

@@ -12,7 +12,13 @@ from rich.table import Table
 from article2 import api
 from article2.cli._app import Format, app, console, emit, fail
 from article2.errors import WarehouseMissingError
-from article2.profiles import ACTORS, Profile, UnknownCountryError, YearOutOfCoverageError
+from article2.profiles import (
+    ACTORS,
+    Figure,
+    Profile,
+    UnknownCountryError,
+    YearOutOfCoverageError,
+)
 
 __all__ = ["compare", "profile"]
 
@@ -49,7 +55,7 @@ def _num(v, kind: str = "") -> str:
     return f"{v:,.4g}" if a < 1 else f"{v:,.0f}"
 
 
-def _get(p: Profile) -> dict[tuple[str, str, str], object]:
+def _get(p: Profile) -> dict[tuple[str, str, str], Figure]:
     return {(f.section, f.actor, f.channel): f for f in p.figures}
 
 

@@ -21,9 +21,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from article2.index.aggregate import composite, group_matrix, rank_desc, shift_for_geometric
+from article2.index.aggregate import (
+    Aggregation,
+    composite,
+    group_matrix,
+    rank_desc,
+    shift_for_geometric,
+)
 from article2.index.config import Spec
-from article2.index.normalise import normalise, winsorise
+from article2.index.normalise import Normalisation, normalise, winsorise
 
 __all__ = ["Matrix", "Result", "evaluate", "matrix", "prepared"]
 
@@ -108,7 +114,9 @@ def _arrays(m: Matrix, spec: Spec):
     return d, fr, fl, w, g, v
 
 
-def prepared(m: Matrix, spec: Spec, method: str, aggregation: str, rows=None) -> np.ndarray:
+def prepared(
+    m: Matrix, spec: Spec, method: Normalisation, aggregation: Aggregation, rows=None
+) -> np.ndarray:
     """Winsorised and normalised scores (n × k) for ``method``; z-scores shifted to ≥ 0 when
     the aggregation is geometric. ``rows`` (bool n) limits the comparison set."""
     d, fr, fl, *_ = _arrays(m, spec)

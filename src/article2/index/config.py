@@ -23,8 +23,8 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from article2.index.aggregate import AGGREGATIONS
-from article2.index.normalise import NORMALISATIONS
+from article2.index.aggregate import AGGREGATIONS, Aggregation
+from article2.index.normalise import NORMALISATIONS, Normalisation
 from article2.validation import DocumentError, describe, unknown_countries
 
 __all__ = [
@@ -129,8 +129,8 @@ class Spec:
     file: str
     digest: str
     title: str
-    normalisation: str
-    aggregation: str
+    normalisation: Normalisation
+    aggregation: Aggregation
     winsorise: tuple[float, float]
     min_coverage: float
     groups: tuple[tuple[str, float], ...]
@@ -140,8 +140,8 @@ class Spec:
     actors: tuple[str, ...]
     region_definition: str
     noise: float
-    normalisations: tuple[str, ...]
-    aggregations: tuple[str, ...]
+    normalisations: tuple[Normalisation, ...]
+    aggregations: tuple[Aggregation, ...]
 
     @property
     def group_names(self) -> tuple[str, ...]:
@@ -175,8 +175,6 @@ Weight = Annotated[
     float, Field(ge=0.0, allow_inf_nan=False, description="a finite number >= 0")
 ]
 Goalpost = Annotated[float, Field(allow_inf_nan=False, description="a finite number")]
-Normalisation = Literal[NORMALISATIONS]  # type: ignore[valid-type]
-Aggregation = Literal[AGGREGATIONS]  # type: ignore[valid-type]
 
 
 class _Strict(BaseModel):

@@ -27,12 +27,13 @@ import numpy as np
 import pandas as pd
 
 from article2.index.aggregate import (
+    Aggregation,
     check_aggregation,
     composite,
     rank_desc,
     shift_for_geometric,
 )
-from article2.index.normalise import check_normalisation, normalise, winsorise
+from article2.index.normalise import Normalisation, check_normalisation, normalise, winsorise
 
 __all__ = ["MAX_DRAWS", "Sensitivity", "check_draws", "monte_carlo"]
 
@@ -92,8 +93,8 @@ def monte_carlo(
     groups: np.ndarray,
     group_weights: np.ndarray,
     *,
-    normalisations: tuple[str, ...] = ("minmax",),
-    aggregations: tuple[str, ...] = ("arithmetic",),
+    normalisations: tuple[Normalisation, ...] = ("minmax",),
+    aggregations: tuple[Aggregation, ...] = ("arithmetic",),
     noise: float = 0.25,
     draws: int = 1000,
     seed: int = 0,

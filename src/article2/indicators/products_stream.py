@@ -27,10 +27,11 @@ raise ValueError naming the year.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 
 import numpy as np
 import pyarrow as pa
@@ -104,7 +105,7 @@ def _bounded_map(pool: Executor | None, fn, items, ahead: int = 4):
     if pool is None:
         yield from map(fn, items)
         return
-    pending = deque()
+    pending: deque[Future] = deque()
     for item in items:
         pending.append(pool.submit(fn, item))
         if len(pending) >= ahead:
@@ -175,7 +176,11 @@ def year_pieces(
 
 def loaders(batches: Iterable[pa.RecordBatch]) -> list[Callable[[], pa.RecordBatch]]:
     """Parts for :func:`year_pieces` and :func:`run_years` from batches already in memory."""
-    return [lambda b=b: b for b in batches]
+    return [functools.partial(_same, b) for b in batches]
+
+
+def _same(batch: pa.RecordBatch) -> pa.RecordBatch:
+    return batch
 
 
 def year_indicators(

@@ -19,7 +19,7 @@ pyfixest's default small-sample adjustments (those of R ``fixest``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -111,7 +111,7 @@ class GravityResult:
     n_dropped: int
     r2: float
     iterations: int
-    model: object = field(default=None, repr=False, compare=False)
+    model: Any = field(default=None, repr=False, compare=False)
 
     def predict(self, newdata: pd.DataFrame) -> np.ndarray:
         """Predicted levels for ``newdata`` (PPML mean; uses the estimated fixed effects)."""

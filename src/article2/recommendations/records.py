@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.resources
-from typing import Literal, get_args
+from pathlib import Path
+from typing import Any, Literal, get_args
 
 import pandas as pd
 import yaml
+from pydantic import Field, field_validator
+
+from article2.recommendations.tracker import RULES
+from article2.strict import ISO3, NonEmpty, Strict, YearOrDate, check
 
 __all__ = ["ACTORS", "SCOPES", "STATUSES", "load_records", "load_sources", "to_frame"]
 
@@ -24,73 +29,135 @@ Status = Literal["proposed", "in_progress", "achieved", "stalled", "reversed"]
 SCOPES = get_args(Scope)
 ACTORS = get_args(RecActor)
 STATUSES = get_args(Status)
-REQUIRED = ("id", "scope", "actor", "theme", "paraphrase", "source", "section", "heading",
-            "indicators", "status")  # fmt: skip
 
 
 class RecordError(ValueError):
-    """A record is malformed (the message names the file, record and field)."""
+    """A record is malformed (the message names the file, record and key)."""
 
 
-def _folder():
+class StatusEvent(Strict):
+    """One dated status: typed in the file, with the evidence for it."""
+
+    date: YearOrDate
+    status: Status
+    evidence: NonEmpty
+
+
+class Record(Strict):
+    """One recommendation (a file's ``defaults`` merged with the record)."""
+
+    id: NonEmpty
+    scope: Scope
+    actor: RecActor
+    theme: NonEmpty
+    countries: list[ISO3] = []
+    paraphrase: NonEmpty
+    source: NonEmpty
+    section: NonEmpty
+    heading: NonEmpty
+    indicators: list[NonEmpty] = Field(min_length=1)
+    status: list[StatusEvent] = Field(min_length=1)
+    tracker: str | None = None
+
+    @field_validator("tracker")
+    @classmethod
+    def _known_tracker(cls, value: str | None) -> str | None:
+        if value is not None and value not in RULES:
+            raise ValueError(f"unknown tracker; allowed: {', '.join(RULES)}")
+        return value
+
+
+class Source(Strict):
+    """A document the records cite (``_sources.yaml``)."""
+
+    title: NonEmpty
+    body: NonEmpty
+    authors: str | None = None
+    date: YearOrDate
+    note: str | None = None
+
+
+class RecordsFile(Strict):
+    """A case study's file: fields shared by its records, and the records."""
+
+    defaults: dict[str, Any] = {}
+    records: list[Any] = Field(min_length=1)
+
+
+def _folder(folder=None):
+    """The records folder: ``folder`` (a path) or the one committed with the package."""
+    if folder is not None:
+        return Path(folder)
     return importlib.resources.files("article2.recommendations") / "records"
 
 
-def load_sources() -> dict:
-    return yaml.safe_load((_folder() / "_sources.yaml").read_text(encoding="utf-8"))["sources"]
+def _read(entry) -> Any:
+    try:
+        return yaml.safe_load(entry.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise RecordError(f"{entry.name}: not valid YAML: {exc}") from exc
 
 
-def _status_date(value, where: str) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return str(value)
-    raise RecordError(f"{where}: status date must be YYYY-MM-DD or YYYY, not {value!r}")
+def load_sources(folder=None) -> dict:
+    """The cited documents by key, validated (``_sources.yaml``)."""
+    data = _read(_folder(folder) / "_sources.yaml")
+    if (
+        not isinstance(data, dict)
+        or set(data) != {"sources"}
+        or not isinstance(data["sources"], dict)
+    ):
+        raise RecordError("_sources.yaml: expected one key, 'sources', mapping keys to documents")
+    for key, doc in data["sources"].items():
+        check(Source, doc, f"_sources.yaml: source {key}", RecordError)
+    return data["sources"]
 
 
-def load_records() -> list[dict]:
-    """Every record, validated, with the file it came from (``file``) and its case study."""
-    sources = load_sources()
+def _status_date(value: dt.date | int) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def load_records(folder=None) -> list[dict]:
+    """Every record, validated, with the file it came from (``file``) and its case study.
+
+    Unknown keys are errors: a value with a comma written unquoted in a flow mapping
+    (``{paraphrase: A, b.}``) would otherwise cut the value and add a key ``b.``. ``folder``:
+    another records folder laid out the same way (default: the committed records).
+    """
+    sources = load_sources(folder)
     out: list[dict] = []
     seen: set[str] = set()
-    for entry in sorted(_folder().iterdir(), key=lambda p: p.name):
+    for entry in sorted(_folder(folder).iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".yaml") or entry.name.startswith("_"):
             continue
-        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
-        defaults = data.get("defaults", {})
-        for i, raw in enumerate(data.get("records", [])):
-            rec = {**defaults, **raw}
-            where = f"{entry.name}: record #{i + 1} ({rec.get('id', '?')})"
-            for field in REQUIRED:
-                if field not in rec:
-                    raise RecordError(f"{where}: missing field {field!r}")
-            for field, allowed in (("scope", SCOPES), ("actor", ACTORS)):
-                if rec[field] not in allowed:
-                    raise RecordError(
-                        f"{where}: field {field!r} is {rec[field]!r}; allowed: {', '.join(allowed)}"
-                    )
-            if rec["source"] not in sources:
-                raise RecordError(f"{where}: unknown source {rec['source']!r}")
-            if rec["id"] in seen:
+        data = check(RecordsFile, _read(entry), entry.name, RecordError)
+        unknown = sorted(set(data.defaults) - set(Record.model_fields))
+        if unknown:
+            raise RecordError(
+                f"{entry.name}: defaults: unknown key {unknown[0]!r}; "
+                f"allowed: {', '.join(sorted(Record.model_fields))}"
+            )
+        for i, raw in enumerate(data.records):
+            rid = raw.get("id", "?") if isinstance(raw, dict) else "?"
+            where = f"{entry.name}: record #{i + 1} ({rid})"
+            merged = {**data.defaults, **raw} if isinstance(raw, dict) else raw
+            rec = check(Record, merged, where, RecordError)
+            if rec.source not in sources:
+                raise RecordError(
+                    f"{where}: key 'source': unknown source {rec.source!r}; "
+                    f"allowed: {', '.join(sources)}"
+                )
+            if rec.id in seen:
                 raise RecordError(f"{where}: id used twice")
-            seen.add(rec["id"])
-            history = []
-            for j, st in enumerate(rec["status"]):
-                w = f"{where}: status #{j + 1}"
-                if st.get("status") not in STATUSES:
-                    raise RecordError(
-                        f"{w}: status {st.get('status')!r}; allowed: {', '.join(STATUSES)}"
-                    )
-                if not st.get("evidence"):
-                    raise RecordError(f"{w}: missing field 'evidence'")
-                history.append({"date": _status_date(st.get("date"), w), "status": st["status"],
-                                "evidence": st["evidence"], "computed": False})  # fmt: skip
-            rec["status"] = history
-            rec["case_study"] = entry.name.removesuffix(".yaml")
-            rec["file"] = entry.name
-            rec.setdefault("countries", [])
-            rec.setdefault("tracker", None)
-            out.append(rec)
+            seen.add(rec.id)
+            row = rec.model_dump()
+            row["status"] = [
+                {"date": _status_date(st.date), "status": st.status, "evidence": st.evidence,
+                 "computed": False}
+                for st in rec.status
+            ]  # fmt: skip
+            row["case_study"] = entry.name.removesuffix(".yaml")
+            row["file"] = entry.name
+            out.append(row)
     return out
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from article2.countries import CodeSystem
 from article2.provenance import Origin
 from article2.sources import _base as b
 
@@ -47,7 +48,9 @@ INDICATORS = {ind: (UNIT, desc, False) for ind, desc in VALUES.values()}
 
 def read(path: Path, origin: Origin) -> b.ReadResult:
     sid = origin.source_id
-    code_col, system = ("gwcode", "gw") if path.name.startswith("gw") else ("ccode", "cow")
+    gw = path.name.startswith("gw")
+    code_col = "gwcode" if gw else "ccode"
+    system: CodeSystem = "gw" if gw else "cow"
     df = b.read_csv_text(path, sid, (code_col, "year", *VALUES))
     q = b.Quarantine(sid)
     report: list[pd.DataFrame] = []

@@ -338,6 +338,7 @@ def _validate_trade(
         if located.row is not None:
             raise located from exc
         raise SourceError(f"malformed CSV ({exc})", file=str(path)) from exc
+    assert row is not None  # an aggregate query returns one row
     n, *bad = row
     if any(bad):
         raise _locate(path, year, countries, products)
@@ -423,7 +424,8 @@ def load(folder: Path, *, threads: int | None = None, memory_limit: str = "2GB")
             "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "rows": sum(rows.values()),
             "files": [
-                {"file": p.name, "rows": rows.get(y), "sha256": sha256_file(p)}
+                {"file": p.name, "rows": None if y is None else rows.get(y),
+                 "sha256": sha256_file(p)}
                 for y, p in [
                     *found.trade_files.items(),
                     (None, found.country_codes),

@@ -92,19 +92,12 @@ class RetryPolicy:
 
     @classmethod
     def from_settings(cls) -> RetryPolicy:
-        def num(name: str) -> float:
-            value = config.get(name)
-            try:
-                return float(value)  # type: ignore[arg-type]
-            except (TypeError, ValueError) as exc:
-                env = config.SETTINGS[name].env
-                raise ValueError(f"{env}={value!r} is not a number") from exc
-
+        """The policy the settings give (checked: a bad value names its variable)."""
         return cls(
-            retries=int(num("fetch_retries")),
-            backoff=num("fetch_backoff"),
-            timeout=num("fetch_timeout"),
-            max_wait=num("fetch_max_wait"),
+            retries=config.value("fetch_retries"),
+            backoff=config.value("fetch_backoff"),
+            timeout=config.value("fetch_timeout"),
+            max_wait=config.value("fetch_max_wait"),
         )
 
 

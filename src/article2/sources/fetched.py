@@ -56,7 +56,7 @@ class FetchedFile:
 def vintages(raw: Path, source: str) -> list[tuple[str, str, list[FetchedFile]]]:
     """(vintage, fetched_at, files) for every complete vintage of ``source``, oldest first."""
     root = raw / source
-    out = []
+    out: list[tuple[str, str, list[FetchedFile]]] = []
     if not root.is_dir():
         return out
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):

@@ -193,10 +193,12 @@ def _vega_bundle() -> str:
     import vl_convert
 
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    # the stub marks ``snippet`` required; it is optional (its documented default puts vegaEmbed,
+    # vegaLite and vega on window, which the pages use)
     try:
-        return vl_convert.javascript_bundle(vl_version=major_minor)
+        return vl_convert.javascript_bundle(vl_version=major_minor)  # type: ignore[call-arg]
     except ValueError:
-        return vl_convert.javascript_bundle()
+        return vl_convert.javascript_bundle()  # type: ignore[call-arg]
 
 
 @functools.cache
@@ -649,7 +651,8 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
         if year is None and at is not None and not ind.categorical:
             year = int(check_at(at, None)[:4])  # coming from an agreement layer
         if year is not None and year not in years:  # switching indicator: nearest covered year
-            year = min(years, key=lambda y: (abs(y - year), -y))
+            wanted = year
+            year = min(years, key=lambda y: (abs(y - wanted), -y))
         y = check_year(ind, year)
         day = check_at(at, year) if ind.categorical else None
         if day:

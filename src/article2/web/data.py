@@ -153,7 +153,7 @@ def _build_registry() -> dict[str, Indicator]:
                 kind="share",
                 sources=(TRADE_SOURCE,),
                 actor=actor,
-                direction=direction,  # type: ignore[arg-type]
+                direction=direction,
                 warehouse_indicators=("trade_cow",),
             )
     reg["balance_usajpn_chn"] = Indicator(
@@ -263,7 +263,7 @@ WHERE indicator = 'igo_shared' AND iso3_d = ? AND iso3_o <> iso3_d {filter}
 
 
 def _actor_members(years: Iterable[int]) -> pd.DataFrame:
-    rows = []
+    rows: list[tuple[str, int, str]] = []
     for year in years:
         for actor in ACTORS:
             members = (

@@ -23,8 +23,8 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from article2.index.aggregate import AGGREGATIONS, Aggregation
-from article2.index.normalise import NORMALISATIONS, Normalisation
+from article2.index.aggregate import Aggregation
+from article2.index.normalise import Normalisation
 from article2.validation import DocumentError, describe, unknown_countries
 
 __all__ = [

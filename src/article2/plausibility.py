@@ -126,18 +126,25 @@ def _reference(con: duckdb.DuckDBPyConnection, names: tuple[str, ...], name: str
     )
 
 
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None):
+    """The first column of the first row of ``sql`` (None when it returns no row)."""
+    row = con.execute(sql, params or []).fetchone()
+    return None if row is None else row[0]
+
+
 def _check_gdp(con: duckdb.DuckDBPyConnection) -> None:
     gdps = con.execute(
         "SELECT DISTINCT source_id, indicator FROM country_year WHERE indicator IN "
         f"({', '.join(repr(g) for g in GDP)}) ORDER BY 1"
     ).fetchall()
     for sid, ind in gdps:
-        per_head = con.execute(
+        per_head = _scalar(
+            con,
             """SELECT median(g.value / p.value) FROM country_year g
             JOIN _pop p USING (iso3, year)
             WHERE g.source_id = ? AND g.indicator = ? AND isfinite(g.value) AND g.value > 0""",
             [sid, ind],
-        ).fetchone()[0]
+        )
         if per_head is not None and not (PER_HEAD[0] <= per_head <= PER_HEAD[1]):
             rows = con.execute(
                 """SELECT g.iso3 || ' ' || g.year || ': ' || g.value || ' USD for '
@@ -155,14 +162,15 @@ def _check_gdp(con: duckdb.DuckDBPyConnection) -> None:
             )
     for i, (sid_a, ind_a) in enumerate(gdps):
         for sid_b, ind_b in gdps[i + 1 :]:
-            ratio = con.execute(
+            ratio = _scalar(
+                con,
                 """SELECT median(a.value / b.value) FROM country_year a
                 JOIN country_year b USING (iso3, year)
                 WHERE a.source_id = ? AND a.indicator = ? AND b.source_id = ?
                   AND b.indicator = ? AND isfinite(a.value) AND isfinite(b.value)
                   AND a.value > 0 AND b.value > 0""",
                 [sid_a, ind_a, sid_b, ind_b],
-            ).fetchone()[0]
+            )
             if ratio is not None and not (1 / GDP_AGREE <= ratio <= GDP_AGREE):
                 rows = con.execute(
                     """SELECT a.iso3 || ' ' || a.year || ': ' || a.value || ' against '
@@ -193,9 +201,9 @@ def _check_country(con, sid: str, ind: str, factor: float) -> None:
     ).df()
     if len(bad):
         raise _fail(sid, ind, f"{len(bad)} rows exceed {ROW_MAX:g} times the country's GDP", bad)
-    med = con.execute(
-        f"SELECT median(abs(c.value) * {factor} / g.value) {base} AND c.value <> 0", par
-    ).fetchone()[0]
+    med = _scalar(
+        con, f"SELECT median(abs(c.value) * {factor} / g.value) {base} AND c.value <> 0", par
+    )
     bound, what = _bound(ind)
     if med is not None and med > bound:
         rows = con.execute(
@@ -231,13 +239,14 @@ def _check_dyad(con, sid: str, ind: str, factor: float) -> None:
         )
     medians = {}
     for side in ("o", "d"):
-        medians[side] = con.execute(
+        medians[side] = _scalar(
+            con,
             f"""SELECT median(t.total * {factor} / g.value) FROM (
                 SELECT d.iso3_{side} AS iso3, d.year, sum(abs(d.value)) AS total
                 FROM dyad_year d WHERE {where} GROUP BY 1, 2) t
             JOIN _gdp g USING (iso3, year) WHERE t.total > 0""",
             par,
-        ).fetchone()[0]
+        )
     known = [m for m in medians.values() if m is not None]
     bound, what = _bound(ind)
     if known and (min(known) > bound or max(known) < MEDIAN_MIN):
@@ -256,10 +265,11 @@ def _check_dyad(con, sid: str, ind: str, factor: float) -> None:
             rows,
         )
     world = f"{ind}_world"
-    has_world = con.execute(
+    has_world = _scalar(
+        con,
         "SELECT count(*) FROM country_year WHERE source_id = $sid AND indicator = $world",
         {"sid": sid, "world": world},
-    ).fetchone()[0]
+    )
     if has_world:
         bad = con.execute(
             f"""SELECT d.iso3_o || '->' || d.iso3_d || ' ' || d.year || ': ' || d.value

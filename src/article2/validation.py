@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -159,7 +160,7 @@ def _allowed_keys(model: type[BaseModel] | None) -> list[str]:
     return sorted(f.alias or name for name, f in model.model_fields.items())
 
 
-def _one(model: type[BaseModel], err: dict) -> str:
+def _one(model: type[BaseModel], err: Mapping[str, Any]) -> str:
     raw_loc = tuple(err.get("loc", ()))
     loc, holder = _walk(model, raw_loc)
     kind = err.get("type", "")

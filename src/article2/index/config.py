@@ -214,6 +214,7 @@ class _Group(_Strict):
 
 
 class _Indicator(_Strict):
+    source: str  # narrowed to the allowed sources by each kind
     name: Annotated[str, Field(min_length=1)] | None = None
     direction: Literal["+", "-"] = "+"
     weight: Weight = 1.0
@@ -252,7 +253,7 @@ class _SelectionFile(_File):
     indicators: list[_SelectionIndicator]
 
 
-_MODELS: dict[str, type[_File]] = {"index": _IndexFile, "selection": _SelectionFile}
+_MODELS: dict[str, type[_IndexFile] | type[_SelectionFile]] = {"index": _IndexFile, "selection": _SelectionFile}
 
 
 def _fail(file: str, key: str, msg: str) -> ConfigError:

@@ -142,7 +142,7 @@ class SdmxLayout:
 
 
 #: dimension ids of the IMF's bilateral dataflows (IMTS, DIP): SdmxLayout(**IMF_BILATERAL, ...)
-IMF_BILATERAL = {
+IMF_BILATERAL: dict[str, Any] = {
     "reporter": "COUNTRY",
     "indicator": "INDICATOR",
     "partner": "COUNTERPART_COUNTRY",

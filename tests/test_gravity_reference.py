@@ -203,6 +203,29 @@ def _book(application: str) -> pd.DataFrame:
     return BOOK[BOOK["application"] == application].set_index("iso3")
 
 
+# The book's Stata logs (TradeWithoutBorder.log, RTAsEffects.log, same origin as the results
+# file): ``summarize dif_change_pi`` per iteration — mean, sd, min, max (7 digits printed).
+TWB_LOG = [
+    (1.305293, 0.0796225, 0.9666225, 1.468882),
+    (-0.3126514, 0.0902139, -0.4959582, 0.0765771),
+    (0.0074778, 0.0139545, -0.0659928, 0.0318213),
+    (0.0009588, 0.0067648, -0.005722, 0.0355494),
+    (-0.0022108, 0.0044307, -0.0200164, 0.0032467),
+]
+NAFTA_LOG = [
+    (0.9994758, 0.0031412, 0.978553, 1.000545),
+    (0.0006048, 0.0036707, -0.0006441, 0.025059),
+    (-0.0001521, 0.000977, -0.0066189, 0.0001341),
+]
+
+
+def _check_log(res, log):
+    """Every iteration of the book's procedure, as its Stata log prints it."""
+    assert len(res.agtpa_steps) == len(log)
+    for ours, book in zip(res.agtpa_steps, log, strict=True):
+        assert ours == pytest.approx(book, rel=1e-4, abs=1e-7)
+
+
 def _twb(real_warehouse):
     """Trade without borders (Chapter 2, Application 1): baseline 2006, σ = 7, DEU reference."""
     panel = data.agtpa_panel("Chapter2Application1", path=real_warehouse)
@@ -234,6 +257,7 @@ def test_trade_without_borders(real_warehouse):
     agtpa = ge.solve(x, tau, sigma=7, reference=ref, procedure="agtpa")
     exact = ge.solve(x, tau, sigma=7, reference=ref)
     assert agtpa.iterations_full == 5
+    _check_log(agtpa, TWB_LOG)
     assert exact.max_residual < exact.tol
     assert agtpa.max_residual > 1e-3  # the book's stopping point is not an equilibrium
 
@@ -267,6 +291,7 @@ def test_nafta(rta_panel):
     exact = scenarios.run_agtpa(sc, rta_panel, draws=0)
     assert r.rta_coef == pytest.approx(0.5572, abs=5e-4)
     assert r.ge.procedure == "agtpa" and r.ge.iterations_full == 3
+    _check_log(r.ge, NAFTA_LOG)
     assert exact.ge.procedure == "exact" and exact.ge.max_residual < exact.ge.tol
     book = _book("Chapter2Application2").loc[list(r.countries)]
     t = r.table.set_index("iso3")

@@ -113,6 +113,10 @@ class GEResult:
         tol: the convergence tolerance used (for ``"agtpa"`` the conditional solve's; the
             full-endowment iteration stops by the book's rule, ``criterion``).
         procedure: ``"exact"`` or ``"agtpa"`` (see the module docstring).
+        agtpa_steps: for ``"agtpa"``, per iteration the mean, standard deviation, minimum and
+            maximum of the stopping rule's ``p̂_s-1 − p̂_s-2`` over the exporter × importer
+            rows — what the book's Stata code prints (``summarize dif_change_pi``); empty
+            for ``"exact"``.
     """
 
     reference: int
@@ -134,6 +138,7 @@ class GEResult:
     max_residual: float
     tol: float
     procedure: Procedure = "exact"
+    agtpa_steps: tuple[tuple[float, float, float, float], ...] = ()
 
 
 def _check_square(name: str, a: np.ndarray, n: int | None = None) -> np.ndarray:
@@ -265,12 +270,13 @@ def solve(
     flows_c = a / omr_c[:, None] / imr_c[None, :]
 
     if procedure == "agtpa":
-        p, omr_f, imr_f, flows_f, it_f = _agtpa_full(
+        p, omr_f, imr_f, flows_f, it_f, steps = _agtpa_full(
             x, tau, sigma=sigma, reference=reference, criterion=criterion, max_iter=max_iter
         )
         lam = 1.0
         out_f, exp_f = p * y, p * e
     else:
+        steps = ()
         p, omr_f, imr_f, flows_f, lam, it_f = _exact_full(
             sx, sm, a, y, e, sigma=sigma, reference=reference, tol=tol, max_iter=max_iter
         )
@@ -303,6 +309,7 @@ def solve(
         max_residual=float(max(res_full, res_cdl)),
         tol=tol,
         procedure=procedure,
+        agtpa_steps=steps,
     )
 
 
@@ -374,7 +381,8 @@ def _agtpa_full(x, tau, *, sigma, reference, criterion, max_iter):
     ``Y' = p̂ Y``, ``E' = φ Y'``, ``OMR' = Y' E_R,S / π_S``, ``IMR' = E_S / (χ_S E_R,S)`` and
     ``X'_ij = Y'_i E'_j t'_ij / (IMR'_j OMR'_i)``.
 
-    Returns p̂, Π̂ and P̂ (power 1-σ, relative to the baseline), X' and the iterations.
+    Returns p̂, Π̂ and P̂ (power 1-σ, relative to the baseline), X', the iterations and the
+    (mean, sd, min, max) of the stopping rule's differences per iteration.
 
     Raises:
         RuntimeError: the stopping rule is not met in ``max_iter`` iterations.
@@ -394,6 +402,7 @@ def _agtpa_full(x, tau, *, sigma, reference, criterion, max_iter):
     step = ((pi / pi0) / (er / er0)) ** k
     step_prev = np.zeros(n)
     d_omr, d_imr = np.ones(n), np.ones(n)
+    steps = []
     for it in range(1, max_iter + 1):  # noqa: B007 (used after the loop)
         trade = fitted * np.outer(step, step) / np.outer(d_omr, d_imr)
         pi_new, chi_new = _two_way_ppml(trade, t1, reference)
@@ -408,6 +417,7 @@ def _agtpa_full(x, tau, *, sigma, reference, criterion, max_iter):
         # Stata's summarize over the N × N rows (each exporter's value N times), n - 1 divisor
         sd = np.sqrt(n * np.sum((dif - dif.mean()) ** 2) / (n * n - 1))
         stop = sd <= criterion and abs(dif.max()) <= criterion
+        steps.append((float(dif.mean()), float(sd), float(dif.min()), float(dif.max())))
         step_prev, step = step, step_new
         pi, chi, er, omr, imr = pi_new, chi_new, er_new, omr_new, imr_new
         if stop:
@@ -420,7 +430,7 @@ def _agtpa_full(x, tau, *, sigma, reference, criterion, max_iter):
     omr_f = out_f * er / pi
     imr_f = exp_s / (chi * er)
     flows = out_f[:, None] * exp_f[None, :] * t1 / (omr_f[:, None] * imr_f[None, :])
-    return p, omr_f / omr0, imr_f / imr0, flows, it
+    return p, omr_f / omr0, imr_f / imr0, flows, it, tuple(steps)
 
 
 def equilibrium_residual(

@@ -15,7 +15,8 @@ the RTA coefficient and standard error and their relative differences to the ref
 (``--tight``) or to pyfixest's default. Then the GE time: conditional + full endowment of an
 RTA among the first 10 countries on the last year's flows (median of 5 solves).
 
-Run: ``python -m benchmarks ppml [--countries N] [--years T] [--tight]``.
+Run: ``python -m benchmarks ppml [--countries=N] [--years=T] [--tight] [--quick]``
+(``--quick``: 60 countries × 10 years).
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def _pyfixest(df: pd.DataFrame, **kw):
 def main(argv: list[str]) -> None:
     import pyfixest as pf
 
-    n, years = _arg(argv, "countries", 200), _arg(argv, "years", 10)
+    quick = "--quick" in argv
+    n, years = _arg(argv, "countries", 60 if quick else 200), _arg(argv, "years", 10)
     warm = generate(30, 4, seed=2)
     _ours(warm)
     _pyfixest(warm)

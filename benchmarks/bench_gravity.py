@@ -3,8 +3,8 @@
 Problems: the Advanced Guide's NAFTA application (69 countries, 6 years) and generated panels
 of 150 and 200 countries x 10 years (seeded; log-normal sizes, distances, an RTA dummy on 20%
 of pairs entering in random years, PPML-consistent Poisson noise). For each: PPML with
-exporter-year, importer-year and pair effects (pyfixest); our GE solve (conditional + full
-endowment) of an RTA scenario; the same baseline and scenario in gegravity's ``OneSectorGE``
+exporter-year, importer-year and pair effects (``gravity.fit``, the compiled estimator of
+``models/ppml.py``); our GE solve (conditional + full endowment) of an RTA scenario; the same baseline and scenario in gegravity's ``OneSectorGE``
 (default tolerances; where it runs and converges); and 1,000 Monte Carlo GE draws (RTA
 coefficient drawn from its estimated normal distribution) for 200 countries.
 

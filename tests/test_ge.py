@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -208,3 +209,59 @@ def test_equilibrium_residual_checks_solutions():
     assert ge.equilibrium_residual(x, tau, bumped, sigma=6) > 1e-3
     with pytest.raises(ValueError, match="price"):
         ge.equilibrium_residual(x, tau, -r.price_full, sigma=6)
+
+
+def _agreement_case():
+    x, _ = _system(12, 7)
+    cs = [f"C{i:02d}" for i in range(12)]
+    rta = np.zeros((12, 12))
+    rta[0, 1] = rta[1, 0] = 1
+    sc = scenarios.parse_scenario(
+        {
+            "name": "t",
+            "data": "comtrade",
+            "baseline_year": 2016,
+            "reference": "C05",
+            "change": {"kind": "agreement_join", "members": ["C00", "C01"], "joining": ["C02"]},
+        }
+    )
+    return sc, cs, x, rta
+
+
+def test_bands_bracket_the_point_and_are_seeded():
+    sc, cs, x, rta = _agreement_case()
+    kw = dict(draws=200, seed=3, tol=1e-10)
+    band = scenarios.bands(sc, cs, x, rta, 0.5, 0.1, **kw)
+    point = scenarios._solve(sc, cs, x, rta, 0.5, 0.1, (), 1e-10, draws=0).table
+    for col in scenarios.BAND_COLUMNS:
+        lo, hi = band[f"{col}_p05"].to_numpy(), band[f"{col}_p95"].to_numpy()
+        assert np.all(lo <= point[col].to_numpy() + 1e-9)
+        assert np.all(point[col].to_numpy() <= hi + 1e-9)
+    # the joining country's exports: a 90 % band of width ~ 2 x 1.645 x dExports/dbeta x se
+    i = cs.index("C02")
+    assert band.loc[i, "exports_full_p95"] - band.loc[i, "exports_full_p05"] > 1.0
+    pd.testing.assert_frame_equal(band, scenarios.bands(sc, cs, x, rta, 0.5, 0.1, **kw))
+    # no estimation uncertainty: the band collapses onto the point
+    flat = scenarios.bands(sc, cs, x, rta, 0.5, 0.0, **kw)
+    np.testing.assert_allclose(flat["real_gdp_p05"], point["real_gdp"], atol=1e-9)
+    np.testing.assert_allclose(flat["real_gdp_p95"], point["real_gdp"], atol=1e-9)
+    with pytest.raises(ValueError, match="draws"):
+        scenarios.bands(sc, cs, x, rta, 0.5, 0.1, draws=1, seed=0, tol=1e-10)
+
+
+def test_scenario_table_carries_bands_by_default():
+    sc, cs, x, rta = _agreement_case()
+    r = scenarios._solve(sc, cs, x, rta, 0.5, 0.1, (), 1e-10)
+    assert r.draws == 200 and r.seed == 0
+    assert {"exports_full_p05", "exports_full_p95", "real_gdp_p05", "real_gdp_p95"} <= set(
+        r.table.columns
+    )
+
+
+def test_agtpa_procedure_is_named_and_checked():
+    x, tau = _system(15, 4)
+    r = ge.solve(x, tau, sigma=7, reference=0, procedure="agtpa")
+    assert r.procedure == "agtpa" and r.iterations_full >= 1
+    assert r.imr_full[0] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="procedure 'book' not allowed"):
+        ge.solve(x, tau, sigma=7, reference=0, procedure="book")

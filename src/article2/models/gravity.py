@@ -1,15 +1,18 @@
-"""Gravity estimation: PPML (and OLS) with high-dimensional fixed effects, via pyfixest.
+"""Gravity estimation: PPML (and OLS) with high-dimensional fixed effects.
 
 A :class:`GravitySpec` says what to estimate — dependent variable, regressors, fixed effects,
 cluster variable, offset and sample filters — and :func:`fit` returns a frozen
 :class:`GravityResult`. The estimators are those of Yotov, Piermartini, Monteiro & Larch (2016),
 *An Advanced Guide to Trade Policy Analysis*, Chapter 1:
 
-- PPML: ``E[X_ij,t | ·] = exp(x_ij,t'β + π_i,t + χ_j,t [+ μ_ij])``, estimated by
-  ``pyfixest.fepois`` (iteratively re-weighted least squares with alternating projections for
-  the fixed effects). Observations separated by the fixed effects (e.g. pairs whose trade is
-  zero in every year when pair effects are included) are dropped as pyfixest does it
-  (``fixef_rm="singleton"`` plus its separation checks), and counted in ``n_dropped``.
+- PPML: ``E[X_ij,t | ·] = exp(x_ij,t'β + π_i,t + χ_j,t [+ μ_ij])``. With fixed effects,
+  regressors and the default small-sample correction (``engine="auto"``) it is estimated by
+  :func:`article2.models.ppml.fit_ppml` (compiled IRLS; same estimates as ``pyfixest.fepois``,
+  about ten times faster on gravity panels); otherwise, or with ``engine="pyfixest"``, or if
+  that estimator refuses the problem (e.g. a regressor collinear with the fixed effects), by
+  ``pyfixest.fepois``. Observations separated by the fixed effects (e.g. pairs whose trade is
+  zero in every year when pair effects are included) and singletons are dropped (as pyfixest
+  does it: ``fixef_rm="singleton"`` plus its separation check), and counted in ``n_dropped``.
 - OLS: ``log X_ij,t = x_ij,t'β + FE + ε`` (positive flows only), by ``pyfixest.feols``.
 
 Standard errors are clustered by ``spec.cluster`` (the country pair in the book), with
@@ -24,10 +27,13 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
+from article2.models.ppml import fit_ppml, supported
+
 __all__ = ["Method", "GravityResult", "GravitySpec", "fit"]
 
 Method = Literal["ppml", "ols"]
 _METHODS = get_args(Method)
+_ENGINES = ("auto", "pyfixest")
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,8 @@ class GravitySpec:
         ssc_fixef: how fixed effects count in the small-sample correction of clustered
             standard errors (pyfixest ``ssc(k_fixef=...)``). ``"none"`` reproduces the
             Advanced Guide's Stata ``ppml``/``reg`` clustered errors (and R ``capybara``).
+        engine: ``"auto"`` (the compiled PPML estimator where it applies, else pyfixest) or
+            ``"pyfixest"`` (always pyfixest; the reference).
     """
 
     terms: tuple[str, ...]
@@ -63,10 +71,13 @@ class GravitySpec:
     positive_only: bool = False
     drop_zero_pairs: bool = False
     ssc_fixef: Literal["none", "nonnested", "full"] = "none"
+    engine: Literal["auto", "pyfixest"] = "auto"
 
     def __post_init__(self) -> None:
         if self.method not in _METHODS:
             raise ValueError(f"method {self.method!r} not allowed; choose one of {_METHODS}")
+        if self.engine not in _ENGINES:
+            raise ValueError(f"engine {self.engine!r} not allowed; choose one of {_ENGINES}")
         if self.offset and self.method != "ppml":
             raise ValueError("an offset is only supported with method='ppml'")
 
@@ -98,7 +109,9 @@ class GravityResult:
             singletons, missing values).
         r2: pseudo R² (PPML, as pyfixest reports it) or R² (OLS).
         iterations: IRLS iterations (PPML) or 1 (OLS).
-        model: the pyfixest model (for :meth:`predict`).
+        model: the pyfixest model (for :meth:`predict`; ``None`` when ``engine_used`` is
+            ``"article2"``, which predicts from ``coef`` and ``fixed_effects``).
+        engine_used: ``"article2"`` (:mod:`article2.models.ppml`) or ``"pyfixest"``.
     """
 
     spec: GravitySpec
@@ -112,9 +125,18 @@ class GravityResult:
     r2: float
     iterations: int
     model: Any = field(default=None, repr=False, compare=False)
+    engine_used: str = "pyfixest"
 
     def predict(self, newdata: pd.DataFrame) -> np.ndarray:
-        """Predicted levels for ``newdata`` (PPML mean; uses the estimated fixed effects)."""
+        """Predicted levels for ``newdata`` (PPML mean; uses the estimated fixed effects;
+        NaN where a fixed-effect level was not estimated)."""
+        if self.engine_used == "article2":
+            eta = newdata[list(self.coef.index)].to_numpy(dtype=float) @ self.coef.to_numpy()
+            for name, effects in self.fixed_effects.items():
+                eta = eta + newdata[name].map(effects).to_numpy(dtype=float)
+            if self.spec.offset:
+                eta = eta + newdata[self.spec.offset].to_numpy(dtype=float)
+            return np.exp(eta)
         if self.model is None:
             raise ValueError("this result carries no fitted model to predict with")
         out = self.model.predict(newdata=newdata, type="response")
@@ -163,6 +185,16 @@ def fit(spec: GravitySpec, data: pd.DataFrame) -> GravityResult:
     if d.empty:
         raise ValueError(f"no observations left after the sample filters of {spec}")
     d = d.reset_index(drop=False).rename(columns={"index": "_row"})
+    if (
+        spec.engine == "auto"
+        and spec.fixed_effects
+        and spec.terms
+        and supported(ssc_fixef=spec.ssc_fixef, method=spec.method)
+    ):
+        try:
+            return _fit_compiled(spec, d)
+        except ValueError:
+            pass  # e.g. a regressor collinear with the fixed effects: pyfixest handles it
     vcov = {"CRV1": spec.cluster} if spec.cluster else "hetero"
     kwargs = {"data": d, "vcov": vcov, "ssc": pf.ssc(k_fixef=spec.ssc_fixef)}
     if spec.method == "ppml":
@@ -209,4 +241,38 @@ def fit(spec: GravitySpec, data: pd.DataFrame) -> GravityResult:
         r2=r2,
         iterations=int(getattr(model, "_iter", 1) or 1),
         model=model,
+    )
+
+
+def _fit_compiled(spec: GravitySpec, d: pd.DataFrame) -> GravityResult:
+    """PPML by :func:`article2.models.ppml.fit_ppml` on the filtered sample ``d`` (with its
+    original row labels in ``_row``); rows with missing values are dropped first."""
+    cols = [spec.depvar, *spec.terms, *spec.fixed_effects]
+    cols += [c for c in (spec.cluster, spec.offset) if c]
+    ok = d[d[cols].notna().all(axis=1)]
+    if ok.empty:
+        raise ValueError("no complete rows")
+    r = fit_ppml(
+        ok,
+        depvar=spec.depvar,
+        terms=spec.terms,
+        fixed_effects=spec.fixed_effects,
+        cluster=spec.cluster,
+        offset=spec.offset,
+    )
+    rows = ok.loc[r.keep, "_row"].to_numpy()
+    nobs = int(r.keep.sum())
+    return GravityResult(
+        spec=spec,
+        coef=r.coef.rename("coef"),
+        se=r.se.rename("se"),
+        vcov=r.vcov,
+        fixed_effects={k: v.sort_index() for k, v in r.fixef.items()},
+        fitted=pd.Series(r.mu, index=rows, name="fitted"),
+        nobs=nobs,
+        n_dropped=int(len(d) - nobs),
+        r2=float(r.pseudo_r2),
+        iterations=r.iterations,
+        model=None,
+        engine_used="article2",
     )

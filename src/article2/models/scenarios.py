@@ -27,6 +27,14 @@ Changes:
 Agreement changes are priced with the RTA coefficient β estimated by PPML with exporter-year,
 importer-year and pair fixed effects (``τ̂_ij = exp(β ΔRTA_ij)``).
 
+Uncertainty: every run of an agreement change also solves the counterfactual for ``draws``
+(default 200) values of the RTA coefficient drawn from its estimated normal distribution
+``N(β̂, se²)`` (pair-clustered s.e.; NumPy generator seeded with ``seed``, default 0), and the
+table carries the 5th and 95th percentiles of the full-endowment export and real-GDP changes
+(``exports_full_p05``/``_p95``, ``real_gdp_p05``/``_p95``): a 90 % band for the estimation
+uncertainty of β, the baseline flows held fixed. ``pair_cost`` changes use no estimate, so they
+carry no band (NaN).
+
 ``perspective: counterfactual`` reports % changes from the baseline to the counterfactual;
 ``perspective: baseline`` reports the effect of what the counterfactual removes, i.e. % changes
 from the counterfactual to the baseline — how the Advanced Guide reports NAFTA's effects.
@@ -60,6 +68,7 @@ __all__ = [
     "Change",
     "Scenario",
     "ScenarioResult",
+    "bands",
     "load_scenario",
     "parse_scenario",
     "run_agtpa",
@@ -113,9 +122,11 @@ class ScenarioResult:
             ``price``), baseline ``output`` and ``exports``.
         rta_coef, rta_se: the estimated RTA coefficient and its pair-clustered s.e. (None for
             ``pair_cost``-only runs that need no estimate are still reported when estimated).
-        ge: the solver's result (diagnostics: iterations, max residual).
+        ge: the solver's result (diagnostics: iterations, max residual, procedure).
         countries: ISO3 codes in solver order.
         source_ids: raw files the numbers come from.
+        draws, seed: coefficient draws behind the 90 % bands (``*_p05``, ``*_p95`` columns
+            of ``table``) and the generator's seed; 0 draws = no band columns.
     """
 
     scenario: Scenario
@@ -125,6 +136,8 @@ class ScenarioResult:
     ge: ge.GEResult = field(repr=False)
     countries: tuple[str, ...]
     source_ids: tuple[str, ...]
+    draws: int = 0
+    seed: int = 0
 
 
 def parse_scenario(raw: dict, *, where: str = "scenario") -> Scenario:
@@ -293,6 +306,50 @@ def _agtpa_costs(panel: pd.DataFrame, stage1: GravityResult, year: int) -> pd.Da
     return d
 
 
+BAND_COLUMNS = ("exports_full", "real_gdp")
+
+
+def bands(
+    scenario: Scenario,
+    countries: list[str],
+    x: np.ndarray,
+    rta: np.ndarray,
+    beta: float,
+    se: float,
+    *,
+    draws: int,
+    seed: int,
+    tol: float,
+    procedure: ge.Procedure = "exact",
+) -> pd.DataFrame:
+    """5th and 95th percentiles of the full-endowment export and real-GDP changes (%, in the
+    scenario's perspective) over ``draws`` RTA coefficients drawn from ``N(beta, se²)``.
+
+    Returns one row per country (``countries`` order) with columns ``<col>_p05`` and
+    ``<col>_p95`` for ``col`` in ``BAND_COLUMNS``.
+
+    Raises:
+        ValueError: ``draws`` < 2 or a non-finite/negative ``se``.
+    """
+    if draws < 2:
+        raise ValueError(f"bands need at least 2 draws, got {draws}")
+    if not (np.isfinite(se) and se >= 0):
+        raise ValueError(f"the RTA coefficient's standard error must be finite and >= 0: {se}")
+    rng = np.random.default_rng(seed)
+    ref = countries.index(scenario.reference)
+    out = {c: np.empty((draws, len(countries))) for c in BAND_COLUMNS}
+    for d, b in enumerate(rng.normal(beta, se, draws)):
+        tau = tau_hat(scenario.change, countries, rta, beta=float(b), sigma=scenario.sigma)
+        res = ge.solve(x, tau, sigma=scenario.sigma, reference=ref, tol=tol, procedure=procedure)
+        out["exports_full"][d] = _pct(res.exports_full, scenario.perspective)
+        out["real_gdp"][d] = _pct(res.real_gdp_full, scenario.perspective)
+    cols = {}
+    for c in BAND_COLUMNS:
+        cols[f"{c}_p05"] = np.percentile(out[c], 5, axis=0)
+        cols[f"{c}_p95"] = np.percentile(out[c], 95, axis=0)
+    return pd.DataFrame(cols)
+
+
 def _solve(
     scenario: Scenario,
     countries: list[str],
@@ -302,25 +359,63 @@ def _solve(
     se: float,
     source_ids: tuple[str, ...],
     tol: float,
+    *,
+    procedure: ge.Procedure = "exact",
+    draws: int = 200,
+    seed: int = 0,
 ) -> ScenarioResult:
     """The counterfactual of ``scenario`` from baseline flows ``x`` (domestic on the diagonal)
-    and the RTA matrix, with the estimated RTA coefficient ``beta`` (standard error ``se``)."""
+    and the RTA matrix, with the estimated RTA coefficient ``beta`` (standard error ``se``),
+    and its 90 % bands from ``draws`` coefficient draws (none if ``draws`` is 0)."""
     tau = tau_hat(scenario.change, countries, rta, beta=beta, sigma=scenario.sigma)
     ref = countries.index(scenario.reference)
-    res = ge.solve(x, tau, sigma=scenario.sigma, reference=ref, tol=tol)
+    res = ge.solve(x, tau, sigma=scenario.sigma, reference=ref, tol=tol, procedure=procedure)
+    table = _table(countries, res, scenario.perspective)
+    if draws:
+        if scenario.change.kind == "pair_cost":
+            for c in BAND_COLUMNS:
+                table[f"{c}_p05"] = table[f"{c}_p95"] = np.nan
+        else:
+            band = bands(
+                scenario,
+                countries,
+                x,
+                rta,
+                beta,
+                se,
+                draws=draws,
+                seed=seed,
+                tol=tol,
+                procedure=procedure,
+            )
+            table = pd.concat([table, band], axis=1)
     return ScenarioResult(
         scenario=scenario,
-        table=_table(countries, res, scenario.perspective),
+        table=table,
         rta_coef=beta,
         rta_se=se,
         ge=res,
         countries=tuple(countries),
         source_ids=source_ids,
+        draws=draws,
+        seed=seed,
     )
 
 
-def run_agtpa(scenario: Scenario, panel: pd.DataFrame, *, tol: float = 1e-10) -> ScenarioResult:
-    """Run a scenario on an Advanced Guide panel (:func:`article2.models.data.agtpa_panel`)."""
+def run_agtpa(
+    scenario: Scenario,
+    panel: pd.DataFrame,
+    *,
+    tol: float = 1e-10,
+    procedure: ge.Procedure = "exact",
+    draws: int = 200,
+    seed: int = 0,
+) -> ScenarioResult:
+    """Run a scenario on an Advanced Guide panel (:func:`article2.models.data.agtpa_panel`).
+
+    ``procedure``: the full-endowment solution (:func:`article2.models.ge.solve`; ``"agtpa"``
+    reproduces the book's tables); ``draws``/``seed``: the 90 % bands (module docstring).
+    """
     if "rta" not in panel:
         raise ValueError(f"dataset {scenario.application} has no RTA column")
     stage1 = _rta_fit(panel, scenario.estimation_years, international_only=False)
@@ -337,14 +432,34 @@ def run_agtpa(scenario: Scenario, panel: pd.DataFrame, *, tol: float = 1e-10) ->
     mr = ge.solve_mr(t, y, e, reference=countries.index(scenario.reference))
     x = ge.baseline_flows(t, y, e, mr)
     source_ids = tuple(sorted(panel["source_id"].unique()))
-    return _solve(scenario, countries, x, rta, beta, float(stage1.se["rta"]), source_ids, tol)
+    return _solve(
+        scenario,
+        countries,
+        x,
+        rta,
+        beta,
+        float(stage1.se["rta"]),
+        source_ids,
+        tol,
+        procedure=procedure,
+        draws=draws,
+        seed=seed,
+    )
 
 
 def run_comtrade(
-    scenario: Scenario, panel: pd.DataFrame, gdp: pd.Series, *, tol: float = 1e-10
+    scenario: Scenario,
+    panel: pd.DataFrame,
+    gdp: pd.Series,
+    *,
+    tol: float = 1e-10,
+    procedure: ge.Procedure = "exact",
+    draws: int = 200,
+    seed: int = 0,
 ) -> ScenarioResult:
     """Run a scenario on the Comtrade extract (:func:`article2.models.data.comtrade_panel`)
-    with GDP of the baseline year (:func:`article2.models.data.comtrade_gdp`)."""
+    with GDP of the baseline year (:func:`article2.models.data.comtrade_gdp`); options as
+    :func:`run_agtpa`."""
     stage1 = _rta_fit(panel, scenario.estimation_years, international_only=True)
     beta, se = float(stage1.coef["rta"]), float(stage1.se["rta"])
     d = panel[panel["year"] == scenario.baseline_year]
@@ -360,4 +475,16 @@ def run_comtrade(
     exports = x.sum(axis=1)
     np.fill_diagonal(x, np.maximum(g - exports, scenario.domestic_floor * g))
     source_ids = tuple(sorted(panel["source_id"].unique())) + ("wb_gdp/gdp.csv",)
-    return _solve(scenario, countries, x, rta, beta, se, source_ids, tol)
+    return _solve(
+        scenario,
+        countries,
+        x,
+        rta,
+        beta,
+        se,
+        source_ids,
+        tol,
+        procedure=procedure,
+        draws=draws,
+        seed=seed,
+    )

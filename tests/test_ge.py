@@ -213,7 +213,7 @@ def test_equilibrium_residual_checks_solutions():
 
 def _agreement_case():
     x, _ = _system(12, 7)
-    cs = [f"C{i:02d}" for i in range(12)]
+    cs = [f"CA{chr(65 + i)}" for i in range(12)]  # CAA, CAB, …: letter codes as scenarios require
     rta = np.zeros((12, 12))
     rta[0, 1] = rta[1, 0] = 1
     sc = scenarios.parse_scenario(
@@ -221,8 +221,8 @@ def _agreement_case():
             "name": "t",
             "data": "comtrade",
             "baseline_year": 2016,
-            "reference": "C05",
-            "change": {"kind": "agreement_join", "members": ["C00", "C01"], "joining": ["C02"]},
+            "reference": "CAF",
+            "change": {"kind": "agreement_join", "members": ["CAA", "CAB"], "joining": ["CAC"]},
         }
     )
     return sc, cs, x, rta
@@ -238,7 +238,7 @@ def test_bands_bracket_the_point_and_are_seeded():
         assert np.all(lo <= point[col].to_numpy() + 1e-9)
         assert np.all(point[col].to_numpy() <= hi + 1e-9)
     # the joining country's exports: a 90 % band of width ~ 2 x 1.645 x dExports/dbeta x se
-    i = cs.index("C02")
+    i = cs.index("CAC")
     assert band.loc[i, "exports_full_p95"] - band.loc[i, "exports_full_p05"] > 1.0
     pd.testing.assert_frame_equal(band, scenarios.bands(sc, cs, x, rta, 0.5, 0.1, **kw))
     # no estimation uncertainty: the band collapses onto the point

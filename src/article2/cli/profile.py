@@ -38,6 +38,8 @@ def _num(v, kind: str = "") -> str:
     v = float(v)
     if kind == "pct":
         return f"{100 * v:.1f}%"
+    if kind == "%":  # a value already in percent, signed (a change)
+        return f"{v:+.1f}%"
     if kind == "pp":
         return f"{100 * v:+.1f} pp"
     if kind == "x":
@@ -150,6 +152,87 @@ def _print_profile(p: Profile) -> None:
     console.print("sources: " + "; ".join(sources), highlight=False)
     for n in p.notes:
         console.print(f"note: {n}", highlight=False)
+    if p.channels is not None:
+        _print_channels(p)
+
+
+#: fiscal/calendar years shown in the new channels' yearly tables (the latest N with data)
+_CHANNEL_YEARS = 12
+
+
+def _series(t: pd.DataFrame, measure: str, partner: str = "USA") -> dict[int, float]:
+    sub = t[(t["measure"] == measure) & (t["partner"] == partner)]
+    return {int(y): v for y, v in zip(sub["year"], sub["value"], strict=True)}
+
+
+def _print_channels(p: Profile) -> None:
+    """The new channels: U.S. assistance by fiscal year, U.S. goods trade, who moves."""
+    ch = p.channels
+    assert ch is not None
+    latest = ch.latest
+    aid = ch.tables["us_aid"]
+    t = Table(
+        title=f"U.S. foreign assistance to {p.name} by U.S. fiscal year — all assistance, "
+        "military included (not ODA)"
+    )
+    cols = (("obligations", "us_aid_obligations", ""),
+            ("disbursements", "us_aid_disbursements", ""),
+            ("obligations, constant", "us_aid_obligations_constant", ""),
+            ("disbursements, constant", "us_aid_disbursements_constant", ""),
+            ("obligations % GDP", "us_aid_obligations_pct_gdp", "x"),
+            ("disbursements % GDP", "us_aid_disbursements_pct_gdp", "x"))  # fmt: skip
+    t.add_column("fiscal year")
+    for label, _, _ in cols:
+        t.add_column(label, justify="right")
+    series = {m: _series(aid, m) for _, m, _ in cols}
+    years = sorted({y for s in series.values() for y in s})[-_CHANNEL_YEARS:]
+    for y in years:
+        t.add_row(f"FY{y}", *(_num(series[m].get(y), k) for _, m, k in cols))
+    console.print(t)
+    trade = ch.tables["us_trade"]
+    t = Table(title=f"U.S. goods trade with {p.name} — as reported by the United States "
+              "(IMF DOTS), current USD")  # fmt: skip
+    cols = (("U.S. exports to (FOB)", "us_exports_to", ""),
+            ("U.S. imports from (CIF)", "us_imports_from", ""),
+            ("total", "us_goods_trade", ""),
+            ("total, change 1y", "us_goods_trade_growth_1y", "%"),
+            ("total, change 5y", "us_goods_trade_growth_5y", "%"),
+            ("exports % GDP", "us_exports_to_pct_gdp", "x"),
+            ("imports % GDP", "us_imports_from_pct_gdp", "x"))  # fmt: skip
+    t.add_column("year")
+    for label, _, _ in cols:
+        t.add_column(label, justify="right")
+    series = {m: _series(trade, m) for _, m, _ in cols}
+    years = sorted({y for s in series.values() for y in s})[-_CHANNEL_YEARS:]
+    for y in years:
+        t.add_row(str(y), *(_num(series[m].get(y), k) for _, m, k in cols))
+    console.print(t)
+    mig, stu = ch.tables["migrants"], ch.tables["students"]
+    my = latest["migrants"].year
+    sy = latest["students"].year
+    t = Table(title=f"Who moves — migrants {my or '–'} (UN DESA), tertiary students "
+              f"{sy or '–'} (OECD)")  # fmt: skip
+    for col in ("partner", f"born in {p.iso3}, living in partner",
+                f"born in partner, living in {p.iso3}", f"{p.iso3} students in partner",
+                "share of its students abroad (in data)"):  # fmt: skip
+        t.add_column(col, justify="left" if col == "partner" else "right")
+    for partner in ("USA", "JPN", "EU", "KOR"):
+        t.add_row(
+            partner,
+            _num(_series(mig, "migrants_in_partner", partner).get(my)),
+            _num(_series(mig, "migrants_from_partner", partner).get(my)),
+            _num(_series(stu, "students_in_partner", partner).get(sy)),
+            _num((_series(stu, "students_in_partner_share", partner).get(sy) or float("nan"))
+                 / 100, "pct"),
+        )  # fmt: skip
+    console.print(t)
+    for c in latest.values():
+        src = "; ".join(c.source_ids) or "no data"
+        console.print(f"latest {c.channel}: {c.year or '–'} — {c.label} [{src}]", highlight=False)
+        if c.caveats:
+            console.print(f"  caveats: {c.caveats}", highlight=False)
+    for n in ch.notes:
+        console.print(f"note: {n}", highlight=False)
 
 
 @app.command()
@@ -167,6 +250,8 @@ def profile(
     p = _run(lambda: api.profile(iso3, year=year, trade_source=trade_source))  # type: ignore[arg-type]
     if fmt is Format.table:
         _print_profile(p)
+    elif p.channels is not None:
+        emit(pd.concat([p.to_frame(), p.channels.to_frame()], ignore_index=True), fmt)
     else:
         emit(p.to_frame(), fmt)
 

@@ -31,8 +31,7 @@ __all__ = ["INDICATORS", "ORIGIN", "read"]
 ORIGIN = Origin(
     source_id="oecd_students",
     dataset="oecd_students",
-    title="Enrolment of international students by country of origin (EDU_ENRL_MOBILE), "
-    "tertiary",
+    title="Enrolment of international students by country of origin (EDU_ENRL_MOBILE), tertiary",
     producer="OECD, Education at a Glance database",
     license="OECD terms of use (OECD data CC BY 4.0 since 2024)",
     sha256="",
@@ -61,7 +60,8 @@ def read(path: Path, origin: Origin) -> b.ReadResult:
     year = b.to_number(df, "YEAR", q, integer=True, nonnegative=True)
     value = b.to_number(df, "TOTAL_INTL_STUDENTS", q, nonnegative=True)
     q.add(
-        value.isna() & ~df.index.isin(q.bad_index()), "TOTAL_INTL_STUDENTS",
+        value.isna() & ~df.index.isin(q.bad_index()),
+        "TOTAL_INTL_STUDENTS",
         "no data: value missing",
     )
     dest = b.map_country(df, "COUNTRY_OF_SCHOOL", "name", q, years=year, report=report).iso3

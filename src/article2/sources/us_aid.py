@@ -67,7 +67,10 @@ TRANSACTION_TYPES = {
 }
 _PRICES = {
     "current_amount": ("current", "current USD, U.S. fiscal year"),
-    "constant_amount": ("constant", "constant USD (ForeignAssistance.gov base year), U.S. fiscal year"),
+    "constant_amount": (
+        "constant",
+        "constant USD (ForeignAssistance.gov base year), U.S. fiscal year",
+    ),
 }
 INDICATORS = {
     f"us_aid_{stem}_{price}": (

@@ -1,0 +1,204 @@
+"""The new channels of a country's profile: who finances (U.S. assistance), recent U.S. trade and
+who moves (migrants, students), from the warehouse through :mod:`article2.measures`.
+
+:func:`build_channels` runs one query per channel (DuckDB SQL, read-only) and hands the rows to
+the pure measures of :mod:`article2.measures.us_aid`, :mod:`~article2.measures.us_trade` and
+:mod:`~article2.measures.people`. The result, :class:`Channels`, holds one tidy table per
+channel (columns of :data:`article2.measures._channels.TIDY_COLUMNS`) and, per channel, the
+latest year with data and the sources it comes from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from article2 import countries, paths
+from article2.errors import WarehouseMissingError
+from article2.measures import people, us_aid, us_trade
+from article2.measures._channels import latest
+
+__all__ = ["CHANNELS", "Channels", "ChannelYear", "build_channels"]
+
+#: channel -> (label, the measure whose latest year dates the channel)
+CHANNELS: dict[str, tuple[str, str]] = {
+    "us_aid": ("U.S. foreign assistance (ForeignAssistance.gov)", "us_aid_obligations"),
+    "us_trade": ("U.S. goods trade (IMF DOTS, U.S. reports)", "us_goods_trade"),
+    "migrants": ("Migrant stock (UN DESA 2019)", "migrants_in_partner"),
+    "students": ("International tertiary students (OECD)", "students_in_partner"),
+}
+
+
+@dataclass(frozen=True)
+class ChannelYear:
+    """The latest year with data of one channel for the country, its sources and what the
+    snapshot's manifest says about them (``caveats``)."""
+
+    channel: str
+    label: str
+    year: int | None
+    source_ids: tuple[str, ...]
+    caveats: str = ""
+
+
+@dataclass(frozen=True)
+class Channels:
+    """U.S. assistance, U.S. goods trade, migrants and students for one country.
+
+    Attributes:
+        iso3: the country.
+        tables: channel -> tidy table (iso3, partner, year, measure, value, unit, source_ids).
+        latest: channel -> :class:`ChannelYear`.
+        notes: what the figures are and are not (U.S. assistance is not ODA; China is no
+            destination in the students data).
+    """
+
+    iso3: str
+    tables: Mapping[str, pd.DataFrame]
+    latest: Mapping[str, ChannelYear]
+    notes: tuple[str, ...]
+
+    def value(self, channel: str, measure: str, year: int, partner: str = "USA") -> float | None:
+        """One value (None when absent)."""
+        t = self.tables[channel]
+        hit = t[(t["measure"] == measure) & (t["year"] == year) & (t["partner"] == partner)]
+        return None if hit.empty or pd.isna(hit["value"].iloc[0]) else float(hit["value"].iloc[0])
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every row of every channel in one long table (``section`` = ``channel:<name>``,
+        ``actor`` = the partner, ``channel`` = the measure), as :meth:`Profile.to_frame`."""
+        parts = [
+            t.rename(columns={"partner": "actor", "measure": "channel"}).assign(
+                section=f"channel:{k}"
+            )
+            for k, t in self.tables.items()
+            if not t.empty
+        ]
+        if not parts:
+            return pd.DataFrame(columns=["iso3", "section", "actor", "channel", "value", "unit",
+                                         "year", "source_ids"])  # fmt: skip
+        out = pd.concat(parts, ignore_index=True)
+        return out[["iso3", "section", "actor", "channel", "value", "unit", "year", "source_ids"]]
+
+    def to_dict(self) -> dict:
+        """JSON-ready: per channel its latest year and sources, and its rows."""
+
+        def rows(t: pd.DataFrame) -> list[dict]:
+            out = []
+            for r in t.itertuples(index=False):
+                v = None if pd.isna(r.value) else float(r.value)
+                out.append({"partner": r.partner, "year": None if pd.isna(r.year) else int(r.year),
+                            "measure": r.measure, "value": v, "unit": r.unit,
+                            "source_ids": [s for s in r.source_ids.split(";") if s]})  # fmt: skip
+            return out
+
+        return {
+            "iso3": self.iso3,
+            "latest": {
+                k: {
+                    "label": c.label,
+                    "year": c.year,
+                    "source_ids": list(c.source_ids),
+                    "caveats": c.caveats,
+                }  # fmt: skip
+                for k, c in self.latest.items()
+            },
+            "notes": list(self.notes),
+            **{k: rows(t) for k, t in self.tables.items()},
+        }
+
+
+def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFrame:
+    return con.execute(sql, params).fetch_df()
+
+
+def _eu_members(year: int) -> tuple[str, ...]:
+    return countries.group_members("EU", year)
+
+
+def _latest(channel: str, table: pd.DataFrame, caveats: Mapping[str, str]) -> ChannelYear:
+    label, measure = CHANNELS[channel]
+    last = latest(table[table["measure"] == measure]) if not table.empty else table
+    if last.empty:
+        return ChannelYear(channel, label, None, ())
+    year = int(last["year"].max())
+    ids = sorted({s for v in last["source_ids"] for s in v.split(";") if s})
+    said = " ".join(caveats[i] for i in ids if caveats.get(i))
+    return ChannelYear(channel, label, year, tuple(ids), said)
+
+
+def build_channels(
+    iso3: str, *, path: Path | None = None, con: duckdb.DuckDBPyConnection | None = None
+) -> Channels:
+    """The new channels of ``iso3`` from the warehouse at ``path`` (default: the current one),
+    or through an open read-only connection ``con`` (left open).
+
+    Raises:
+        WarehouseMissingError: no warehouse has been built.
+    """
+    own = con is None
+    if con is None:
+        path = Path(path) if path else paths.warehouse_path()
+        if not path.is_file():
+            raise WarehouseMissingError(f"no warehouse at {path}; run `article2 build` first")
+        con = duckdb.connect(str(path), read_only=True)
+    try:
+        aid = _query(
+            con,
+            "SELECT iso3, year, indicator, value, source_id FROM country_year "
+            "WHERE iso3 = ? AND list_contains(?, indicator)",
+            [iso3, list(us_aid.INDICATORS)],
+        )
+        gdp = _query(
+            con,
+            "SELECT iso3, year, value, source_id FROM country_year "
+            "WHERE iso3 = ? AND indicator = 'gdp_usd'",
+            [iso3],
+        )
+        dots = _query(
+            con,
+            "SELECT iso3_o, iso3_d, year, indicator, value, source_id FROM dyad_year "
+            "WHERE indicator IN (?, ?) AND (iso3_o = ? OR iso3_d = ?)",
+            [us_trade.EXPORTS, us_trade.IMPORTS, iso3, iso3],
+        )
+        stock = _query(
+            con,
+            "SELECT iso3_o, iso3_d, year, value, source_id FROM dyad_year "
+            "WHERE indicator = 'migrant_stock' AND (iso3_o = ? OR iso3_d = ?)",
+            [iso3, iso3],
+        )
+        studs = _query(
+            con,
+            "SELECT iso3_o, iso3_d, year, value, source_id FROM dyad_year "
+            "WHERE indicator = 'intl_students' AND iso3_o = ?",
+            [iso3],
+        )
+        caveats = dict(
+            con.execute(
+                "SELECT source_id, coalesce(caveats, '') FROM sources WHERE list_contains(?, "
+                "dataset)",
+                [["us_aid", "imf_dots_us", "undesa_migrant_stock", "oecd_students"]],
+            ).fetchall()
+        )
+    finally:
+        if own:
+            con.close()
+    tables = {
+        "us_aid": us_aid.us_assistance(aid, gdp),
+        "us_trade": us_trade.us_goods_trade(dots, gdp, iso3),
+        "migrants": people.migrants(stock, iso3, _eu_members),
+        "students": people.students(studs, iso3, _eu_members),
+    }
+    for t in tables.values():
+        t["value"] = t["value"].astype("float64").replace([np.inf, -np.inf], np.nan)
+    return Channels(
+        iso3=iso3,
+        tables=tables,
+        latest={k: _latest(k, t, caveats) for k, t in tables.items()},
+        notes=(us_aid.DEFINITION_NOTE, people.STUDENTS_NOTE),
+    )

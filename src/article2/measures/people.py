@@ -105,14 +105,14 @@ def migrants(stock: pd.DataFrame, iso3: str, eu_members: Members) -> pd.DataFram
     """
     if stock.empty:
         return empty()
-    out = pd.concat(
-        [
-            _tidy(_partner_rows(stock, iso3, "iso3_d", eu_members), iso3, "migrants_in_partner"),
-            _tidy(_partner_rows(stock, iso3, "iso3_o", eu_members), iso3,
-                  "migrants_from_partner"),
-        ],
-        ignore_index=True,
-    )  # fmt: skip
+    parts = [
+        _tidy(_partner_rows(stock, iso3, "iso3_d", eu_members), iso3, "migrants_in_partner"),
+        _tidy(_partner_rows(stock, iso3, "iso3_o", eu_members), iso3, "migrants_from_partner"),
+    ]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return empty()
+    out = pd.concat(parts, ignore_index=True)
     return out.sort_values(["measure", "partner", "year"]).reset_index(drop=True)
 
 
@@ -138,12 +138,10 @@ def students(flows: pd.DataFrame, iso3: str, eu_members: Members) -> pd.DataFram
     )
     share = level.merge(total[["year", "value"]].rename(columns={"value": "total"}), on="year")
     share = share.assign(value=100.0 * share["value"] / share["total"].where(share["total"] > 0))
-    out = pd.concat(
-        [
-            _tidy(level, iso3, "students_in_partner"),
-            _tidy(share.drop(columns="total"), iso3, "students_in_partner_share"),
-            _tidy(total, iso3, "students_abroad_in_data"),
-        ],
-        ignore_index=True,
-    )
+    parts = [
+        _tidy(level, iso3, "students_in_partner"),
+        _tidy(share.drop(columns="total"), iso3, "students_in_partner_share"),
+        _tidy(total, iso3, "students_abroad_in_data"),
+    ]
+    out = pd.concat([p for p in parts if not p.empty], ignore_index=True)
     return out.sort_values(["measure", "partner", "year"]).reset_index(drop=True)

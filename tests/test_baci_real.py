@@ -43,7 +43,7 @@ def test_load_baci_reads_the_real_extract(loaded, raw):
     assert o["country_codes_vintage"] == "V202201" and o["product_codes"] is None
     assert [c["code"] for c in o["country_codes_added"]] == [380]  # Italy's V202301 code
     assert o["rows"] == len(raw) == 71192
-    stored = pd.read_parquet(loaded.trade_glob.replace("*/*", "year=2021/data_0"))
+    stored = pd.read_parquet(loaded.path / "year=2021" / "data_0.parquet")
     assert len(stored) == len(raw)
     assert stored["v"].sum() == pytest.approx(raw["v"].sum(), rel=1e-12)
     # quantities: space-padded text and padded NA in the raw file

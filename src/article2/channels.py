@@ -10,6 +10,7 @@ latest year with data and the sources it comes from.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +118,7 @@ def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFra
     return con.execute(sql, params).fetch_df()
 
 
+@functools.lru_cache(maxsize=128)
 def _eu_members(year: int) -> tuple[str, ...]:
     return countries.group_members("EU", year)
 

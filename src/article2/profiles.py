@@ -944,8 +944,10 @@ def build_profile(
     year: int | None = None,
     trade_source: TradeSource = "cow",
     path: Path | None = None,
+    channels: bool = True,
 ) -> Profile:
-    """Compute the presence profile of ``iso3`` (see the module docstring).
+    """Compute the presence profile of ``iso3`` (see the module docstring); ``channels``:
+    also the new channels (:func:`article2.channels.build_channels`).
 
     Raises:
         ValueError: ``trade_source`` not one of the allowed values.
@@ -973,7 +975,7 @@ def build_profile(
         tt, trade, shares, intens, n_t = _trade(con, key, meta, code, indicator, year)
         tf, fin, n_f = _finance(con, meta, code, year, gdp)
         ty, ties, n_y = _ties(con, key, meta, code, year)
-        channels = build_channels(code, con=con)
+        new_channels = build_channels(code, con=con) if channels else None
     notes += n_t + n_f + n_y + n_e
     alignment = tuple(
         al.align(ch, tt, shares[ch], intens[ch]) for ch in ("exports", "imports") if tt is not None
@@ -1000,7 +1002,7 @@ def build_profile(
         alignment=alignment,
         exposure=exposure,
         notes=tuple(notes),
-        channels=channels,
+        channels=new_channels,
     )
 
 

@@ -228,11 +228,15 @@ def _print_channels(p: Profile) -> None:
     console.print(t)
     for c in latest.values():
         src = "; ".join(c.source_ids) or "no data"
-        console.print(f"latest {c.channel}: {c.year or '–'} — {c.label} [{src}]", highlight=False)
+        console.print(
+            f"latest {c.channel}: {c.year or '–'} — {c.label} [{src}]",
+            highlight=False,
+            markup=False,
+        )
         if c.caveats:
-            console.print(f"  caveats: {c.caveats}", highlight=False)
+            console.print(f"  caveats: {c.caveats}", highlight=False, markup=False)
     for n in ch.notes:
-        console.print(f"note: {n}", highlight=False)
+        console.print(f"note: {n}", highlight=False, markup=False)
 
 
 @app.command()

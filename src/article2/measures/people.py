@@ -68,24 +68,27 @@ def _partner_rows(flows: pd.DataFrame, iso3: str, side: str, eu_members: Members
     (``"iso3_d"``: partner is the destination; ``"iso3_o"``: the origin)."""
     other = "iso3_o" if side == "iso3_d" else "iso3_d"
     mine = flows[(flows[other] == iso3) & (flows[side] != iso3)]
-    parts = []
-    for partner in PARTNERS:
-        if partner == "EU":
-            years = sorted(mine["year"].unique())
-            rows = [
-                mine[(mine["year"] == y) & mine[side].isin(set(eu_members(int(y))) - {iso3})]
-                for y in years
-            ]
-            sub = pd.concat(rows) if rows else mine.iloc[:0]
-        else:
-            sub = mine[mine[side] == partner]
-        if sub.empty:
-            continue
-        g = sub.groupby("year").agg(value=("value", "sum"), source_ids=("source_id", join_ids))
-        parts.append(g.reset_index().assign(partner=partner))
-    if not parts:
+    singles = [p for p in PARTNERS if p != "EU"]
+    direct = mine[mine[side].isin(singles)]
+    direct = direct.assign(partner=direct[side])
+    members = pd.DataFrame(
+        [(y, m) for y in mine["year"].unique() for m in eu_members(int(y)) if m != iso3],
+        columns=["year", side],
+    ).astype({"year": mine["year"].dtype})
+    eu = mine.merge(members, on=["year", side]).assign(partner="EU")
+    both = pd.concat([x for x in (direct, eu) if not x.empty] or [direct], ignore_index=True)
+    if both.empty:
         return pd.DataFrame(columns=["year", "value", "source_ids", "partner"])
-    return pd.concat(parts, ignore_index=True)
+    out = both.groupby(["partner", "year"], as_index=False, sort=False)["value"].sum()
+    ids = (
+        both[["partner", "year", "source_id"]]
+        .drop_duplicates()
+        .sort_values("source_id")
+        .groupby(["partner", "year"], sort=False)["source_id"]
+        .agg(";".join)
+        .rename("source_ids")
+    )
+    return out.merge(ids, on=["partner", "year"])
 
 
 def _tidy(frame: pd.DataFrame, iso3: str, measure: str) -> pd.DataFrame:
@@ -129,12 +132,10 @@ def students(flows: pd.DataFrame, iso3: str, eu_members: Members) -> pd.DataFram
     if mine.empty:
         return empty()
     level = _partner_rows(mine, iso3, "iso3_d", eu_members)
-    total = (
-        mine[mine["iso3_d"] != iso3]
-        .groupby("year")
-        .agg(value=("value", "sum"), source_ids=("source_id", join_ids))
-        .reset_index()
-        .assign(partner="")
+    abroad = mine[mine["iso3_d"] != iso3]
+    total = abroad.groupby("year", as_index=False)["value"].sum()
+    total = total.assign(
+        partner="", source_ids=total["year"].map(lambda _: join_ids(abroad["source_id"].unique()))
     )
     share = level.merge(total[["year", "value"]].rename(columns={"value": "total"}), on="year")
     share = share.assign(value=100.0 * share["value"] / share["total"].where(share["total"] > 0))

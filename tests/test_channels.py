@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from article2 import paths, warehouse
 from article2.channels import build_channels
-from article2.measures import people, us_aid, us_trade
+from article2.measures import finance, people, us_aid, us_trade
 from article2.profiles import build_profile
 
 # ------------------------------------------------------------------------------- pure measures
@@ -128,8 +128,34 @@ def test_students_share_of_students_abroad_in_the_data():
     assert "China" in people.STUDENTS_NOTE
 
 
+def test_official_finance_side_by_side_each_in_its_own_terms():
+    us = us_aid.us_assistance(
+        pd.DataFrame({"iso3": "VNM", "year": [2021], "indicator": "us_aid_obligations_current",
+                      "value": [5.0], "source_id": "a.csv"}),
+        pd.DataFrame(columns=["iso3", "year", "value", "source_id"]),
+    )  # fmt: skip
+    cn = pd.DataFrame(
+        {"iso3": "VNM", "year": 2021, "indicator": ["cn_of_oda", "cn_of_oof", "cn_of_oda"],
+         "value": [1.0, 2.0, 1.0],
+         "source_id": [finance.CN_SOURCE, finance.CN_SOURCE, "aiddata_gcdf/gw_gcdf.csv"]}
+    )  # fmt: skip
+    dac = pd.DataFrame(
+        {"iso3_o": ["JPN", "DEU", "POL", "POL", "USA"], "iso3_d": "VNM",
+         "year": [2021, 2021, 2021, 1995, 2021], "value": [10.0, 3.0, 1.0, 7.0, 99.0],
+         "source_id": "dac"}
+    )  # fmt: skip
+    t = finance.official_finance(us, cn, dac, "VNM", _eu)
+    t = t.set_index(["partner", "measure", "year"])["value"]
+    assert t[("USA", "us_aid_obligations", 2021)] == 5.0
+    assert t[("CHN", "cn_official_finance", 2021)] == 3.0  # the GW file's repeat is not added
+    assert t[("JPN", "dac_oda", 2021)] == 10.0
+    assert t[("EU", "dac_oda", 2021)] == 4.0  # DEU + POL, members in 2021
+    assert ("EU", "dac_oda", 1995) not in t.index  # POL joined in 2004
+    assert set(finance.DEFINITIONS) == {"USA", "CHN", "JPN", "EU"}
+
+
 def test_measures_declare_unit_definition_and_sources():
-    for module in (us_aid, us_trade, people):
+    for module in (us_aid, us_trade, people, finance):
         for name, m in module.MEASURES.items():
             assert m.name == name and m.unit and len(m.definition) > 20 and m.datasets
 
@@ -237,6 +263,16 @@ def test_vnm_students_in_us_and_japan_2019_equal_raw(real_snapshot, vnm):
 
 
 @pytest.mark.snapshot
+def test_vnm_chinese_finance_is_the_profiles_figure(vnm):
+    """One truth: the channel's Chinese total is the sum of the profile's finance figures."""
+    figs = {f.channel: f.value for f in vnm.figures if f.section == "finance" and f.actor == "CHN"}
+    year = vnm.years["finance"]
+    got = vnm.channels.value("finance", "cn_official_finance", year, "CHN")
+    want = figs["ODA-like"] + figs["OOF-like"] + figs["vague"]
+    assert got == pytest.approx(want, rel=1e-12)
+
+
+@pytest.mark.snapshot
 def test_cli_profile_vnm_shows_the_channels(real_warehouse):
     from article2.cli import app
 
@@ -249,3 +285,4 @@ def test_cli_profile_vnm_shows_the_channels(real_warehouse):
     assert "U.S. goods trade with Vietnam" in out and "2022" in out
     assert "Who moves — migrants 2019 (UN DESA), tertiary students 2019 (OECD)" in out
     assert "latest us_trade: 2022" in out and DOTS in out
+    assert "Who finances Vietnam" in out and "cn_official_finance" in out

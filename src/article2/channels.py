@@ -1,5 +1,6 @@
-"""The new channels of a country's profile: who finances (U.S. assistance), recent U.S. trade and
-who moves (migrants, students), from the warehouse through :mod:`article2.measures`.
+"""The new channels of a country's profile: who finances (U.S. assistance; official finance by
+actor side by side: U.S., China, Japan, EU), recent U.S. trade and who moves (migrants,
+students), from the warehouse through :mod:`article2.measures`.
 
 :func:`build_channels` runs one query per channel (DuckDB SQL, read-only) and hands the rows to
 the pure measures of :mod:`article2.measures.us_aid`, :mod:`~article2.measures.us_trade` and
@@ -10,6 +11,7 @@ latest year with data and the sources it comes from.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,17 +23,19 @@ import pandas as pd
 
 from article2 import countries, paths
 from article2.errors import WarehouseMissingError
-from article2.measures import people, us_aid, us_trade
+from article2.measures import finance, people, us_aid, us_trade
 from article2.measures._channels import latest
 
 __all__ = ["CHANNELS", "Channels", "ChannelYear", "build_channels"]
 
-#: channel -> (label, the measure whose latest year dates the channel)
-CHANNELS: dict[str, tuple[str, str]] = {
-    "us_aid": ("U.S. foreign assistance (ForeignAssistance.gov)", "us_aid_obligations"),
-    "us_trade": ("U.S. goods trade (IMF DOTS, U.S. reports)", "us_goods_trade"),
-    "migrants": ("Migrant stock (UN DESA 2019)", "migrants_in_partner"),
-    "students": ("International tertiary students (OECD)", "students_in_partner"),
+#: channel -> (label, its table, the measure whose latest year dates the channel)
+CHANNELS: dict[str, tuple[str, str, str]] = {
+    "us_aid": ("U.S. foreign assistance (ForeignAssistance.gov)", "us_aid", "us_aid_obligations"),
+    "cn_finance": ("Chinese official finance (AidData GCDF 3.0)", "finance", "cn_official_finance"),
+    "dac_oda": ("ODA of Japan and EU members (OECD DAC2A, fetched)", "finance", "dac_oda"),
+    "us_trade": ("U.S. goods trade (IMF DOTS, U.S. reports)", "us_trade", "us_goods_trade"),
+    "migrants": ("Migrant stock (UN DESA 2019)", "migrants", "migrants_in_partner"),
+    "students": ("International tertiary students (OECD)", "students", "students_in_partner"),
 }
 
 
@@ -57,12 +61,14 @@ class Channels:
         latest: channel -> :class:`ChannelYear`.
         notes: what the figures are and are not (U.S. assistance is not ODA; China is no
             destination in the students data).
+        definitions: actor -> what its official-finance figure is (table ``finance``).
     """
 
     iso3: str
     tables: Mapping[str, pd.DataFrame]
     latest: Mapping[str, ChannelYear]
     notes: tuple[str, ...]
+    definitions: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def value(self, channel: str, measure: str, year: int, partner: str = "USA") -> float | None:
         """One value (None when absent)."""
@@ -110,6 +116,7 @@ class Channels:
                 for k, c in self.latest.items()
             },
             "notes": list(self.notes),
+            "finance_definitions": dict(self.definitions),
             **{k: rows(t) for k, t in self.tables.items()},
         }
 
@@ -123,8 +130,9 @@ def _eu_members(year: int) -> tuple[str, ...]:
     return countries.group_members("EU", year)
 
 
-def _latest(channel: str, table: pd.DataFrame, caveats: Mapping[str, str]) -> ChannelYear:
-    label, measure = CHANNELS[channel]
+def _latest(channel: str, tables: Mapping[str, pd.DataFrame], caveats: Mapping[str, str]):
+    label, name, measure = CHANNELS[channel]
+    table = tables[name]
     last = latest(table[table["measure"] == measure]) if not table.empty else table
     if last.empty:
         return ChannelYear(channel, label, None, ())
@@ -174,6 +182,18 @@ def build_channels(
             "WHERE indicator = 'migrant_stock' AND (iso3_o = ? OR iso3_d = ?)",
             [iso3, iso3],
         )
+        cn = _query(
+            con,
+            "SELECT iso3, year, indicator, value, source_id FROM country_year "
+            "WHERE iso3 = ? AND list_contains(?, indicator)",
+            [iso3, list(finance.CN_INDICATORS)],
+        )
+        dac = _query(
+            con,
+            "SELECT iso3_o, iso3_d, year, value, source_id FROM dyad_year "
+            "WHERE indicator = ? AND iso3_d = ?",
+            [finance.DAC_INDICATOR, iso3],
+        )
         studs = _query(
             con,
             "SELECT iso3_o, iso3_d, year, value, source_id FROM dyad_year "
@@ -184,14 +204,25 @@ def build_channels(
             con.execute(
                 "SELECT source_id, coalesce(caveats, '') FROM sources WHERE list_contains(?, "
                 "dataset)",
-                [["us_aid", "imf_dots_us", "undesa_migrant_stock", "oecd_students"]],
+                [
+                    [
+                        "us_aid",
+                        "imf_dots_us",
+                        "undesa_migrant_stock",
+                        "oecd_students",
+                        "aiddata_gcdf",
+                        "oecd_dac2a",
+                    ]
+                ],
             ).fetchall()
         )
     finally:
         if own:
             con.close()
+    us = us_aid.us_assistance(aid, gdp)
     tables = {
-        "us_aid": us_aid.us_assistance(aid, gdp),
+        "us_aid": us,
+        "finance": finance.official_finance(us, cn, dac, iso3, _eu_members),
         "us_trade": us_trade.us_goods_trade(dots, gdp, iso3),
         "migrants": people.migrants(stock, iso3, _eu_members),
         "students": people.students(studs, iso3, _eu_members),
@@ -201,6 +232,7 @@ def build_channels(
     return Channels(
         iso3=iso3,
         tables=tables,
-        latest={k: _latest(k, t, caveats) for k, t in tables.items()},
+        latest={k: _latest(k, tables, caveats) for k in CHANNELS},
         notes=(us_aid.DEFINITION_NOTE, people.STUDENTS_NOTE),
+        definitions=dict(finance.DEFINITIONS),
     )

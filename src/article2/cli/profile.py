@@ -189,6 +189,25 @@ def _print_channels(p: Profile) -> None:
     for y in years:
         t.add_row(f"FY{y}", *(_num(series[m].get(y), k) for _, m, k in cols))
     console.print(t)
+    fin = ch.tables["finance"]
+    t = Table(title=f"Who finances {p.name} — each actor in its own terms (not summed or ranked)")
+    for col in ("actor", "measure", "latest year", "value", "unit", "source"):
+        t.add_column(col, justify="right" if col == "value" else "left")
+    shown = (("USA", "us_aid_obligations"), ("USA", "us_aid_disbursements"),
+             ("CHN", "cn_official_finance"), ("JPN", "dac_oda"), ("EU", "dac_oda"))  # fmt: skip
+    for actor, measure in shown:
+        s = _series(fin, measure, actor)
+        if not s:
+            what = "run `article2 fetch oecd_dac2a`" if measure == "dac_oda" else "no record"
+            t.add_row(actor, measure, "–", "–", "", what)
+            continue
+        y = max(s)
+        row = fin[(fin["measure"] == measure) & (fin["partner"] == actor) & (fin["year"] == y)]
+        t.add_row(actor, measure, f"{'FY' if actor == 'USA' else ''}{y}", _num(s[y]),
+                  row["unit"].iloc[0], row["source_ids"].iloc[0])  # fmt: skip
+    console.print(t)
+    for actor, text in ch.definitions.items():
+        console.print(f"{actor}: {text}", highlight=False, markup=False)
     trade = ch.tables["us_trade"]
     t = Table(title=f"U.S. goods trade with {p.name} — as reported by the United States "
               "(IMF DOTS), current USD")  # fmt: skip

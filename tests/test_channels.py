@@ -56,6 +56,14 @@ def test_us_assistance_levels_and_share_of_gdp():
     assert "military" in us_aid.DEFINITION_NOTE and "ODA" in us_aid.DEFINITION_NOTE
 
 
+def test_partial_fiscal_year_is_the_latest_with_too_few_recipients():
+    counts = pd.DataFrame({"year": [2021, 2022, 2023], "n": [170, 172, 120]})
+    assert list(us_aid.partial_years(counts)) == [2023]  # 120 < 0.8 * 172
+    assert "120 recipients" in us_aid.partial_years(counts)[2023]
+    counts = pd.DataFrame({"year": [2022, 2023], "n": [172, 160]})
+    assert us_aid.partial_years(counts) == {}
+
+
 def test_us_goods_trade_growth_and_gdp_share():
     years = list(range(2015, 2023))
     dots = pd.concat(
@@ -214,6 +222,8 @@ def test_vnm_us_assistance_by_fiscal_year_equals_raw(real_snapshot, vnm):
     assert checked >= 40
     years = vnm.channels.tables["us_aid"].query("measure == 'us_aid_obligations'")["year"]
     assert {2013, 2023} <= set(years)  # by fiscal year, to 2023 (2024 is partial)
+    assert vnm.channels.latest["us_aid"].year == 2023
+    assert list(vnm.channels.latest["us_aid"].partial) == [2024]
     # FY2023 obligations are about $175 million (sanity)
     assert 1e8 < vnm.channels.value("us_aid", "us_aid_obligations", 2023) < 3e8
 
@@ -281,7 +291,8 @@ def test_cli_profile_vnm_shows_the_channels(real_warehouse):
     assert result.exit_code == 0, result.output
     out = re.sub(r"\s+", " ", result.output)  # Rich wraps lines at the terminal's width
     assert "U.S. foreign assistance to Vietnam by U.S. fiscal year" in out
-    assert "FY2023" in out and "not ODA" in out
+    assert "FY2023" in out and "not ODA" in out and "FY2024 (partial)" in out
+    assert "latest us_aid: 2023" in out
     assert "U.S. goods trade with Vietnam" in out and "2022" in out
     assert "Who moves — migrants 2019 (UN DESA), tertiary students 2019 (OECD)" in out
     assert "latest us_trade: 2022" in out and DOTS in out

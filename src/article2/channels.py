@@ -41,14 +41,16 @@ CHANNELS: dict[str, tuple[str, str, str]] = {
 
 @dataclass(frozen=True)
 class ChannelYear:
-    """The latest year with data of one channel for the country, its sources and what the
-    snapshot's manifest says about them (``caveats``)."""
+    """The latest complete year with data of one channel for the country, its sources, what the
+    snapshot's manifest says about them (``caveats``) and the years left out as not yet fully
+    reported (``partial``: year -> reason)."""
 
     channel: str
     label: str
     year: int | None
     source_ids: tuple[str, ...]
     caveats: str = ""
+    partial: Mapping[int, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class Channels:
                     "year": c.year,
                     "source_ids": list(c.source_ids),
                     "caveats": c.caveats,
+                    "partial": {str(y): why for y, why in c.partial.items()},
                 }  # fmt: skip
                 for k, c in self.latest.items()
             },
@@ -130,16 +133,24 @@ def _eu_members(year: int) -> tuple[str, ...]:
     return countries.group_members("EU", year)
 
 
-def _latest(channel: str, tables: Mapping[str, pd.DataFrame], caveats: Mapping[str, str]):
+def _latest(
+    channel: str,
+    tables: Mapping[str, pd.DataFrame],
+    caveats: Mapping[str, str],
+    partial: Mapping[int, str],
+) -> ChannelYear:
     label, name, measure = CHANNELS[channel]
     table = tables[name]
-    last = latest(table[table["measure"] == measure]) if not table.empty else table
+    left_out = dict(partial) if name == "us_aid" or measure.startswith("us_aid") else {}
+    if not table.empty:
+        table = table[(table["measure"] == measure) & ~table["year"].isin(list(left_out))]
+    last = latest(table) if not table.empty else table
     if last.empty:
-        return ChannelYear(channel, label, None, ())
+        return ChannelYear(channel, label, None, (), partial=left_out)
     year = int(last["year"].max())
     ids = sorted({s for v in last["source_ids"] for s in v.split(";") if s})
     said = " ".join(caveats[i] for i in ids if caveats.get(i))
-    return ChannelYear(channel, label, year, tuple(ids), said)
+    return ChannelYear(channel, label, year, tuple(ids), said, left_out)
 
 
 def build_channels(
@@ -200,6 +211,14 @@ def build_channels(
             "WHERE indicator = 'intl_students' AND iso3_o = ?",
             [iso3],
         )
+        partial = us_aid.partial_years(
+            _query(
+                con,
+                "SELECT year, count(DISTINCT iso3) AS n FROM country_year "
+                "WHERE indicator = 'us_aid_obligations_current' GROUP BY year",
+                [],
+            )
+        )
         caveats = dict(
             con.execute(
                 "SELECT source_id, coalesce(caveats, '') FROM sources WHERE list_contains(?, "
@@ -232,7 +251,7 @@ def build_channels(
     return Channels(
         iso3=iso3,
         tables=tables,
-        latest={k: _latest(k, tables, caveats) for k in CHANNELS},
+        latest={k: _latest(k, tables, caveats, partial) for k in CHANNELS},
         notes=(us_aid.DEFINITION_NOTE, people.STUDENTS_NOTE),
         definitions=dict(finance.DEFINITIONS),
     )

@@ -186,8 +186,10 @@ def _print_channels(p: Profile) -> None:
         t.add_column(label, justify="right")
     series = {m: _series(aid, m) for _, m, _ in cols}
     years = sorted({y for s in series.values() for y in s})[-_CHANNEL_YEARS:]
+    partial = latest["us_aid"].partial
     for y in years:
-        t.add_row(f"FY{y}", *(_num(series[m].get(y), k) for _, m, k in cols))
+        label = f"FY{y} (partial)" if y in partial else f"FY{y}"
+        t.add_row(label, *(_num(series[m].get(y), k) for _, m, k in cols))
     console.print(t)
     fin = ch.tables["finance"]
     t = Table(title=f"Who finances {p.name} — each actor in its own terms (not summed or ranked)")
@@ -196,7 +198,7 @@ def _print_channels(p: Profile) -> None:
     shown = (("USA", "us_aid_obligations"), ("USA", "us_aid_disbursements"),
              ("CHN", "cn_official_finance"), ("JPN", "dac_oda"), ("EU", "dac_oda"))  # fmt: skip
     for actor, measure in shown:
-        s = _series(fin, measure, actor)
+        s = {y: v for y, v in _series(fin, measure, actor).items() if y not in partial}
         if not s:
             what = "run `article2 fetch oecd_dac2a`" if measure == "dac_oda" else "no record"
             t.add_row(actor, measure, "–", "–", "", what)
@@ -252,6 +254,8 @@ def _print_channels(p: Profile) -> None:
             highlight=False,
             markup=False,
         )
+        for why in c.partial.values():
+            console.print(f"  left out: {why}", highlight=False, markup=False)
         if c.caveats:
             console.print(f"  caveats: {c.caveats}", highlight=False, markup=False)
     for n in ch.notes:
@@ -291,6 +295,33 @@ _HEADLINE = [
     ("trade", "EU", "imports"),
     ("trade", "USA+JPN", "imports"),
 ]
+
+
+#: new-channel rows of the comparison: (label, table, measure, partner); each cell is the
+#: country's latest value with its year
+_COMPARE_CHANNELS = (
+    ("U.S. assistance obligations (all, fiscal year)", "us_aid", "us_aid_obligations", "USA"),
+    ("U.S. goods trade (DOTS)", "us_trade", "us_goods_trade", "USA"),
+    ("migrants born here, in the U.S.", "migrants", "migrants_in_partner", "USA"),
+    ("migrants born here, in Japan", "migrants", "migrants_in_partner", "JPN"),
+    ("tertiary students in the U.S.", "students", "students_in_partner", "USA"),
+    ("tertiary students in Japan", "students", "students_in_partner", "JPN"),
+)
+
+
+def _latest_cell(p: Profile, table: str, measure: str, partner: str) -> str:
+    if p.channels is None:
+        return "–"
+    partial = p.channels.latest["us_aid"].partial if table == "us_aid" else {}
+    s = {
+        y: v
+        for y, v in _series(p.channels.tables[table], measure, partner).items()
+        if v == v and y not in partial
+    }
+    if not s:
+        return "–"
+    y = max(s)
+    return f"{_num(s[y])} ({'FY' if table == 'us_aid' else ''}{y})"
 
 
 def _compare_table(profiles: list[Profile]) -> None:
@@ -340,6 +371,8 @@ def _compare_table(profiles: list[Profile]) -> None:
         )
     for ch in ("GDP", "population", "GDP per capita"):
         t.add_row(ch, *(_num(getattr(f.get(("economy", "", ch)), "value", None)) for f in figs))
+    for label, table, measure, partner in _COMPARE_CHANNELS:
+        t.add_row(label, *(_latest_cell(p, table, measure, partner) for p in profiles))
     console.print(t)
     console.print(f"trade source: {profiles[0].trade_source_label}", highlight=False)
 

@@ -24,7 +24,11 @@ import pandas as pd
 
 from article2.measures._channels import TIDY_COLUMNS, Measure, empty, join_ids
 
-__all__ = ["DEFINITION_NOTE", "MEASURES", "us_assistance"]
+__all__ = ["DEFINITION_NOTE", "MEASURES", "PARTIAL_RATIO", "partial_years", "us_assistance"]
+
+#: the latest fiscal year is partial when fewer than this share of the previous year's
+#: recipients have obligations in it (the site publishes a fiscal year as agencies report)
+PARTIAL_RATIO = 0.8
 
 DEFINITION_NOTE = (
     "U.S. figures are all U.S. foreign assistance (ForeignAssistance.gov), military included, "
@@ -97,3 +101,23 @@ def us_assistance(aid: pd.DataFrame, gdp: pd.DataFrame) -> pd.DataFrame:
     out = out.assign(partner="USA", unit=out["measure"].map(lambda m: MEASURES[m].unit))
     out["year"] = out["year"].astype("Int64")
     return out[list(TIDY_COLUMNS)].sort_values(["iso3", "measure", "year"]).reset_index(drop=True)
+
+
+def partial_years(recipients: pd.DataFrame) -> dict[int, str]:
+    """Fiscal years not yet fully reported: the latest year, when fewer than
+    :data:`PARTIAL_RATIO` of the previous year's recipients have obligations in it.
+
+    Args:
+        recipients: ``year`` and ``n`` (recipients with obligations that fiscal year).
+
+    Returns:
+        year -> the reason, in words (empty when the latest year looks complete).
+    """
+    r = recipients.sort_values("year")
+    if len(r) < 2:
+        return {}
+    (y0, n0), (y1, n1) = r[["year", "n"]].iloc[-2], r[["year", "n"]].iloc[-1]
+    if n1 < PARTIAL_RATIO * n0:
+        return {int(y1): f"FY{int(y1)} is partial: {int(n1)} recipients with obligations, "
+                         f"against {int(n0)} in FY{int(y0)}"}  # fmt: skip
+    return {}

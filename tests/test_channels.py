@@ -297,3 +297,29 @@ def test_cli_profile_vnm_shows_the_channels(real_warehouse):
     assert "Who moves — migrants 2019 (UN DESA), tertiary students 2019 (OECD)" in out
     assert "latest us_trade: 2022" in out and DOTS in out
     assert "Who finances Vietnam" in out and "cn_official_finance" in out
+
+
+@pytest.mark.snapshot
+def test_regions_and_aggregates_are_kept_apart_and_reported(real_snapshot, real_warehouse):
+    raw = pd.read_csv(real_snapshot / AID, dtype={"Fiscal Year": str})
+    ref = raw[(raw["Country Code"] == "EAQ") & (raw["Transaction Type Name"] == "Obligations")
+              & (raw["Fiscal Year"] == "2022")]["current_amount"].item()  # fmt: skip
+    got = warehouse.query(
+        "SELECT value FROM aggregate_year WHERE code = 'EAQ' AND year = 2022 "
+        "AND indicator = 'us_aid_obligations_current'",
+        path=real_warehouse,
+    )["value"].item()
+    assert got == pytest.approx(ref, rel=1e-12)
+    unmapped = warehouse.query("SELECT * FROM unmapped", path=real_warehouse)
+    status = {(r.source_id, r.code): r.status for r in unmapped.itertuples()}
+    assert status[(DOTS, "998")] == "aggregate"  # European Union, not loaded as a partner
+    assert status[(MIG, "Micronesia")] == "aggregate"  # the UN region, not the country
+    assert status[(AID, "TIB")] == "unmapped"
+    q = warehouse.query(
+        "SELECT reason, count(*) AS n FROM quarantine WHERE source_id = ? GROUP BY 1",
+        [AID],
+        path=real_warehouse,
+    ).set_index("reason")["n"]
+    assert q["transition quarter (July-September 1976), not a fiscal year"] == (
+        raw["Fiscal Year"] == "1976tq"
+    ).sum()

@@ -97,7 +97,7 @@ def us_assistance(aid: pd.DataFrame, gdp: pd.DataFrame) -> pd.DataFrame:
         source_ids=[join_ids([a, b]) for a, b in zip(pct["source_id"], pct["gdp_source_id"],
                                                      strict=True)],
     )  # fmt: skip
-    out = pd.concat([levels, pct], ignore_index=True)
+    out = pd.concat([x for x in (levels, pct) if not x.empty], ignore_index=True)
     out = out.assign(partner="USA", unit=out["measure"].map(lambda m: MEASURES[m].unit))
     out["year"] = out["year"].astype("Int64")
     return out[list(TIDY_COLUMNS)].sort_values(["iso3", "measure", "year"]).reset_index(drop=True)

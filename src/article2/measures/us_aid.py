@@ -20,6 +20,7 @@ Negative amounts (de-obligations exceeding new obligations) are kept as publishe
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from article2.measures._channels import TIDY_COLUMNS, Measure, empty, join_ids
@@ -97,7 +98,11 @@ def us_assistance(aid: pd.DataFrame, gdp: pd.DataFrame) -> pd.DataFrame:
         source_ids=[join_ids([a, b]) for a, b in zip(pct["source_id"], pct["gdp_source_id"],
                                                      strict=True)],
     )  # fmt: skip
-    out = pd.concat([x for x in (levels, pct) if not x.empty], ignore_index=True)
+    cols = ["iso3", "year", "measure", "value", "source_ids"]
+    # column by column: the share rows may be all NaN (no GDP), which pandas would not type
+    out = pd.DataFrame(
+        {c: np.concatenate([levels[c].to_numpy(), pct[c].to_numpy()]) for c in cols}
+    ).astype({"value": "float64"})
     out = out.assign(partner="USA", unit=out["measure"].map(lambda m: MEASURES[m].unit))
     out["year"] = out["year"].astype("Int64")
     return out[list(TIDY_COLUMNS)].sort_values(["iso3", "measure", "year"]).reset_index(drop=True)

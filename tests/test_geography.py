@@ -98,7 +98,9 @@ def test_comtrade_panel_distance_and_contiguity(real_warehouse, real_snapshot):
     raw = raw[pd.to_datetime(raw["enddate"]) >= "2016-07-01"].set_index("statenme")
     usa, jpn = raw.loc["United States of America"], raw.loc["Japan"]
     chn, vnm = raw.loc["China"], raw.loc["Vietnam"]
-    panel = data.comtrade_panel((2016,), path=real_warehouse)
+    # the capital-distance geography (the fallback where GeoDist lacks a country; see
+    # tests/test_geodist.py for the GeoDist geography the panel uses by default)
+    panel = data.comtrade_panel((2016,), path=real_warehouse, geodist=False)
     p = panel.set_index(["exporter", "importer"])
     for (a, b), (ca, cb) in {("USA", "JPN"): (usa, jpn), ("CHN", "VNM"): (chn, vnm)}.items():
         want = _by_hand(ca["lat"], ca["lng"], cb["lat"], cb["lng"])
@@ -114,7 +116,7 @@ def test_comtrade_panel_distance_and_contiguity(real_warehouse, real_snapshot):
     has = panel["dist"].notna()
     assert set(panel.loc[has, "dist_source_id"]) == {"peace_science/cow_capitals.csv.gz"}
     # internal distance: a quarter of the nearest foreign capital (Washington -> Ottawa)
-    g = data.geography((2016,), path=real_warehouse)
+    g = data.geography((2016,), path=real_warehouse, geodist=False)
     usa_row = g[g["exporter"] == "USA"]
     foreign = usa_row.loc[usa_row["importer"] != "USA", "dist"]
     internal = usa_row.loc[usa_row["importer"] == "USA", "dist"].item()

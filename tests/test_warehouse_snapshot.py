@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,11 @@ import pytest
 from article2 import countries, warehouse
 
 pytestmark = pytest.mark.snapshot
+
+
+#: datasets the warehouse lists but does not read: real BACI rows go to the product store
+#: (``article2 load-baci``), not to the warehouse
+LOADED_ELSEWHERE = frozenset({"baci_sample"})
 
 
 def q(path, sql, params=()):
@@ -29,6 +35,12 @@ def _raw_rows(snapshot, file: str) -> int:
         return len(pd.read_stata(path))
     if file.endswith(".json"):
         return len(json.loads(path.read_text())["resources"])
+    if file.endswith(".xls"):
+        return len(pd.read_excel(path, dtype=str))
+    if file.endswith(".zip"):  # one .xls inside
+        with zipfile.ZipFile(path) as zf, zf.open(zf.namelist()[0]) as fh:
+            return len(pd.read_excel(fh, dtype=str))
+
     return len(pd.read_csv(path, dtype=str, keep_default_na=False))
 
 
@@ -42,12 +54,15 @@ def test_every_manifest_file_is_a_source_with_checksum_licence_and_rows(
         row = src.loc[f["file"]]
         assert row.sha256 == f["sha256"]
         assert row.license == f["license"]
+        if f["dataset"] in LOADED_ELSEWHERE:
+            assert row.status == "no reader", f["file"]
+            continue
         assert row.status == "loaded"
         assert row.rows_loaded > 0, f["file"]
 
 
 def test_loaded_plus_rejected_equals_raw_rows(real_snapshot, real_warehouse):
-    src = q(real_warehouse, "SELECT * FROM sources")
+    src = q(real_warehouse, "SELECT * FROM sources WHERE status = 'loaded'")
     for r in src.itertuples():
         raw = _raw_rows(real_snapshot, r.source_id)
         assert r.rows_read == raw, r.source_id

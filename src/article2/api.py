@@ -149,7 +149,9 @@ def compare(
     trade_source: TradeSource = "cow",
 ) -> pd.DataFrame:
     """Several countries' profiles side by side: one row per measure, a column per country."""
-    return compare_frame([build_profile(c, year=year, trade_source=trade_source) for c in iso3s])
+    return compare_frame(
+        [build_profile(c, year=year, trade_source=trade_source, channels=False) for c in iso3s]
+    )
 
 
 __all__ += ["Profile", "compare", "country_architecture", "profile"]

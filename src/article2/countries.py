@@ -14,7 +14,10 @@ the ``note`` column:
     the meaning of a code changes (345 Serbia/Yugoslavia/Serbia and Montenegro/Serbia, 365
     Russia/Soviet Union/Russia).
 ``codes.tsv``
-    per code system: codes coco maps wrongly or not at all, regional and income aggregates and
+    per code system: codes coco maps wrongly or not at all (every code of the systems coco does
+    not know: ``imf``, the IMF's numeric area codes of the Direction of Trade Statistics;
+    ``fa_gov``, ForeignAssistance.gov's ISO3-like codes with its own region codes; ``cepii``,
+    CEPII GeoDist's ISO3 with its legacy codes), regional and income aggregates and
     other non-country categories (``status`` "aggregate"), and codes that are deliberately left
     unmapped with a reason (``status`` "unmapped").
 ``groups.tsv``
@@ -59,7 +62,8 @@ __all__ = [
 ]
 
 CodeSystem = Literal[
-    "iso3", "iso2", "cow", "cow_abb", "gw", "gapminder", "wb", "name", "manystates"
+    "iso3", "iso2", "cow", "cow_abb", "gw", "gapminder", "wb", "name", "manystates", "imf",
+    "fa_gov", "cepii"
 ]
 Group = Literal["EU", "G7", "G20", "OECD", "APEC", "ASEAN", "QUAD", "DAC", "INDO_PACIFIC"]
 Status = Literal["country", "aggregate", "unmapped"]
@@ -71,10 +75,10 @@ _COUNTRY, _AGGREGATE, _UNMAPPED = range(3)
 _STATUS_LABELS = np.array(_STATUSES, dtype=object)
 
 _DATA = Path(__file__).parent / "data" / "countries"
-_NUMERIC_SYSTEMS = frozenset({"cow", "gw"})
+_NUMERIC_SYSTEMS = frozenset({"cow", "gw", "imf"})
 # Systems that are ISO3 at heart: every entity key maps to itself, and the iso3 rows of codes.tsv
 # (old ISO and Comtrade codes) apply to them too.
-_ISO3_LIKE = frozenset({"iso3", "wb", "manystates"})
+_ISO3_LIKE = frozenset({"iso3", "wb", "manystates", "fa_gov", "cepii"})
 _CONTINENT_TO_UN_REGION = {
     "Africa": "Africa",
     "America": "Americas",

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from article2 import countries, paths, warehouse
+from article2.channels import Channels, build_channels
 from article2.indicators import alignment as al
 from article2.indicators import coercion as co
 from article2.indicators import presence as pr
@@ -179,6 +180,9 @@ class Profile:
             alignment.Alignment`).
         exposure: coercion-exposure measures with percentiles.
         notes: statements about coverage and choices made.
+        channels: the new channels (U.S. assistance, U.S. goods trade, migrants, students;
+            :class:`article2.channels.Channels`), every year with data, each channel's latest
+            year and sources; None when not computed.
     """
 
     iso3: str
@@ -191,6 +195,7 @@ class Profile:
     alignment: tuple[al.Alignment, ...]
     exposure: tuple[Exposure, ...]
     notes: tuple[str, ...] = field(default=())
+    channels: Channels | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """All numbers in one long table: presence figures, then alignment and exposure rows
@@ -262,6 +267,7 @@ class Profile:
                 for e in self.exposure
             ],
             "notes": list(self.notes),
+            **({"channels": self.channels.to_dict()} if self.channels is not None else {}),
         }
 
 
@@ -938,8 +944,10 @@ def build_profile(
     year: int | None = None,
     trade_source: TradeSource = "cow",
     path: Path | None = None,
+    channels: bool = True,
 ) -> Profile:
-    """Compute the presence profile of ``iso3`` (see the module docstring).
+    """Compute the presence profile of ``iso3`` (see the module docstring); ``channels``:
+    also the new channels (:func:`article2.channels.build_channels`).
 
     Raises:
         ValueError: ``trade_source`` not one of the allowed values.
@@ -967,6 +975,7 @@ def build_profile(
         tt, trade, shares, intens, n_t = _trade(con, key, meta, code, indicator, year)
         tf, fin, n_f = _finance(con, meta, code, year, gdp)
         ty, ties, n_y = _ties(con, key, meta, code, year)
+        new_channels = build_channels(code, con=con) if channels else None
     notes += n_t + n_f + n_y + n_e
     alignment = tuple(
         al.align(ch, tt, shares[ch], intens[ch]) for ch in ("exports", "imports") if tt is not None
@@ -993,6 +1002,7 @@ def build_profile(
         alignment=alignment,
         exposure=exposure,
         notes=tuple(notes),
+        channels=new_channels,
     )
 
 

@@ -104,6 +104,24 @@ TABLES: dict[str, tuple[str, str, str]] = {
         "extract (only rows with an agreement, id != 0).",
         "iso3_o, iso3_d, year",
     ),
+    "geodist": (
+        """iso3_o VARCHAR, iso3_d VARCHAR, code_o VARCHAR, code_d VARCHAR, contig TINYINT,
+        comlang_off TINYINT, comlang_ethno TINYINT, colony TINYINT, comcol TINYINT,
+        curcol TINYINT, col45 TINYINT, smctry TINYINT, dist DOUBLE, distcap DOUBLE,
+        distw DOUBLE, distwces DOUBLE, source_id VARCHAR""",
+        "CEPII GeoDist, one row per ordered pair (time-invariant): dummies for contiguity, "
+        "common official/ethnic language, colonial ties and former same country; distances in "
+        "km (most populated cities, capitals, population-weighted). code_o/code_d are "
+        "CEPII's codes.",
+        "iso3_o, iso3_d",
+    ),
+    "geodist_countries": (
+        """iso3 VARCHAR, code VARCHAR, name VARCHAR, area DOUBLE, landlocked TINYINT,
+        continent VARCHAR, capital VARCHAR, lat DOUBLE, lon DOUBLE, source_id VARCHAR""",
+        "CEPII GeoDist countries: area (km2), landlocked, continent and the capital's "
+        "coordinates (code is CEPII's).",
+        "iso3",
+    ),
     "source_countries": (
         """code VARCHAR, name VARCHAR, iso3 VARCHAR, region VARCHAR, subregion VARCHAR,
         source_id VARCHAR""",

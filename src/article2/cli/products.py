@@ -112,6 +112,11 @@ def dependencies(
     rows = report.dependent if all_dependent else report.chokepoints
     if report.synthetic:
         err_console.print("[bold yellow]SYNTHETIC data: not real trade flows[/]")
+    if report.origin.get("extract"):
+        err_console.print(
+            f"[bold yellow]extract of BACI ({report.origin['extract']}): only the exporters it "
+            "holds; world totals and shares cover them alone[/]"
+        )
     if fmt is Format.table:
         s = report.summary.iloc[0] if len(report.summary) else None
         if s is not None:

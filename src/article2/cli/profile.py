@@ -44,6 +44,8 @@ def _num(v, kind: str = "") -> str:
     v = float(v)
     if kind == "pct":
         return f"{100 * v:.1f}%"
+    if kind == "%":  # a value already in percent, signed (a change)
+        return f"{v:+.1f}%"
     if kind == "pp":
         return f"{100 * v:+.1f} pp"
     if kind == "x":
@@ -156,6 +158,114 @@ def _print_profile(p: Profile) -> None:
     console.print("sources: " + "; ".join(sources), highlight=False)
     for n in p.notes:
         console.print(f"note: {n}", highlight=False)
+    if p.channels is not None:
+        _print_channels(p)
+
+
+#: fiscal/calendar years shown in the new channels' yearly tables (the latest N with data)
+_CHANNEL_YEARS = 12
+
+
+def _series(t: pd.DataFrame, measure: str, partner: str = "USA") -> dict[int, float]:
+    sub = t[(t["measure"] == measure) & (t["partner"] == partner)]
+    return {int(y): v for y, v in zip(sub["year"], sub["value"], strict=True)}
+
+
+def _print_channels(p: Profile) -> None:
+    """The new channels: U.S. assistance by fiscal year, U.S. goods trade, who moves."""
+    ch = p.channels
+    assert ch is not None
+    latest = ch.latest
+    aid = ch.tables["us_aid"]
+    t = Table(
+        title=f"U.S. foreign assistance to {p.name} by U.S. fiscal year — all assistance, "
+        "military included (not ODA)"
+    )
+    cols = (("obligations", "us_aid_obligations", ""),
+            ("disbursements", "us_aid_disbursements", ""),
+            ("obligations, constant", "us_aid_obligations_constant", ""),
+            ("disbursements, constant", "us_aid_disbursements_constant", ""),
+            ("obligations % GDP", "us_aid_obligations_pct_gdp", "x"),
+            ("disbursements % GDP", "us_aid_disbursements_pct_gdp", "x"))  # fmt: skip
+    t.add_column("fiscal year")
+    for label, _, _ in cols:
+        t.add_column(label, justify="right")
+    series = {m: _series(aid, m) for _, m, _ in cols}
+    years = sorted({y for s in series.values() for y in s})[-_CHANNEL_YEARS:]
+    partial = latest["us_aid"].partial
+    for y in years:
+        label = f"FY{y} (partial)" if y in partial else f"FY{y}"
+        t.add_row(label, *(_num(series[m].get(y), k) for _, m, k in cols))
+    console.print(t)
+    fin = ch.tables["finance"]
+    t = Table(title=f"Who finances {p.name} — each actor in its own terms (not summed or ranked)")
+    for col in ("actor", "measure", "latest year", "value", "unit", "source"):
+        t.add_column(col, justify="right" if col == "value" else "left")
+    shown = (("USA", "us_aid_obligations"), ("USA", "us_aid_disbursements"),
+             ("CHN", "cn_official_finance"), ("JPN", "dac_oda"), ("EU", "dac_oda"))  # fmt: skip
+    for actor, measure in shown:
+        s = {y: v for y, v in _series(fin, measure, actor).items() if y not in partial}
+        if not s:
+            what = "run `article2 fetch oecd_dac2a`" if measure == "dac_oda" else "no record"
+            t.add_row(actor, measure, "–", "–", "", what)
+            continue
+        y = max(s)
+        row = fin[(fin["measure"] == measure) & (fin["partner"] == actor) & (fin["year"] == y)]
+        t.add_row(actor, measure, f"{'FY' if actor == 'USA' else ''}{y}", _num(s[y]),
+                  row["unit"].iloc[0], row["source_ids"].iloc[0])  # fmt: skip
+    console.print(t)
+    for actor, text in ch.definitions.items():
+        console.print(f"{actor}: {text}", highlight=False, markup=False)
+    trade = ch.tables["us_trade"]
+    t = Table(title=f"U.S. goods trade with {p.name} — as reported by the United States "
+              "(IMF DOTS), current USD")  # fmt: skip
+    cols = (("U.S. exports to (FOB)", "us_exports_to", ""),
+            ("U.S. imports from (CIF)", "us_imports_from", ""),
+            ("total", "us_goods_trade", ""),
+            ("total, change 1y", "us_goods_trade_growth_1y", "%"),
+            ("total, change 5y", "us_goods_trade_growth_5y", "%"),
+            ("exports % GDP", "us_exports_to_pct_gdp", "x"),
+            ("imports % GDP", "us_imports_from_pct_gdp", "x"))  # fmt: skip
+    t.add_column("year")
+    for label, _, _ in cols:
+        t.add_column(label, justify="right")
+    series = {m: _series(trade, m) for _, m, _ in cols}
+    years = sorted({y for s in series.values() for y in s})[-_CHANNEL_YEARS:]
+    for y in years:
+        t.add_row(str(y), *(_num(series[m].get(y), k) for _, m, k in cols))
+    console.print(t)
+    mig, stu = ch.tables["migrants"], ch.tables["students"]
+    my = latest["migrants"].year
+    sy = latest["students"].year
+    t = Table(title=f"Who moves — migrants {my or '–'} (UN DESA), tertiary students "
+              f"{sy or '–'} (OECD)")  # fmt: skip
+    for col in ("partner", f"born in {p.iso3}, living in partner",
+                f"born in partner, living in {p.iso3}", f"{p.iso3} students in partner",
+                "share of its students abroad (in data)"):  # fmt: skip
+        t.add_column(col, justify="left" if col == "partner" else "right")
+    for partner in ("USA", "JPN", "EU", "KOR"):
+        t.add_row(
+            partner,
+            _num(_series(mig, "migrants_in_partner", partner).get(my)),
+            _num(_series(mig, "migrants_from_partner", partner).get(my)),
+            _num(_series(stu, "students_in_partner", partner).get(sy)),
+            _num((_series(stu, "students_in_partner_share", partner).get(sy) or float("nan"))
+                 / 100, "pct"),
+        )  # fmt: skip
+    console.print(t)
+    for c in latest.values():
+        src = "; ".join(c.source_ids) or "no data"
+        console.print(
+            f"latest {c.channel}: {c.year or '–'} — {c.label} [{src}]",
+            highlight=False,
+            markup=False,
+        )
+        for why in c.partial.values():
+            console.print(f"  left out: {why}", highlight=False, markup=False)
+        if c.caveats:
+            console.print(f"  caveats: {c.caveats}", highlight=False, markup=False)
+    for n in ch.notes:
+        console.print(f"note: {n}", highlight=False, markup=False)
 
 
 @app.command()
@@ -173,6 +283,8 @@ def profile(
     p = _run(lambda: api.profile(iso3, year=year, trade_source=trade_source))  # type: ignore[arg-type]
     if fmt is Format.table:
         _print_profile(p)
+    elif p.channels is not None:
+        emit(pd.concat([p.to_frame(), p.channels.to_frame()], ignore_index=True), fmt)
     else:
         emit(p.to_frame(), fmt)
 
@@ -189,6 +301,33 @@ _HEADLINE = [
     ("trade", "EU", "imports"),
     ("trade", "USA+JPN", "imports"),
 ]
+
+
+#: new-channel rows of the comparison: (label, table, measure, partner); each cell is the
+#: country's latest value with its year
+_COMPARE_CHANNELS = (
+    ("U.S. assistance obligations (all, fiscal year)", "us_aid", "us_aid_obligations", "USA"),
+    ("U.S. goods trade (DOTS)", "us_trade", "us_goods_trade", "USA"),
+    ("migrants born here, in the U.S.", "migrants", "migrants_in_partner", "USA"),
+    ("migrants born here, in Japan", "migrants", "migrants_in_partner", "JPN"),
+    ("tertiary students in the U.S.", "students", "students_in_partner", "USA"),
+    ("tertiary students in Japan", "students", "students_in_partner", "JPN"),
+)
+
+
+def _latest_cell(p: Profile, table: str, measure: str, partner: str) -> str:
+    if p.channels is None:
+        return "–"
+    partial = p.channels.latest["us_aid"].partial if table == "us_aid" else {}
+    s = {
+        y: v
+        for y, v in _series(p.channels.tables[table], measure, partner).items()
+        if v == v and y not in partial
+    }
+    if not s:
+        return "–"
+    y = max(s)
+    return f"{_num(s[y])} ({'FY' if table == 'us_aid' else ''}{y})"
 
 
 def _compare_table(profiles: list[Profile]) -> None:
@@ -238,6 +377,8 @@ def _compare_table(profiles: list[Profile]) -> None:
         )
     for ch in ("GDP", "population", "GDP per capita"):
         t.add_row(ch, *(_num(getattr(f.get(("economy", "", ch)), "value", None)) for f in figs))
+    for label, table, measure, partner in _COMPARE_CHANNELS:
+        t.add_row(label, *(_latest_cell(p, table, measure, partner) for p in profiles))
     console.print(t)
     console.print(f"trade source: {profiles[0].trade_source_label}", highlight=False)
 

@@ -4,11 +4,14 @@
   with the derived columns the book's specifications use.
 - :func:`comtrade_panel` — the Comtrade extract (``dyad_year`` indicator ``trade_comtrade``,
   international flows only) with an ``rta`` dummy from its deep-trade-agreement ids
-  (``dyad_agreement_dta``, any id ≠ 0), distance between capitals and COW contiguity
-  (:func:`geography`), and GDP (``gdp_usd``) per country-year.
-- :func:`geography` — distance between capitals (``capitals``), internal distance and COW
-  direct contiguity (``contiguity``) for every pair in a year
-  (:func:`article2.models.geography.pair_geography`).
+  (``dyad_agreement_dta``, any id ≠ 0), CEPII GeoDist geography (distance, contiguity, common
+  official language, colonial ties) with the capital-distance geography as the fallback for
+  countries GeoDist lacks (:func:`geography`), and GDP (``gdp_usd``) per country-year.
+- :func:`geography` — GeoDist (``geodist``, ``geodist_countries``; internal distance
+  ``0.67·sqrt(area/π)``) where it has the pair, else distance between capitals
+  (``capitals``), internal distance and COW direct contiguity (``contiguity``) for every pair
+  in a year (:func:`article2.models.geography.pair_geography`, :func:`~article2.models.
+  geography.with_geodist`).
 
 Only this module queries the warehouse; the estimators and the solver take its tables.
 """
@@ -79,15 +82,20 @@ def agtpa_panel(application: str, *, path: Path | None = None) -> pd.DataFrame:
     return add_gravity_columns(df)
 
 
-def comtrade_panel(years: tuple[int, ...], *, path: Path | None = None) -> pd.DataFrame:
+def comtrade_panel(
+    years: tuple[int, ...], *, path: Path | None = None, geodist: bool = True
+) -> pd.DataFrame:
     """International flows of the Comtrade extract for ``years`` with an ``rta`` dummy.
 
     Columns: exporter, importer, year, trade (current USD), rta (0/1: the dyad-year has a
-    World Bank deep-trade-agreement id), dta_id, source_id; dist (km between capitals), contig
-    (COW land/river border), conttype, dist_source_id, contig_source_id from
-    :func:`geography`; and the columns of :func:`add_gravity_columns` (``log_dist``). Rows are
-    the extract's (zeros kept; exporter-reported). Economies without a COW capital (e.g. HKG,
-    MAC, overseas territories) have no distance (NaN) and contig 0.
+    World Bank deep-trade-agreement id), dta_id, source_id; from :func:`geography`: dist (km;
+    GeoDist's distance between the most populated cities where GeoDist has the pair, else
+    between COW capitals), contig (GeoDist contiguity, else COW land/river border), conttype
+    (COW), comlang_off and colony (GeoDist; NaN where GeoDist lacks the pair), geo_source
+    (``"geodist"`` or ``"capitals"``), dist_source_id, contig_source_id; and the columns of
+    :func:`add_gravity_columns` (``log_dist``). Rows are the extract's (zeros kept;
+    exporter-reported). Pairs neither geography covers have no distance (NaN) and contig 0.
+    ``geodist=False`` gives the capital-distance geography alone.
     """
     df = warehouse.query(
         "SELECT t.iso3_o AS exporter, t.iso3_d AS importer, t.year, t.value AS trade, "
@@ -101,20 +109,26 @@ def comtrade_panel(years: tuple[int, ...], *, path: Path | None = None) -> pd.Da
     )
     if df.empty:
         raise ValueError(f"no trade_comtrade rows for years {years}")
-    g = geography(tuple(sorted(df["year"].unique())), path=path)
+    g = geography(tuple(sorted(df["year"].unique())), path=path, geodist=geodist)
     df = df.merge(g, on=["exporter", "importer", "year"], how="left")
     df["contig"] = df["contig"].fillna(0).astype(int)
     df["conttype"] = df["conttype"].fillna(0).astype(int)
     df["contig_source_id"] = df["contig_source_id"].fillna(g["contig_source_id"].iloc[0])
+    df["geo_source"] = df["geo_source"].fillna("none")
     return add_gravity_columns(df)
 
 
-def geography(years: tuple[int, ...], *, path: Path | None = None) -> pd.DataFrame:
-    """Distance, internal distance and contiguity for every pair with capitals, per year.
+def geography(
+    years: tuple[int, ...], *, path: Path | None = None, geodist: bool = True
+) -> pd.DataFrame:
+    """Distance, internal distance and contiguity for every pair, per year.
 
-    See :mod:`article2.models.geography` for the conventions (haversine between COW capitals;
+    GeoDist where it has the pair (with ``comlang_off``, ``colony`` and internal distance
+    ``0.67·sqrt(area/π)``), else the capital-distance geography (haversine between COW capitals;
     internal distance a quarter of the nearest foreign capital, Wei 1996; COW direct
-    contiguity).
+    contiguity); see :mod:`article2.models.geography`. Without GeoDist rows in the warehouse,
+    or with ``geodist=False``, the capital-distance geography alone (``geo_source``
+    ``"capitals"``).
     """
     caps = warehouse.query(
         "SELECT iso3, capital, start_date, end_date, lat, lng, source_id FROM capitals",
@@ -124,7 +138,27 @@ def geography(years: tuple[int, ...], *, path: Path | None = None) -> pd.DataFra
         "SELECT iso3_a, iso3_b, conttype, start_date, end_date, source_id FROM contiguity",
         path=path,
     )
-    return pd.concat([geo.pair_geography(caps, cont, int(y)) for y in years], ignore_index=True)
+    capital_geo = pd.concat(
+        [geo.pair_geography(caps, cont, int(y)) for y in years], ignore_index=True
+    )
+    has_table = geodist and bool(
+        warehouse.query(
+            "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'geodist'",
+            path=path,
+        )["n"].item()
+    )  # a warehouse built before GeoDist was read has no such table
+    pairs = (
+        warehouse.query(
+            "SELECT iso3_o, iso3_d, dist, contig, comlang_off, colony, source_id FROM geodist",
+            path=path,
+        )
+        if has_table
+        else pd.DataFrame()
+    )
+    if pairs.empty:
+        return capital_geo.assign(geo_source="capitals", comlang_off=np.nan, colony=np.nan)
+    areas = warehouse.query("SELECT iso3, area, source_id FROM geodist_countries", path=path)
+    return geo.with_geodist(capital_geo, geo.geodist_geography(pairs, areas))
 
 
 def comtrade_gdp(year: int, *, path: Path | None = None) -> pd.Series:

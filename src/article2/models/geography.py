@@ -7,9 +7,15 @@
   ``d = 2R asin(sqrt(sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)))``.
 - **Internal distance** (intra-national flows): a quarter of the distance from the capital to
   the nearest foreign capital (Wei 1996, "Intra-national versus international trade: how
-  stubborn are nations in global integration?", NBER Working Paper 5531). The other common
-  convention, ``0.67 sqrt(area/π)`` (Head & Mayer 2002; CEPII GeoDist), needs land areas,
-  which the data snapshot does not have.
+  stubborn are nations in global integration?", NBER Working Paper 5531), for the
+  capital-distance geography.
+- **GeoDist geography** (:func:`geodist_geography`, preferred where CEPII GeoDist covers both
+  countries): GeoDist's distance between the most populated cities (``dist``), contiguity
+  (``contig``), common official language (``comlang_off``) and colonial ties (``colony``,
+  ever in a colonial link), with the internal distance ``0.67·sqrt(area/π)`` from GeoDist's
+  country areas (Head & Mayer 2002; GeoDist's own diagonal uses 2/3, 0.5% less). The
+  capital-distance geography above stays the fallback for countries GeoDist lacks (states
+  formed after 2004 such as Serbia, Montenegro, South Sudan, and Kosovo).
 - **Contiguity** is COW direct contiguity (``cow_contdir``, version 3.2): ``contig = 1`` when
   the two states share a land or river border (``conttype = 1``) at some time in the year;
   ``conttype`` keeps the closest COW class in force that year (1 land/river; 2–5 separated by
@@ -29,14 +35,19 @@ import pandas as pd
 __all__ = [
     "EARTH_RADIUS_KM",
     "INTERNAL_DISTANCE_SHARE",
+    "INTERNAL_DISTANCE_AREA_FACTOR",
     "capitals_in_year",
     "contiguity_in_year",
+    "geodist_geography",
     "haversine_km",
+    "internal_distance_km",
     "pair_geography",
+    "with_geodist",
 ]
 
 EARTH_RADIUS_KM = 6371.0088
 INTERNAL_DISTANCE_SHARE = 0.25  # Wei (1996): internal distance = 1/4 of nearest foreign capital
+INTERNAL_DISTANCE_AREA_FACTOR = 0.67  # Head & Mayer (2002): internal distance 0.67 sqrt(area/pi)
 
 
 def haversine_km(lat1, lng1, lat2, lng2) -> np.ndarray:
@@ -165,3 +176,66 @@ def pair_geography(capitals: pd.DataFrame, contiguity: pd.DataFrame, year: int) 
             "contig_source_id",
         ]
     ]
+
+
+def internal_distance_km(area_km2) -> np.ndarray:
+    """Internal distance ``0.67·sqrt(area/π)`` in km from a land area in km² (Head & Mayer 2002:
+    the average distance between producers and consumers in a disk-shaped country)."""
+    return INTERNAL_DISTANCE_AREA_FACTOR * np.sqrt(np.asarray(area_km2, dtype=float) / np.pi)
+
+
+def geodist_geography(pairs: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """Time-invariant pair geography from CEPII GeoDist, internal distance from areas.
+
+    Args:
+        pairs: the warehouse's ``geodist`` table (iso3_o, iso3_d, dist, contig, comlang_off,
+            colony, source_id).
+        areas: the warehouse's ``geodist_countries`` table (iso3, area, source_id).
+
+    Returns:
+        exporter, importer, dist (km; ``0.67·sqrt(area/π)`` on the diagonal, NaN where the area
+        is unknown), contig, comlang_off, colony, dist_source_id, contig_source_id.
+    """
+    _check_columns(
+        pairs, {"iso3_o", "iso3_d", "dist", "contig", "comlang_off", "colony", "source_id"},
+        "geodist",
+    )  # fmt: skip
+    _check_columns(areas, {"iso3", "area", "source_id"}, "geodist_countries")
+    out = pairs.rename(columns={"iso3_o": "exporter", "iso3_d": "importer"})
+    out = out.dropna(subset=["exporter", "importer"]).copy()
+    same = (out["exporter"] == out["importer"]).to_numpy()
+    area = out["exporter"].map(areas.drop_duplicates("iso3").set_index("iso3")["area"])
+    out["dist"] = np.where(same, internal_distance_km(area), out["dist"].astype(float))
+    out["dist_source_id"] = np.where(
+        same,
+        out["exporter"].map(areas.drop_duplicates("iso3").set_index("iso3")["source_id"]),
+        out["source_id"],
+    )
+    out["contig_source_id"] = out["source_id"]
+    for c in ("contig", "comlang_off", "colony"):
+        out[c] = out[c].astype(int)
+    return out[["exporter", "importer", "dist", "contig", "comlang_off", "colony",
+                "dist_source_id", "contig_source_id"]].reset_index(drop=True)  # fmt: skip
+
+
+def with_geodist(capital_geo: pd.DataFrame, geodist: pd.DataFrame) -> pd.DataFrame:
+    """The capital-distance geography of :func:`pair_geography` with GeoDist's values wherever
+    GeoDist has the pair (``geo_source`` says which: ``"geodist"`` or ``"capitals"``).
+
+    Pairs GeoDist lacks keep the capital distance and COW contiguity; their ``comlang_off`` and
+    ``colony`` are unknown (NaN). GeoDist pairs without a COW capital in the year are added.
+    """
+    g = geodist.rename(columns={c: f"{c}_g" for c in geodist.columns
+                                if c not in ("exporter", "importer")})  # fmt: skip
+    years = capital_geo["year"].unique()
+    g = g.merge(pd.DataFrame({"year": years}), how="cross")
+    out = capital_geo.merge(g, on=["exporter", "importer", "year"], how="outer")
+    has = out["dist_g"].notna()
+    out["geo_source"] = np.where(has, "geodist", "capitals")
+    for c in ("dist", "contig", "dist_source_id", "contig_source_id"):
+        out[c] = out[f"{c}_g"].where(has, out[c])
+    out["comlang_off"] = out["comlang_off_g"].where(has)
+    out["colony"] = out["colony_g"].where(has)
+    out["contig"] = out["contig"].fillna(0).astype(int)
+    out["conttype"] = out["conttype"].fillna(0).astype(int)
+    return out.drop(columns=[c for c in out.columns if c.endswith("_g")])

@@ -13,11 +13,16 @@ from types import ModuleType
 from article2.sources import (
     agtpa,
     aiddata,
+    cepii_geodist,
     comtrade_penppml,
     cow_trade,
     gapminder,
+    imf_dots,
+    oecd_students,
     peace_science,
     trade_agreements,
+    undesa_migrants,
+    us_aid,
     worldbank,
 )
 
@@ -26,11 +31,16 @@ __all__ = ["READERS", "reader_for"]
 READERS: dict[str, ModuleType] = {
     "agtpa": agtpa,
     "aiddata_gcdf": aiddata,
+    "cepii_geodist": cepii_geodist,
     "comtrade_penppml": comtrade_penppml,
     "cow_trade": cow_trade,
     "gapminder": gapminder,
+    "imf_dots_us": imf_dots,
+    "oecd_students": oecd_students,
     "peace_science": peace_science,
     "trade_agreements": trade_agreements,
+    "undesa_migrant_stock": undesa_migrants,
+    "us_aid": us_aid,
     "wb_gdp": worldbank,
     "wb_population": worldbank,
 }

@@ -7,11 +7,25 @@ Official page: http://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37
     one file per year, header ``t,i,j,k,v,q``: ``t`` year; ``i`` exporter and ``j`` importer
     (BACI/UN numeric country codes); ``k`` HS6 product (6 digits, leading zeros kept; shorter
     digit strings are left-padded with zeros); ``v`` value in thousands of current USD;
-    ``q`` quantity in metric tons, which may be blank or ``NA``. One row per (t, i, j, k).
+    ``q`` quantity in metric tons, which may be blank or ``NA``, and is space-padded text in
+    some releases (``"       13.235"``, ``"           NA"``). One row per (t, i, j, k). The
+    file may be gzipped (``.csv.gz``) and have CRLF line ends.
 ``country_codes_V202xxx.csv``
-    ``country_code, country_name, country_iso2, country_iso3``.
+    ``country_code, country_name, country_iso2, country_iso3`` (releases before V202301:
+    ``country_code, country_name_abbreviation, country_name_full, iso_2digit_alpha,
+    iso_3digit_alpha``, in Latin-1; both layouts and encodings are read).
 ``product_codes_HSxx_V202xxx.csv``
     ``code, description``.
+
+An **extract** of a release (a subset of its rows, named with a suffix after the vintage, e.g.
+``BACI_HS92_Y2021_V202301_exporters_4_710.csv.gz``: all flows of exporters 4 and 710) may come
+without the product-code file and with the country codes of another release: then the
+products are the extract's own HS6 codes (no descriptions), the country codes are those of
+the one ``country_codes_V*.csv`` present, completed with the codes that changed between that
+release and the extract's (the committed table ``data/baci/code_changes.tsv``, one row per
+change with its evidence: e.g. Italy 381 -> 380 from V202301), and the origin record says all
+of it (``extract``, ``country_codes_vintage``, ``country_codes_added``, ``product_codes``). An extract is not the world: totals over
+exporters (world exports, shares of world trade) cover only the exporters it holds.
 
 :func:`load` validates every file (header, numbers, codes known to the code files, year equal to
 the file name's, no repeated (i, j, k)) with errors naming the file, row and field, then converts
@@ -27,6 +41,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import json
 import os
 import re
@@ -51,6 +66,7 @@ __all__ = [
     "current",
     "discover",
     "load",
+    "code_changes",
     "read_country_codes",
     "read_product_codes",
 ]
@@ -69,8 +85,14 @@ ORIGIN = Origin(
 
 TRADE_COLUMNS = ("t", "i", "j", "k", "v", "q")
 COUNTRY_COLUMNS = ("country_code", "country_name", "country_iso2", "country_iso3")
+#: the country-code columns of releases before V202301 -> today's names
+_OLD_COUNTRY_COLUMNS = {
+    "country_name_abbreviation": "country_name",
+    "iso_2digit_alpha": "country_iso2",
+    "iso_3digit_alpha": "country_iso3",
+}
 PRODUCT_COLUMNS = ("code", "description")
-_TRADE_RE = re.compile(r"^BACI_(HS\d{2})_Y(\d{4})_(V\w+)\.csv$")
+_TRADE_RE = re.compile(r"^BACI_(HS\d{2})_Y(\d{4})_(V\d{6}|V[A-Z]+)(?:_(\w+))?\.csv(?:\.gz)?$")
 _COUNTRY_RE = re.compile(r"^country_codes_(V\w+)\.csv$")
 _PRODUCT_RE = re.compile(r"^product_codes_(HS\d{2})_(V\w+)\.csv$")
 _MISSING_Q = ("", "NA")
@@ -89,8 +111,11 @@ class BaciFolder:
         revision: HS revision, e.g. ``"HS17"``.
         vintage: release, e.g. ``"V202401"`` (``"VSYNTHETIC"`` for generated files).
         trade_files: year -> path of its ``BACI_…`` file, in year order.
-        country_codes, product_codes: paths of the code files.
+        country_codes, product_codes: paths of the code files (``product_codes`` is None for
+            an extract shipped without one).
         synthetic: True when the folder was written by :mod:`article2.synthetic.baci`.
+        extract: the suffix naming an extract (e.g. ``"exporters_4_710"``), or ``""`` for a
+            whole release.
     """
 
     folder: Path
@@ -98,8 +123,9 @@ class BaciFolder:
     vintage: str
     trade_files: dict[int, Path]
     country_codes: Path
-    product_codes: Path
+    product_codes: Path | None
     synthetic: bool
+    extract: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,7 +169,12 @@ def discover(folder: Path) -> BaciFolder:
     countries, products = [], []
     for p in sorted(folder.iterdir()):
         if m := _TRADE_RE.match(p.name):
-            keys.add((m[1], m[3]))
+            keys.add((m[1], m[3], m[4] or ""))
+            if int(m[2]) in trade:
+                raise MissingFileError(
+                    f"two trade files for year {m[2]}: {trade[int(m[2])].name}, {p.name}",
+                    file=str(folder),
+                )
             trade[int(m[2])] = p
         elif _COUNTRY_RE.match(p.name):
             countries.append(p)
@@ -155,32 +186,44 @@ def discover(folder: Path) -> BaciFolder:
             file=str(folder),
         )
     if len(keys) > 1:
-        found = ", ".join(f"{r} {v}" for r, v in sorted(keys))
+        found = ", ".join(f"{r} {v}{' ' + e if e else ''}" for r, v, e in sorted(keys))
         raise MissingFileError(
-            f"files of several HS revisions or vintages ({found}); load one at a time",
+            f"files of several HS revisions, vintages or extracts ({found}); load one at a time",
             file=str(folder),
         )
-    revision, vintage = keys.pop()
+    revision, vintage, extract = keys.pop()
     country = [p for p in countries if p.name == f"country_codes_{vintage}.csv"]
     product = [p for p in products if p.name == f"product_codes_{revision}_{vintage}.csv"]
+    if not country and extract and len(countries) == 1:
+        country = countries  # an extract shipped with another release's country codes
     if not country:
         raise MissingFileError("file not found", file=str(folder / f"country_codes_{vintage}.csv"))
-    if not product:
+    if not product and not extract:
         raise MissingFileError(
             "file not found", file=str(folder / f"product_codes_{revision}_{vintage}.csv")
         )
     synthetic = "SYNTHETIC" in vintage.upper() or (folder / "SYNTHETIC.txt").is_file()
     return BaciFolder(
-        folder, revision, vintage, dict(sorted(trade.items())), country[0], product[0], synthetic
-    )
+        folder, revision, vintage, dict(sorted(trade.items())), country[0],
+        product[0] if product else None, synthetic, extract,
+    )  # fmt: skip
 
 
-def _read_text(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+def _read_text(
+    path: Path, required: tuple[str, ...], renames: dict[str, str] | None = None
+) -> pd.DataFrame:
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        try:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
+                             encoding="utf-8")  # fmt: skip
+        except UnicodeDecodeError:  # code files of releases before V202301 are Latin-1
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
+                             encoding="latin-1")  # fmt: skip
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise SourceError(f"cannot be read as CSV ({exc})", file=str(path)) from exc
     cols = [c.strip() for c in df.columns]
+    if renames and not set(required) <= set(cols):
+        cols = [renames.get(c, c) for c in cols]
     for c in required:
         if c not in cols:
             raise MissingColumnError(
@@ -196,7 +239,7 @@ def read_country_codes(path: Path) -> pd.DataFrame:
     Raises:
         SourceError: naming the row and field of a code that is not an integer or is repeated.
     """
-    df = _read_text(path, COUNTRY_COLUMNS)
+    df = _read_text(path, COUNTRY_COLUMNS, _OLD_COUNTRY_COLUMNS)
     code = pd.to_numeric(df["country_code"].str.strip(), errors="coerce")
     for n, (value, raw) in enumerate(zip(code, df["country_code"], strict=True), start=1):
         if pd.isna(value) or value != int(value):
@@ -215,6 +258,24 @@ def read_country_codes(path: Path) -> pd.DataFrame:
             "iso3": df["country_iso3"].str.strip(),
         }
     )
+
+
+_CODE_CHANGES = Path(__file__).resolve().parents[1] / "data" / "baci" / "code_changes.tsv"
+
+
+def _vintage_key(vintage: str) -> str:
+    return vintage[1:] if vintage[1:].isdigit() else ""
+
+
+def code_changes(codes_vintage: str, trade_vintage: str) -> pd.DataFrame:
+    """Country codes a release introduced after ``codes_vintage`` up to ``trade_vintage``
+    (rows of ``data/baci/code_changes.tsv``: since, code, name, iso2, iso3, replaces, note)."""
+    table = pd.read_csv(_CODE_CHANGES, sep="\t", dtype=str, keep_default_na=False)
+    lo, hi = _vintage_key(codes_vintage), _vintage_key(trade_vintage)
+    if not lo or not hi:
+        return table.iloc[:0]
+    since = table["since"].str.slice(1)
+    return table[(since > lo) & (since <= hi)].reset_index(drop=True)
 
 
 def read_product_codes(path: Path) -> pd.DataFrame:
@@ -237,8 +298,15 @@ def read_product_codes(path: Path) -> pd.DataFrame:
     return pd.DataFrame({"code": code, "description": df["description"].str.strip()})
 
 
+def _open_text(path: Path):
+    """A trade file as text (gzip-aware); universal newlines."""
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8", errors="replace", newline="")
+    return open(path, encoding="utf-8", errors="replace", newline="")
+
+
 def _check_header(path: Path) -> None:
-    with open(path, encoding="utf-8", errors="replace") as fh:
+    with _open_text(path) as fh:
         first = fh.readline()
     found = tuple(c.strip().strip('"') for c in first.strip().split(","))
     if found != TRADE_COLUMNS:
@@ -283,7 +351,7 @@ def _row_problem(row: list[str], year: int, countries: set[int], products: set[s
 
 def _locate(path: Path, year: int, countries: set[int], products: set[str]) -> SourceError:
     """Scan the file in Python to name the first bad row (only after SQL found a problem)."""
-    with open(path, encoding="utf-8", errors="replace", newline="") as fh:
+    with _open_text(path) as fh:
         reader = csv.reader(fh)
         next(reader, None)
         seen: set[tuple[str, str, str]] = set()
@@ -349,10 +417,10 @@ _CONVERT_SQL = """
 COPY (
   SELECT CAST(t AS SMALLINT) AS t, CAST(i AS SMALLINT) AS i, CAST(j AS SMALLINT) AS j,
          lpad(trim(k), 6, '0') AS k, CAST(trim(k) AS INTEGER) AS p,
-         CAST(v AS DOUBLE) AS v, CAST(q AS DOUBLE) AS q
+         CAST(v AS DOUBLE) AS v, CAST(nullif(nullif(trim(q), 'NA'), '') AS DOUBLE) AS q
   FROM read_csv({file}, header = true, nullstr = ['NA', ''],
                 columns = {{'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR',
-                           'v': 'DOUBLE', 'q': 'DOUBLE'}})
+                           'v': 'DOUBLE', 'q': 'VARCHAR'}})
   ORDER BY k, j, i
 ) TO '{target}' (FORMAT PARQUET, COMPRESSION zstd, ROW_GROUP_SIZE 1048576)
 """
@@ -366,6 +434,24 @@ SORT_ORDER = ("k", "j", "i")
 #: version of the stored layout (2: adds ``p``, the HS6 code as an INTEGER, so that the
 #: indicators read no strings); a store of another layout must be loaded again
 LAYOUT = 2
+
+
+def _extract_products(found: BaciFolder) -> pd.DataFrame:
+    """The HS6 codes of an extract shipped without a product-code file (no descriptions)."""
+    codes: set[str] = set()
+    for path in found.trade_files.values():
+        con = duckdb.connect()
+        try:
+            rows = con.execute(
+                "SELECT DISTINCT lpad(trim(k), 6, '0') FROM read_csv(?, all_varchar = true, "
+                "header = true) WHERE regexp_full_match(trim(k), '[0-9]{1,6}')",
+                [str(path)],
+            ).fetchall()
+        finally:
+            con.close()
+        codes.update(r[0] for r in rows)
+    code = sorted(codes)
+    return pd.DataFrame({"code": code, "description": [""] * len(code)})
 
 
 def _quote(path: Path | str) -> str:
@@ -384,11 +470,24 @@ def load(folder: Path, *, threads: int | None = None, memory_limit: str = "2GB")
     """
     found = discover(folder)
     cc = read_country_codes(found.country_codes)
-    pc = read_product_codes(found.product_codes)
+    cc_vintage = _COUNTRY_RE.match(found.country_codes.name)[1]
+    added = code_changes(cc_vintage, found.vintage)
+    added = added[~added["code"].astype(int).isin(cc["code"])]
+    if len(added):
+        cc = pd.concat(
+            [cc, pd.DataFrame({"code": added["code"].astype("int32"), "name": added["name"],
+                               "iso2": added["iso2"], "iso3": added["iso3"]})],
+            ignore_index=True,
+        )  # fmt: skip
+    pc = (
+        read_product_codes(found.product_codes)
+        if found.product_codes is not None
+        else _extract_products(found)
+    )
     country_set, product_set = set(cc["code"].tolist()), set(pc["code"])
     store = _store()
     store.mkdir(parents=True, exist_ok=True)
-    name = f"{found.revision}_{found.vintage}"
+    name = f"{found.revision}_{found.vintage}" + (f"_{found.extract}" if found.extract else "")
     tmp = store / f".loading-{name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
@@ -431,7 +530,15 @@ def load(folder: Path, *, threads: int | None = None, memory_limit: str = "2GB")
                     (None, found.country_codes),
                     (None, found.product_codes),
                 ]
+                if p is not None
             ],  # fmt: skip
+            "extract": found.extract,
+            "country_codes_vintage": cc_vintage,
+            "country_codes_added": [
+                {"code": int(r.code), "iso3": r.iso3, "since": r.since, "replaces": r.replaces}
+                for r in added.itertuples()
+            ],
+            "product_codes": found.product_codes.name if found.product_codes else None,
             "years": sorted(rows),
             "sort_order": list(SORT_ORDER),
             "layout": LAYOUT,

@@ -215,3 +215,21 @@ def test_serve_refuses_a_bad_limit_before_starting(monkeypatch):
     result = CliRunner().invoke(app, ["serve", "--port", "8999"])
     assert result.exit_code == 1
     assert "ARTICLE2_WEB_PDF_SLOTS='-2'" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.snapshot
+def test_busy_page_in_a_browser_tries_again_by_itself(slow_app, monkeypatch):
+    from article2.web import capabilities
+
+    monkeypatch.setattr(capabilities, "call", _slow_capability(1.0))
+    transport = httpx.ASGITransport(app=slow_app)
+
+    async def get():
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            return await http.get("/country/FJI", headers={"accept": "text/html"})
+
+    r = asyncio.run(get())
+    assert r.status_code == 503 and r.headers["content-type"].startswith("text/html")
+    retry = r.headers["retry-after"]
+    assert f'<meta http-equiv="refresh" content="{retry}">' in r.text
+    time.sleep(1.5)  # let the abandoned computation finish before the next test

@@ -29,7 +29,8 @@ country and year of a phase:
 Responses are counted by status: 2xx, 429 (rate limited), other 4xx, 503 (deliberate: queue
 full or time limit, with ``Retry-After``) and other 5xx (failures). The server's resident memory
 (the server process and its children, e.g. Chromium) is sampled every 0.2 s; its peak is
-reported. Per-client rate limiting is switched off for the run (every wrk connection comes from
+reported (proportional set size: pages shared between processes are divided among them).
+Per-client rate limiting is switched off for the run (every wrk connection comes from
 127.0.0.1, i.e. one client); the test suite checks the rate limiter itself.
 
 Each phase runs twice on one server started for the run: **cold** (the first requests compute
@@ -237,7 +238,7 @@ def _complete(base: str, urls: list[str], budget: float) -> int:
 
 
 class _MemorySampler:
-    """Peak resident memory (MB) of a process and its descendants, sampled from /proc."""
+    """Peak memory (MB, PSS) of a process and its descendants, sampled from /proc."""
 
     def __init__(self, pid: int, every: float = 0.2) -> None:
         import threading
@@ -265,12 +266,14 @@ class _MemorySampler:
         return out
 
     def rss_mb(self) -> float:
+        """Proportional set size (PSS: shared pages divided among the processes sharing them,
+        so that Chromium's processes are not counted several times) of the process tree."""
         total = 0
         for p in self._tree():
             try:
-                with open(f"/proc/{p}/statm") as f:
-                    total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-            except (OSError, IndexError, ValueError):
+                with open(f"/proc/{p}/smaps_rollup") as f:
+                    total += next(int(x.split()[1]) for x in f if x.startswith("Pss:")) * 1024
+            except (OSError, StopIteration, IndexError, ValueError):
                 continue
         return total / 2**20
 
@@ -363,7 +366,7 @@ def main(argv: list[str]) -> None:
               f"{r['mem']:>7.0f} {r['p95'] / floor:>9.2f}")
     print("2xx/429/4xx/503/5xx: responses by status (503: deliberate, queue full or time "
           "limit; 5xx: other server errors); conn: connection errors and timeouts; mem MB: peak "
-          "resident memory of the server and its children during the phase")
+          "memory (PSS) of the server and its children (Chromium) during the phase")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from article2.web import create_app  # noqa: E402
 from article2.web.data import PROVENANCE_COLUMNS, registry  # noqa: E402
+from article2.web.limits import Limits  # noqa: E402
 
 pytestmark = pytest.mark.snapshot
 TOL = 1e-6
@@ -32,7 +33,8 @@ TOL = 1e-6
 
 @pytest.fixture(scope="module")
 def client(real_warehouse):
-    app = create_app(real_warehouse)
+    # what the answers are, not how fast: no rate limit, a time limit no test machine reaches
+    app = create_app(real_warehouse, limits=Limits(rate=0, time_limit=600))
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
     app.state.store.close()
@@ -214,14 +216,16 @@ def test_capabilities_not_in_build_say_so(client):
     ("url", "status", "words"),
     [
         ("/api/map/bogus", 422, "allowed: trade_share_usa"),
-        ("/api/map/trade_share_usa?year=2030", 422, "available years are 1870-2014"),
+        ("/api/map/trade_share_usa?year=2030", 404, "available years are 1870-2014"),
+        ("/api/map/trade_share_usa?year=2101", 422, "less than or equal to 2100"),
         ("/api/map/trade_share_usa?year=abc", 422, "year"),
         ("/api/map/trade_share_usa?format=xml", 422, "format"),
         ("/api/country/XXX", 404, "unknown country 'XXX'"),
         ("/api/country/JP'N;DROP TABLE countries", 404, "unknown country"),
         ("/api/country/JPN/series", 422, "indicator"),
         ("/api/country/JPN/series?indicator=nope", 422, "unknown indicator"),
-        ("/api/country/JPN/ties?year=1700", 422, "not covered"),
+        ("/api/country/JPN/ties?year=1700", 422, "greater than or equal to 1800"),
+        ("/api/country/JPN/ties?year=1850", 404, "not covered"),
         ("/api/country/JPN/capability/magic", 422, "unknown capability"),
         ("/api/compare?iso3=JPN&iso3=ZZZ", 404, "ZZZ"),
         ("/api/compare", 422, "iso3"),
@@ -363,7 +367,7 @@ def test_profile_endpoint_is_the_python_api(client, real_warehouse):
         want = profiles.build_profile(iso3, year=year, path=real_warehouse).to_dict()
         assert got == json.loads(json.dumps(want, default=str).replace("NaN", "null"))
     r = client.get("/api/country/VNM/profile", params={"year": 1700})
-    assert r.status_code == 422 and "1800-2100" in r.json()["error"]
+    assert r.status_code == 422 and "greater than or equal to 1800" in r.json()["error"]
 
 
 def test_agreement_layer_is_the_architecture(client, real_warehouse, monkeypatch):
@@ -403,12 +407,13 @@ def test_exposure_endpoint(client):
     ("url", "status", "words"),
     [
         ("/api/map/agreement_usa?at=2019-13-01", 422, "not a date"),
-        ("/api/map/agreement_usa?at=1900-01-01", 422, "outside"),
+        ("/api/map/agreement_usa?at=1900-01-01", 404, "outside"),
         ("/api/architecture/XYZ", 422, "allowed: USA, JPN, CHN, EU"),
         ("/api/country/JPN/series?indicator=agreement_usa", 422, "map layer"),
         ("/api/country/JPN/series?indicator=exposure_hhi_import_partners", 422, "map layer"),
         ("/api/compare?iso3=JPN&indicator=exposure_hhi_import_partners", 422, "map layer"),
-        ("/api/exposure?year=1700", 422, "not covered"),
+        ("/api/exposure?year=1700", 422, "greater than or equal to 1800"),
+        ("/api/exposure?year=1850", 404, "not covered"),
         ("/api/country/XXX/profile", 404, "unknown country"),
     ],
 )
@@ -448,3 +453,41 @@ def test_response_cache_computes_a_key_once():
         assert len(cache) == 2  # bounded: "k" evicted
 
     asyncio.run(run())
+
+
+def test_map_at_any_date_is_the_map_at_its_change_date(real_warehouse, monkeypatch):
+    """Agreement layers are computed once per change date (api.architecture_dates): the map at
+    any date must equal the map at the latest change date on or before it, for every actor —
+    checked at random dates, on change dates and on the day before each sampled change date."""
+    import numpy as np
+
+    import article2.api as a2
+    from article2.agreements import queries as q
+    from article2.agreements.map import map_countries
+    from article2.agreements.merge import merge
+    from article2.web.context import Web
+    from article2.web.limits import Limits
+
+    monkeypatch.setenv("ARTICLE2_HOME", str(real_warehouse.parent))
+    reg = a2.agreement_registry()
+    merged = merge(reg.agreements, reg.memberships, reg.desta_overrides)
+    countries = map_countries()
+    undated = tuple(reg.gaps[reg.gaps.kind == "undated"].iso3)
+    web = Web(real_warehouse, Limits())
+    dates = a2.architecture_dates()
+    assert list(dates) == sorted(dates) and "1995-01-01" in dates
+    rng = np.random.default_rng(15)
+    picks = [str((pd.Timestamp("1948-01-01") + pd.Timedelta(days=int(d))).date())
+             for d in rng.integers(0, 80 * 365, 12)]
+    for change in map(str, rng.choice(dates, 6)):
+        picks += [change, str((pd.Timestamp(change) - pd.Timedelta(days=1)).date())]
+    for day in picks:
+        canonical = web.map_day(day)
+        assert canonical <= day
+        for actor in ("USA", "EU"):
+            at_day, at_change = (
+                q.classify(merged.agreements, merged.memberships, countries, actor,
+                           pd.Timestamp(d), undated_wto=undated, sources=("curated", "desta"))
+                for d in (day, canonical))
+            pd.testing.assert_frame_equal(at_day, at_change, obj=f"{actor} {day} vs {canonical}")
+    web.store.close()

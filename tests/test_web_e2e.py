@@ -50,8 +50,10 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(real_warehouse):
     from article2.web import create_app
+    from article2.web.limits import Limits
 
-    app = create_app(real_warehouse)
+    # the browser's page loads, not the limits, are under test: no rate limit, no time limit
+    app = create_app(real_warehouse, limits=Limits(rate=0, time_limit=600))
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)

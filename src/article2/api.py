@@ -44,6 +44,7 @@ __all__ = [
     "agreement_registry",
     "agreements",
     "architecture",
+    "architecture_dates",
     "architecture_map",
     "desta_cleaning",
     "recs",
@@ -246,6 +247,18 @@ def architecture(actor: str = "USA", at=None) -> pd.DataFrame:
         undated_wto=tuple(reg.gaps[reg.gaps.kind == "undated"].iso3),
         sources=("curated", "desta"),
     )
+
+
+def architecture_dates() -> tuple[str, ...]:
+    """ISO dates on which :func:`architecture` can change for some actor (memberships of the
+    merged registry begin or end; the WTO starts): the map at any date equals the map at the
+    latest of these dates on or before it."""
+    from article2.agreements import queries as q
+    from article2.agreements.merge import merge
+
+    reg = agreement_registry()
+    merged = merge(reg.agreements, reg.memberships, reg.desta_overrides)
+    return tuple(str(d.date()) for d in q.change_dates(merged.memberships))
 
 
 ARCHITECTURE_ACTORS: tuple[str, ...] = ("USA", "JPN", "CHN", "EU")

@@ -80,6 +80,24 @@ SETTINGS: dict[str, Setting] = {
             "(default: ../shared/data when it exists).",
             "path",
         ),
+        # --- the web app's limits (article2.web.limits) ---
+        Setting("web_compute_slots", "ARTICLE2_WEB_COMPUTE_SLOTS", "2",
+                "Dashboard: computations (cache misses) running at once, per server process."),
+        Setting("web_pdf_slots", "ARTICLE2_WEB_PDF_SLOTS", "1",
+                "Dashboard: PDF briefs rendered at once, per server process."),
+        Setting("web_queue", "ARTICLE2_WEB_QUEUE", "64",
+                "Dashboard: requests waiting for a computation slot; beyond, 503 at once."),
+        Setting("web_queue_wait", "ARTICLE2_WEB_QUEUE_WAIT", "1.0",
+                "Dashboard: seconds a request waits for a computation slot before a 503."),
+        Setting("web_time_limit", "ARTICLE2_WEB_TIME_LIMIT", "1.5",
+                "Dashboard: seconds a request waits for its answer before a 503 with "
+                "Retry-After (the computation goes on and is cached)."),
+        Setting("web_rate", "ARTICLE2_WEB_RATE", "20",
+                "Dashboard: requests per second per client IP address (0: no limit)."),
+        Setting("web_burst", "ARTICLE2_WEB_BURST", "100",
+                "Dashboard: requests a client may send at once before its rate applies."),
+        Setting("web_cache_mb", "ARTICLE2_WEB_CACHE_MB", "256",
+                "Dashboard: memory for cached response bodies, in MB."),
         # --- online fetchers (article2.sources.download and one module per source) ---
         Setting(
             "fetch_timeout", "ARTICLE2_FETCH_TIMEOUT", "60", "HTTP timeout in seconds.", "timeout"

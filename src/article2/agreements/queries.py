@@ -134,6 +134,15 @@ def actor_states(memberships: pd.DataFrame, actor: str, at) -> set[str]:
     return {actor}
 
 
+def change_dates(memberships: pd.DataFrame) -> tuple[pd.Timestamp, ...]:
+    """The sorted dates on which :func:`classify` can change for some actor: every membership's
+    start and end, and the WTO's start. Between two consecutive dates (and after the last) the
+    map of every actor is the same, so the map at any date is the map at the latest of these
+    dates on or before it."""
+    days = pd.concat([memberships.since, memberships.until]).dropna()
+    return tuple(sorted({pd.Timestamp(d) for d in days} | {WTO_START}))
+
+
 def classify(
     agreements: pd.DataFrame,
     memberships: pd.DataFrame,

@@ -21,7 +21,9 @@ def serve(
 ) -> None:
     """Serve the dashboard and JSON API (builds the warehouse first if there is none).
 
-    The API is described at /openapi.json. Stop with Ctrl-C.
+    The API is described at /openapi.json. Work is bounded by the ARTICLE2_WEB_* settings
+    (computations and PDF renders at once, queue, time limit, requests per second per client):
+    beyond them the server answers 503 or 429 with Retry-After. Stop with Ctrl-C.
 
     Example: article2 serve --port 8000 --workers 2
     """
@@ -31,6 +33,12 @@ def serve(
         from article2.web import create_app
     except ImportError as exc:  # the web extra is not installed
         raise fail(f"the dashboard needs the web extra: pip install 'article2[web]' ({exc})") from exc
+    from article2.web.limits import Limits
+
+    try:  # the ARTICLE2_WEB_* limits, checked before any worker starts
+        Limits.from_settings()
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
     if not warehouse.exists():
         from article2.cli.data import _build, _print_report
 

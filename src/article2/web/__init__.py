@@ -8,8 +8,8 @@ from __future__ import annotations
 __all__ = ["create_app"]
 
 
-def create_app(warehouse_path=None):
+def create_app(warehouse_path=None, *, limits=None):
     """See :func:`article2.web.app.create_app` (imported lazily: FastAPI is an optional extra)."""
     from article2.web.app import create_app as _create_app
 
-    return _create_app(warehouse_path)
+    return _create_app(warehouse_path, limits=limits)

@@ -1,0 +1,160 @@
+"""The dashboard's HTML pages: the map, a country, comparisons, the ranking, the sources.
+
+Pages that cost a computation are rendered once to bytes and cached (they do not depend on the
+request), through the app's gate like every computation.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from article2.agreements.map import COLOURS as CLASS_COLOURS
+from article2.agreements.map import LABELS as CLASS_LABELS
+from article2.web import capabilities, charts
+from article2.web.context import DEFAULT_INDICATOR, ApiError, Web, records
+from article2.web.data import Indicator
+
+__all__ = ["router"]
+
+
+def router(web: Web) -> APIRouter:
+    """The page routes over ``web``."""
+    pages = APIRouter(include_in_schema=False)
+    reg, store = web.reg, web.store
+
+    @pages.get("/", response_class=HTMLResponse)
+    async def map_page(indicator: str = DEFAULT_INDICATOR, year: int | None = None,
+                       at: str | None = None):
+        ind = web.check_indicator(indicator)
+        body = await web.cached("page", ("map", ind.name, year, at),
+                                lambda: map_html(ind, year, at))
+        return HTMLResponse(body)
+
+    def map_html(ind: Indicator, year: int | None, at: str | None) -> bytes:
+        years = store.available_years(ind.name)
+        if year is None and at is not None and not ind.categorical:
+            year = int(web.check_at(at, None)[:4])  # coming from an agreement layer
+        if year is not None and year not in years:  # switching indicator: nearest covered year
+            year = min(years, key=lambda y: (abs(y - year), -y))
+        y = web.check_year(ind, year)
+        day = web.check_at(at, year) if ind.categorical else None
+        if day:
+            y = int(day[:4])
+        values = web.map_values(ind, y, day)
+        if ind.categorical:
+            spec = charts.category_map_chart(values, ind, day or "", CLASS_COLOURS, CLASS_LABELS)
+            table = values.sort_values(["value", "name"])
+            counts = values["value"].value_counts()
+            legend = [{"cls": c, "label": CLASS_LABELS[c], "colour": CLASS_COLOURS[c],
+                       "n": int(counts.get(c, 0))} for c in CLASS_LABELS if c != "no data"]
+        else:
+            spec = charts.map_chart(values, ind, y)
+            table = values.dropna(subset=["value"]).sort_values("value", ascending=False)
+            legend = []
+        return web.render("map.html", ind=ind, year=y, at=day, years=years, spec=spec,
+                          rows=records(table), n_missing=int(values["value"].isna().sum()),
+                          provenance=store.provenance(ind.sources), legend=legend)
+
+    @pages.get("/country-search")
+    async def country_search(iso3: str = ""):
+        return RedirectResponse(f"/country/{web.check_iso3(iso3)}", status_code=303)
+
+    @pages.get("/country/{iso3}", response_class=HTMLResponse)
+    async def country_page(iso3: str):
+        key = web.check_iso3(iso3)
+        body = await web.cached("page", ("country", key), lambda: country_html(key))
+        return HTMLResponse(body)
+
+    def country_html(key: str) -> bytes:
+        info = store.country(key)
+        shares = []
+        for actor in ("usa", "jpn", "chn", "eu"):
+            f = store.country_series(f"trade_share_{actor}", key).assign(
+                series=charts.actor_label(actor))
+            shares.append(f)
+        share_frame = pd.concat(shares, ignore_index=True).dropna(subset=["value"])
+        specs = []
+        if len(share_frame):
+            specs.append(charts.lines_chart(share_frame, title="Trade share by partner",
+                                            unit="% of trade"))
+        for name in ("balance_usajpn_chn", "cn_finance_pct_gdp"):
+            f = store.country_series(name, key).dropna(subset=["value"]).assign(series=reg[name].label)
+            if len(f):
+                specs.append(charts.lines_chart(f, title=reg[name].label, unit=reg[name].unit))
+        igo = pd.concat([store.country_series(n, key).assign(series=reg[n].label)
+                         for n in ("igo_shared_usa", "igo_shared_jpn")]).dropna(subset=["value"])
+        if len(igo):
+            specs.append(charts.lines_chart(igo, title="Shared IGO memberships", unit="count"))
+        latest = []
+        for ind in [i for i in reg.values() if i.has_series]:
+            f = store.country_series(ind.name, key).dropna(subset=["value"])
+            if len(f):
+                latest.append({"name": ind.name, "label": ind.label, "unit": ind.unit,
+                               "year": int(f["year"].iloc[-1]), "value": float(f["value"].iloc[-1])})
+        ty = store.latest_trade_year(key)
+        ties = records(store.ties(key, ty)) if ty is not None else []
+        caps: dict[str, Any] = {}
+        for name in ("profile", "architecture", "recommendations", "dependencies"):
+            try:
+                caps[name] = {"ok": True, "result": web.capability(name, key)}
+            except ApiError as exc:
+                caps[name] = {"ok": False, "message": exc.message}
+        from article2.indicators.coercion import MEASURES
+
+        return web.render("country.html", info=info, iso3=key, specs=specs, latest=latest,
+                          ties=ties, ties_year=ty, caps=caps,
+                          has_brief=capabilities.available("brief"),
+                          measures={k: v[1] for k, v in MEASURES.items()},
+                          class_labels=CLASS_LABELS, class_colours=CLASS_COLOURS)
+
+    @pages.get("/compare", response_class=HTMLResponse)
+    async def compare_page(
+        iso3: Annotated[list[str] | None, Query()] = None,
+        indicator: str = "trade_share_chn",
+    ):
+        ind = web.check_indicator(indicator)
+        keys = web.check_compare(iso3 or ["JPN", "KOR", "AUS", "IDN"])
+        web.check_series(ind)
+
+        def compute() -> bytes:
+            frame = web.compare_frame(keys, ind).dropna(subset=["value"])
+            spec = charts.compare_chart(frame, ind) if len(frame) else None
+            wide = frame.pivot_table(index="year", columns="iso3", values="value").reset_index()
+            wide = wide.sort_values("year", ascending=False).head(15)
+            return web.render("compare.html", ind=ind, keys=keys, spec=spec,
+                              columns=list(wide.columns), rows=records(wide),
+                              countries=records(store.countries()[["iso3", "name"]]))
+
+        body = await web.cached("page", ("compare", tuple(keys), ind.name), compute)
+        return HTMLResponse(body)
+
+    @pages.get("/ranking", response_class=HTMLResponse)
+    async def ranking_page():
+        def compute() -> bytes:
+            from article2.api import rank_chart
+
+            try:
+                frame = pd.DataFrame(web.cap_call("rank"))
+                message, rows, columns = None, records(frame), list(frame.columns)
+                spec = rank_chart(frame).to_dict() if len(frame) else None
+            except capabilities.NotInBuild as exc:
+                message, rows, columns, spec = str(exc), [], [], None
+            return web.render("ranking.html", message=message, rows=rows, columns=columns,
+                              spec=spec)
+
+        return HTMLResponse(await web.cached("page", ("ranking",), compute))
+
+    @pages.get("/sources", response_class=HTMLResponse)
+    async def sources_page():
+        def compute() -> bytes:
+            frame = store.sql("SELECT source_id, title, license, vintage FROM sources ORDER BY 1")
+            return web.render("sources.html", rows=records(frame))
+
+        return HTMLResponse(await web.cached("page", ("sources",), compute))
+
+    return pages
+

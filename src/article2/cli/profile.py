@@ -38,6 +38,12 @@ SourceOpt = Annotated[
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
+def _share(series: dict, year: int | None) -> float:
+    """A percentage of ``series`` in ``year`` as a fraction (NaN where there is none)."""
+    v = series.get(year) if year is not None else None
+    return float("nan") if v is None else v / 100
+
+
 def _num(v, kind: str = "") -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "–"
@@ -181,7 +187,7 @@ def _print_channels(p: Profile) -> None:
         title=f"U.S. foreign assistance to {p.name} by U.S. fiscal year — all assistance, "
         "military included (not ODA)"
     )
-    cols = (("obligations", "us_aid_obligations", ""),
+    cols: tuple[tuple[str, str, str], ...] = (("obligations", "us_aid_obligations", ""),
             ("disbursements", "us_aid_disbursements", ""),
             ("obligations, constant", "us_aid_obligations_constant", ""),
             ("disbursements, constant", "us_aid_disbursements_constant", ""),
@@ -246,11 +252,10 @@ def _print_channels(p: Profile) -> None:
     for partner in ("USA", "JPN", "EU", "KOR"):
         t.add_row(
             partner,
-            _num(_series(mig, "migrants_in_partner", partner).get(my)),
-            _num(_series(mig, "migrants_from_partner", partner).get(my)),
-            _num(_series(stu, "students_in_partner", partner).get(sy)),
-            _num((_series(stu, "students_in_partner_share", partner).get(sy) or float("nan"))
-                 / 100, "pct"),
+            _num(_series(mig, "migrants_in_partner", partner).get(my) if my is not None else None),
+            _num(_series(mig, "migrants_from_partner", partner).get(my) if my is not None else None),
+            _num(_series(stu, "students_in_partner", partner).get(sy) if sy is not None else None),
+            _num(_share(_series(stu, "students_in_partner_share", partner), sy), "pct"),
         )  # fmt: skip
     console.print(t)
     for c in latest.values():

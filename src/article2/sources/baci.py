@@ -470,7 +470,10 @@ def load(folder: Path, *, threads: int | None = None, memory_limit: str = "2GB")
     """
     found = discover(folder)
     cc = read_country_codes(found.country_codes)
-    cc_vintage = _COUNTRY_RE.match(found.country_codes.name)[1]
+    named = _COUNTRY_RE.match(found.country_codes.name)
+    if named is None:  # discover() only returns files whose names match
+        raise ValueError(f"{found.country_codes}: not a BACI country-code file name")
+    cc_vintage = named[1]
     added = code_changes(cc_vintage, found.vintage)
     added = added[~added["code"].astype(int).isin(cc["code"])]
     if len(added):

@@ -16,6 +16,7 @@ without a traceback. All assets (Vega bundle, geometry, CSS/JS) are served by th
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -119,7 +120,7 @@ def create_app(warehouse_path: Path | None = None, *, limits: Limits | None = No
     app.add_middleware(SecurityHeaders)
 
     def _error(request: Request, status: int, message: str,
-               headers: dict[str, str] | None = None) -> Response:
+               headers: Mapping[str, str] | None = None) -> Response:
         if request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
             "accept", ""
         ):

@@ -196,8 +196,9 @@ class ResponseCache:
         try:
             return await asyncio.wait_for(asyncio.shield(task), timeout)
         except TimeoutError:
-            raise Busy(f"still computing after {timeout:g} s; the answer will be ready "
-                       "shortly: try again", max(2.0, timeout / 2)) from None
+            waited = timeout or 0.0  # wait_for only times out with a timeout
+            raise Busy(f"still computing after {waited:g} s; the answer will be ready "
+                       "shortly: try again", max(2.0, waited / 2)) from None
 
     def _store(self, key: Hashable, task: asyncio.Future) -> None:
         self._pending.pop(key, None)

@@ -20,10 +20,12 @@ def vega_bundle_js() -> str:
     import vl_convert
 
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    # the stub marks ``snippet`` required; it is optional (its documented default puts vegaEmbed,
+    # vegaLite and vega on window, which the pages use)
     try:
-        return vl_convert.javascript_bundle(vl_version=major_minor)
+        return vl_convert.javascript_bundle(vl_version=major_minor)  # type: ignore[call-arg]
     except ValueError:
-        return vl_convert.javascript_bundle()
+        return vl_convert.javascript_bundle()  # type: ignore[call-arg]
 
 
 @functools.cache

@@ -39,7 +39,8 @@ def router(web: Web) -> APIRouter:
         if year is None and at is not None and not ind.categorical:
             year = int(web.check_at(at, None)[:4])  # coming from an agreement layer
         if year is not None and year not in years:  # switching indicator: nearest covered year
-            year = min(years, key=lambda y: (abs(y - year), -y))
+            wanted = year
+            year = min(years, key=lambda y: (abs(y - wanted), -y))
         y = web.check_year(ind, year)
         day = web.check_at(at, year) if ind.categorical else None
         if day:

@@ -257,6 +257,7 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
     reg = registry()
     iso3_keys = frozenset(store.countries()["iso3"])
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
+    templates.env.autoescape = True  # every dashboard template is HTML: escape all data
     templates.env.filters["num"] = _fmt_number
 
     app = FastAPI(
@@ -726,13 +727,20 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
         key = check_iso3(iso3)
         if fmt not in ("html", "pdf"):
             raise ApiError(404, f"briefs come as brief.html or brief.pdf, not brief.{fmt}")
+        from article2.briefs.render import CSP, PdfBusyError, PdfTimeoutError
+
         try:
             result = cap_call("brief", key, format=fmt)
         except capabilities.NotInBuild as exc:
             raise ApiError(404, str(exc)) from exc
+        except (PdfBusyError, PdfTimeoutError) as exc:  # bounded PDF work: try again later
+            return JSONResponse({"error": str(exc)}, status_code=503,
+                                headers={"Retry-After": "10"})
         content = Path(result).read_bytes() if isinstance(result, Path) else result
         media = "text/html; charset=utf-8" if fmt == "html" else "application/pdf"
-        return Response(content, media_type=media)
+        # the brief's own policy (no scripts, loads, frames or forms; a sandboxed origin)
+        csp = f"{CSP}; frame-ancestors 'none'; sandbox"
+        return Response(content, media_type=media, headers={"Content-Security-Policy": csp})
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare_page(

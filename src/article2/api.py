@@ -359,7 +359,8 @@ def run_scenario(file: Path | str, *, save: bool = True):
             "source_ids": list(result.source_ids),
             "table": result.table.to_dict("records"),
         }
-        (store / f"{sc.name}.json").write_text(json.dumps(meta, indent=1, default=float))
+        target = store / f"{scenarios.result_name(sc.name)}.json"
+        target.write_text(json.dumps(meta, indent=1, default=float))
     return result
 
 
@@ -367,7 +368,9 @@ def scenario_result(name: str) -> tuple[dict, pd.DataFrame]:
     """A stored scenario result: (metadata, table). Raises FileNotFoundError listing stored names."""
     import json
 
-    path = _scenario_store() / f"{name}.json"
+    from article2.models.scenarios import result_name
+
+    path = _scenario_store() / f"{result_name(name, 'scenario result')}.json"
     if not path.is_file():
         have = sorted(p.stem for p in _scenario_store().glob("*.json"))
         raise FileNotFoundError(f"no stored scenario {name!r}; stored: {have or 'none'}")

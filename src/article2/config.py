@@ -65,6 +65,12 @@ SETTINGS: dict[str, Setting] = {
             "Longest wait honoured from a Retry-After header, in seconds.",
         ),
         Setting(
+            "fetch_deadline",
+            "ARTICLE2_FETCH_DEADLINE",
+            "3600",
+            "Longest time one download may take in all (attempts, waits and body), in seconds.",
+        ),
+        Setting(
             "stale_days",
             "ARTICLE2_STALE_DAYS",
             "180",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from enum import StrEnum
 
@@ -50,13 +51,15 @@ def parse_years(text: str, option: str = "--years") -> list[int]:
 
 
 def _jsonable(v):
-    if v is None or (isinstance(v, float) and pd.isna(v)):
+    """A value for JSON: NaN, infinities and missing values become null (JSON has no
+    ``NaN`` or ``Infinity``)."""
+    if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, pd.Timestamp):
         return v.date().isoformat()
     if hasattr(v, "item"):
-        return v.item()
-    if v is pd.NA or v is pd.NaT:
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
         return None
     return v
 
@@ -78,7 +81,7 @@ def emit(frame: pd.DataFrame, fmt: Format, *, title: str | None = None) -> None:
     """Print a table for people (Rich), or JSON records / CSV for machines (stdout)."""
     if fmt is Format.json:
         records = [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict("records")]
-        sys.stdout.write(json.dumps(records, indent=2, default=str) + "\n")
+        sys.stdout.write(json.dumps(records, indent=2, default=str, allow_nan=False) + "\n")
     elif fmt is Format.csv:
         frame.to_csv(sys.stdout, index=False)
     else:

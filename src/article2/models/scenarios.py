@@ -45,6 +45,7 @@ Baselines:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
@@ -62,6 +63,7 @@ __all__ = [
     "ScenarioResult",
     "load_scenario",
     "parse_scenario",
+    "result_name",
     "run_agtpa",
     "run_comtrade",
     "tau_hat",
@@ -77,6 +79,28 @@ def _check(value, allowed, what: str, where: str):
     if value not in options:
         raise ValueError(f"{where}: {what} {value!r} not allowed; choose one of {options}")
     return value
+
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def result_name(value, where: str = "scenario") -> str:
+    """``value`` as the file name of a stored scenario result (``<name>.json`` in the data
+    home's scenario folder): letters, digits, ``.``, ``_`` and ``-`` only, 1-100 characters,
+    starting with a letter or digit, no ``..``. So no name can reach outside that folder
+    (no separator, no parent, no absolute path).
+
+    Raises:
+        ValueError: naming ``where``, the key ``name`` and the allowed form.
+    """
+    text = value if isinstance(value, str) else None
+    if text is None or not _NAME.fullmatch(text) or ".." in text:
+        raise ValueError(
+            f"{where}: key 'name' {value!r} is not allowed; a name is 1-100 letters, digits, "
+            "'.', '_' or '-', starting with a letter or digit, without '..' or '/' (it names "
+            "the result file <data home>/outputs/scenarios/<name>.json)"
+        )
+    return text
 
 
 @dataclass(frozen=True)
@@ -171,7 +195,7 @@ def parse_scenario(raw: dict, *, where: str = "scenario") -> Scenario:
     if sigma <= 1:
         raise ValueError(f"{where}: sigma must be > 1, got {sigma}")
     return Scenario(
-        name=str(raw["name"]),
+        name=result_name(raw["name"], where),
         title=str(raw.get("title", raw["name"])),
         data=_check(raw["data"], DataKind, "data", where),
         change=change,

@@ -290,3 +290,20 @@ def test_served_brief_and_json_api(hostile):
     titles = {r.get("title") for r in rows}
     assert any(t and t.endswith(HOSTILE[0]) for t in titles)
     assert set(URLS) <= {r.get("url") for r in rows}
+
+
+@snapshot
+def test_source_codes_are_escaped_too(data):
+    """Source ids (codes shown in the Sources table) with markup stay text in HTML and
+    Markdown."""
+    import dataclasses
+
+    src = data.sources.copy()
+    src["source_id"] = [f"`{HOSTILE[n % len(HOSTILE)]}`/{n}.csv" for n in range(len(src))]
+    d = dataclasses.replace(data, sources=src)
+    p = _assert_inert_html(R.render_html(d, charts=False))
+    text = " ".join(p.text)
+    assert all(s in text for s in src["source_id"])
+    md = R.render_markdown(d)
+    assert "<script" not in md and "<iframe" not in md
+    assert md.split("## Sources")[1].count("`") == 2 * len(src)  # no id ends its code span

@@ -738,9 +738,10 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
                                 headers={"Retry-After": "10"})
         content = Path(result).read_bytes() if isinstance(result, Path) else result
         media = "text/html; charset=utf-8" if fmt == "html" else "application/pdf"
-        # the brief's own policy (no scripts, loads, frames or forms; a sandboxed origin)
-        csp = f"{CSP}; frame-ancestors 'none'; sandbox"
-        return Response(content, media_type=media, headers={"Content-Security-Policy": csp})
+        # an HTML brief gets its own policy (no scripts, loads, frames or forms; a sandboxed
+        # origin); not a PDF, which browsers refuse to show in a sandboxed document
+        csp = {"Content-Security-Policy": f"{CSP}; frame-ancestors 'none'; sandbox"}
+        return Response(content, media_type=media, headers=csp if fmt == "html" else None)
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare_page(

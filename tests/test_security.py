@@ -265,3 +265,12 @@ def test_cli_json_never_prints_infinity_or_nan(capsys):
     assert "Infinity" not in out and "NaN" not in out
     rows = json.loads(out, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
     assert [r["x"] for r in rows] == [1.0, None, None, None]
+
+
+def test_stored_json_outputs_hold_null_not_nan():
+    from article2.api import _json_text
+
+    text = _json_text({"a": float("nan"), "b": [1.0, float("inf")], "c": {"d": -float("inf")}},
+                      indent=1)
+    assert json.loads(text, parse_constant=lambda c: pytest.fail(c)) == {
+        "a": None, "b": [1.0, None], "c": {"d": None}}

@@ -346,6 +346,23 @@ def recs(
 # --- gravity scenarios -------------------------------------------------------------------
 
 
+def _json_text(obj, *, indent: int, default=str) -> str:
+    """JSON text of ``obj`` with NaN and infinities as null (JSON has neither)."""
+    import json
+    import math
+
+    def clean(v):
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [clean(x) for x in v]
+        return v
+
+    return json.dumps(clean(obj), indent=indent, default=default, allow_nan=False)
+
+
 def _scenario_store() -> Path:
     from article2 import paths
 
@@ -359,7 +376,6 @@ def run_scenario(file: Path | str, *, save: bool = True):
     country). With ``save``, the table and its metadata are stored in the data home so that
     :func:`scenario_result` can show them again.
     """
-    import json
 
     from article2.models import data, scenarios
 
@@ -388,7 +404,8 @@ def run_scenario(file: Path | str, *, save: bool = True):
             "source_ids": list(result.source_ids),
             "table": result.table.to_dict("records"),
         }
-        (store / f"{sc.name}.json").write_text(json.dumps(meta, indent=1, default=float))
+        target = store / f"{scenarios.result_name(sc.name)}.json"
+        target.write_text(_json_text(meta, indent=1, default=float))
     return result
 
 
@@ -396,7 +413,9 @@ def scenario_result(name: str) -> tuple[dict, pd.DataFrame]:
     """A stored scenario result: (metadata, table). Raises FileNotFoundError listing stored names."""
     import json
 
-    path = _scenario_store() / f"{name}.json"
+    from article2.models.scenarios import result_name
+
+    path = _scenario_store() / f"{result_name(name, 'scenario result')}.json"
     if not path.is_file():
         have = sorted(p.stem for p in _scenario_store().glob("*.json"))
         raise FileNotFoundError(f"no stored scenario {name!r}; stored: {have or 'none'}")
@@ -457,14 +476,13 @@ def _write_capability_outputs(folder: Path) -> list[Path]:
     """Profiles of the case countries, the recommendations and the report's map (U.S., at the
     report's date and today)."""
     import datetime as dt
-    import json
 
     written: list[Path] = []
     profiles_dir = folder / "profiles"
     profiles_dir.mkdir(exist_ok=True)
     for iso3 in CASE_COUNTRIES:
         path = profiles_dir / f"{iso3}.json"
-        path.write_text(json.dumps(profile(iso3).to_dict(), indent=2, default=str))
+        path.write_text(_json_text(profile(iso3).to_dict(), indent=2))
         written.append(path)
     path = folder / "recommendations.csv"
     recs().to_csv(path, index=False)

@@ -124,6 +124,13 @@ SETTINGS: dict[str, Setting] = {
             "seconds",
         ),
         Setting(
+            "fetch_deadline",
+            "ARTICLE2_FETCH_DEADLINE",
+            "3600",
+            "Longest time one download may take in all (attempts, waits and body), in seconds.",
+            "timeout",
+        ),
+        Setting(
             "stale_days",
             "ARTICLE2_STALE_DAYS",
             "180",

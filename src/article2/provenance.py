@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,8 +105,32 @@ def load_manifest(snapshot: Path) -> list[Origin]:
         raise ValueError(f"{path}: not valid JSON ({exc})") from exc
     origins = []
     for i, entry in enumerate(data.get("files", []), start=1):
-        missing = [k for k in ("file", "dataset") if k not in entry]
+        missing = [k for k in ("file", "dataset", "sha256") if not entry.get(k)]
         if missing:
-            raise ValueError(f"{path}: files entry {i} lacks {', '.join(missing)}")
+            raise ValueError(
+                f"{path}: files entry {i} ({entry.get('file', '?')}) lacks "
+                f"{', '.join(missing)}; every file needs its SHA-256 to be verified"
+            )
+        if not inside_snapshot(str(entry["file"])):
+            raise ValueError(
+                f"{path}: files entry {i}: path {entry['file']!r} leaves the snapshot folder "
+                "(absolute, '..' or a backslash); paths are relative, below MANIFEST.json"
+            )
+        if not re.fullmatch(r"[0-9a-fA-F]{64}", str(entry["sha256"])):
+            raise ValueError(
+                f"{path}: files entry {i} ({entry['file']}): sha256 {entry['sha256']!r} is not "
+                "64 hexadecimal digits"
+            )
         origins.append(_origin_from_entry(entry))
     return origins
+
+
+def inside_snapshot(relpath: str) -> bool:
+    """Whether a manifest path stays below the snapshot folder: relative, no ``..`` part, no
+    backslash or drive, not empty."""
+    from pathlib import PurePosixPath
+
+    if not relpath or "\\" in relpath or "\0" in relpath or relpath.startswith("/"):
+        return False
+    parts = PurePosixPath(relpath).parts
+    return bool(parts) and ".." not in parts and ":" not in parts[0]

@@ -1,10 +1,17 @@
 """The warehouse: an embedded DuckDB file built from raw files, swapped in atomically.
 
 ``build`` reads every file of a snapshot (laid out like ``../shared/data`` with its
-``MANIFEST.json``), verifies its SHA-256 against the manifest, reads it with its provider's
-reader, and writes the canonical tables of :mod:`article2.schema` into a new DuckDB file
+``MANIFEST.json``), verifies the SHA-256 of every file against the manifest before it reads
+any (a manifest entry without a checksum, or whose path leaves the snapshot, is an error),
+reads each with its provider's reader, and writes the canonical tables of :mod:`article2.schema` into a new DuckDB file
 beside the current one. Only when everything succeeded is the new file moved over the old
 one (``os.replace``), so a failed build leaves the previous warehouse byte-for-byte as it was.
+What a killed build left behind (its ``.building-<pid>`` file and WAL, the process gone) is
+removed by the next build.
+
+Only plausible values get in: readers quarantine rows with a year outside
+:data:`article2.sources._base.YEAR_MIN`..``YEAR_MAX`` or a non-finite number; should a reader
+let one through, the build stops with an error naming the file, table and column.
 
 ``connect`` opens the warehouse read-only for queries.
 """
@@ -18,13 +25,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from article2 import __version__, countries, paths, plausibility, schema
-from article2.errors import ChecksumMismatchError, MissingFileError, WarehouseMissingError
+from article2.errors import (
+    ChecksumMismatchError,
+    CorruptFileError,
+    MissingFileError,
+    WarehouseMissingError,
+)
 from article2.provenance import Origin, load_manifest, sha256_file
 from article2.sources import fetched, reader_for
-from article2.sources._base import ReadResult
+from article2.sources._base import YEAR_MAX, YEAR_MIN, ReadResult
 
 __all__ = ["BuildReport", "SourceReport", "build", "connect", "exists", "query"]
 
@@ -96,13 +109,66 @@ def query(
 def _verify(origin: Origin, file: Path) -> None:
     if not file.is_file():
         raise MissingFileError("file listed in MANIFEST.json not found", file=origin.source_id)
-    if origin.sha256:
-        actual = sha256_file(file)
-        if actual != origin.sha256:
-            raise ChecksumMismatchError(
-                f"SHA-256 mismatch: manifest says {origin.sha256}, file has {actual}",
-                file=origin.source_id,
+    if not origin.sha256:
+        raise ChecksumMismatchError(
+            "no SHA-256 recorded for this file; it cannot be verified", file=origin.source_id
+        )
+    actual = sha256_file(file)
+    if actual != origin.sha256.lower():
+        raise ChecksumMismatchError(
+            f"SHA-256 mismatch: manifest says {origin.sha256}, file has {actual}",
+            file=origin.source_id,
+        )
+
+
+def _check_plausible(table: str, frame: pd.DataFrame, source_id: str) -> None:
+    """The last guard before rows enter the warehouse: years within the stated range, numbers
+    finite, ``value`` present. Readers quarantine such rows (with their raw row number);
+    anything left is an error naming the file, table and column."""
+    if table in ("quarantine", "unmapped", "sources", "build_info", "indicators"):
+        return
+    if "year" in frame.columns and pd.api.types.is_numeric_dtype(frame["year"].dtype):
+        y = frame["year"]
+        bad = y[~y.between(YEAR_MIN, YEAR_MAX)]
+        if len(bad):
+            raise CorruptFileError(
+                f"{table}.year: {len(bad)} value(s) outside {YEAR_MIN}..{YEAR_MAX} "
+                f"(first: {bad.iloc[0]})",
+                file=source_id,
             )
+    for col in frame.columns:
+        if not pd.api.types.is_float_dtype(frame[col].dtype):
+            continue
+        v = frame[col].to_numpy(dtype="float64")
+        bad = np.isinf(v) | (np.isnan(v) if col == "value" else False)
+        if bad.any():
+            first = v[bad][0]
+            raise CorruptFileError(
+                f"{table}.{col}: {int(bad.sum())} value(s) that are not finite numbers "
+                f"(first: {first})",
+                file=source_id,
+            )
+
+
+def _clean_leftovers(target: Path) -> None:
+    """Remove the ``.building-<pid>`` files (and WALs) of builds whose process is gone."""
+    for leftover in target.parent.glob(f".{target.name}.building-*"):
+        pid_text = leftover.name.rsplit("-", 1)[-1].removesuffix(".wal")
+        if not pid_text.isdigit():
+            continue
+        pid = int(pid_text)
+        if pid == os.getpid() or not _alive(pid):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
 
 
 def _coverage(result: ReadResult) -> tuple[int | None, int | None, int | None]:
@@ -133,6 +199,7 @@ def _insert(
     if missing:
         raise ValueError(f"reader for {source_id} gave {table} without columns {missing}")
     frame = frame[cols]
+    _check_plausible(table, frame, source_id)
     con.register("_incoming", frame)
     try:
         con.execute(f"INSERT INTO {table} SELECT * FROM _incoming")
@@ -192,8 +259,12 @@ def build(
     )
     items += [(f.origin, f.path, _fetched_reader(f.source)) for f in online]
     tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
-    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+    _clean_leftovers(target)
+    # every checksum before any file is read: a bad file late in the list fails at once
+    for i, (origin, file, _module) in enumerate(items):
+        if progress:
+            progress(f"verifying {origin.source_id}", i, len(items))
+        _verify(origin, file)
     reports: list[SourceReport] = []
     try:
         con = duckdb.connect(str(tmp))
@@ -205,7 +276,6 @@ def build(
             for i, (origin, file, module) in enumerate(items):
                 if progress:
                     progress(origin.source_id, i, len(items))
-                _verify(origin, file)
                 if module is None:
                     reports.append(
                         SourceReport(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from importlib import resources
 
 import altair as alt
@@ -20,6 +21,7 @@ __all__ = [
     "balance_chart",
     "exposure_chart",
     "locator_map_svg",
+    "safe_svg",
     "to_svg",
     "trade_share_chart",
 ]
@@ -167,7 +169,6 @@ def locator_map_svg(un_code: int | None, name: str) -> str:
     The map is drawn once per process; the country's fill is then set by substitution.
     """
     import html
-    import re
 
     svg = _world_svg()
     if un_code is not None:
@@ -183,3 +184,50 @@ def to_svg(chart: alt.TopLevelMixin | dict) -> str:
     spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
     svg = vlc.vegalite_to_svg(spec, vl_version="5.20")
     return svg[svg.find("<svg") :] if "<svg" in svg else svg
+
+
+#: SVG elements a chart drawn by vl-convert may contain; anything else (script, foreignObject,
+#: iframe, use, image, a, animate...) means the SVG is not ours and it is refused
+_SVG_ELEMENTS = frozenset(
+    {"svg", "g", "path", "rect", "line", "circle", "ellipse", "polygon", "polyline", "text",
+     "tspan", "title", "desc", "defs", "clipPath", "linearGradient", "radialGradient", "stop",
+     "style"}
+)
+
+
+class UnsafeSvgError(ValueError):
+    """An SVG holds something other than drawing elements."""
+
+
+def safe_svg(svg: str):
+    """``svg`` marked safe for an autoescaped HTML template, after checking that it is made of
+    drawing elements only: no element outside :data:`_SVG_ELEMENTS`, no ``on*`` event
+    attribute, no link (``href``) other than to a fragment of the same document.
+
+    vl-convert (Vega's SVG renderer) escapes every text and attribute value it writes, so data
+    in titles and labels stays text; this check is the guard should that ever not hold.
+
+    Raises:
+        UnsafeSvgError: naming the first element or attribute refused.
+    """
+    import xml.etree.ElementTree as ET
+
+    from markupsafe import Markup
+
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError as exc:
+        raise UnsafeSvgError(f"chart SVG is not well-formed XML: {exc}") from exc
+    for el in root.iter():
+        tag = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else str(el.tag)
+        if tag not in _SVG_ELEMENTS:
+            raise UnsafeSvgError(f"chart SVG contains a <{tag}> element")
+        for name, value in el.attrib.items():
+            local = name.rsplit("}", 1)[-1].lower()
+            if local.startswith("on"):
+                raise UnsafeSvgError(f"chart SVG <{tag}> has an event attribute {local}")
+            if local == "href" and not value.startswith("#"):
+                raise UnsafeSvgError(f"chart SVG <{tag}> links to {value[:60]!r}")
+            if "url(" in value and not re.search(r"url\(\s*['\"]?#", value):
+                raise UnsafeSvgError(f"chart SVG <{tag}> refers to an outside url() in {local}")
+    return Markup(svg)

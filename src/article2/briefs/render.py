@@ -3,21 +3,26 @@
 ``view`` builds the presentation model (sections of findings, charts and tables) that both
 Jinja2 templates share; every number in it is formatted from a figure of the BriefData. PDF is
 the HTML printed by headless Chromium (CSS ``@page`` rules give the cover, margins and page
-numbers).
+numbers; see :mod:`article2.briefs.pdf` for how the page is kept from reaching anything).
+
+Text in a brief comes from public sources and is treated as untrusted: the HTML template is
+autoescaped, the one value inside CSS is written as a CSS string escape, links are drawn only
+for ``http(s)`` URLs, the SVG charts are checked to hold drawing elements only, and every
+saved HTML brief carries the Content-Security-Policy :data:`CSP` (no scripts, frames,
+objects, fetches or forms). Markdown briefs escape ``<`` and ``>`` so that no text becomes
+HTML when the Markdown is rendered.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
 
 import jinja2
 import pandas as pd
+from markupsafe import Markup
 
 from article2 import paths
 from article2.briefs import charts as _charts
@@ -25,10 +30,15 @@ from article2.briefs import findings as F
 from article2.briefs.assemble import ACTORS, BriefData
 from article2.briefs.capabilities import Section, capability_sections
 from article2.briefs.numbers import fmt, fmt_value
+from article2.briefs.pdf import PdfBusyError, PdfError, PdfTimeoutError, chromium, print_pdf
 
 __all__ = [
+    "CSP",
     "BriefFormat",
     "ChromiumMissingError",
+    "PdfBusyError",
+    "PdfError",
+    "PdfTimeoutError",
     "render",
     "render_html",
     "render_markdown",
@@ -39,6 +49,11 @@ __all__ = [
 
 BriefFormat = Literal["html", "md", "pdf"]
 _SUFFIX = {"html": ".html", "md": ".md", "pdf": ".pdf"}
+
+#: Content-Security-Policy of an HTML brief (in its ``<meta>`` and, when served, its header):
+#: the page is self-contained, so nothing may be loaded, run, framed or submitted; only its
+#: own ``<style>`` and the SVG charts' style attributes apply.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 
 class ChromiumMissingError(RuntimeError):
@@ -200,7 +215,7 @@ def view(data: BriefData, *, charts: bool = True) -> View:
     """The presentation model of a brief (sections, charts, tables), shared by all formats."""
 
     def svg(make) -> str:  # charts are built only when drawn
-        return _charts.to_svg(make()) if charts else ""
+        return _charts.safe_svg(_charts.to_svg(make())) if charts else ""
 
     wh = Path(data.warehouse) if data.warehouse else None
     with paths.using_warehouse(wh):  # capabilities read the brief's warehouse
@@ -323,7 +338,9 @@ def view(data: BriefData, *, charts: bool = True) -> View:
         data=data,
         title=f"{data.name}: the United States, Japan, China and the EU",
         subtitle=f"Country brief, reference year {data.year}",
-        map_svg=_charts.locator_map_svg(data.un_code, data.name) if charts else "",
+        map_svg=_charts.safe_svg(_charts.locator_map_svg(data.un_code, data.name))
+        if charts
+        else "",
         key_figures=_key_figures(data),
         blocks=(
             Block(
@@ -351,44 +368,69 @@ def numeric_columns(table) -> list[bool]:
     return out
 
 
-def _env() -> jinja2.Environment:
+def css_string(value: object) -> Markup:
+    """``value`` for use inside a double-quoted CSS string: every character other than a
+    letter, digit, space or harmless punctuation as a CSS hex escape (so no quote, backslash,
+    newline or ``</style>`` can end the string or the style element)."""
+    out = []
+    for ch in str(value):
+        if ch.isalnum() or ch in " .,-_()'":
+            out.append(ch)
+        else:
+            out.append(f"\\{ord(ch):06x}")
+    return Markup("".join(out))
+
+
+def web_url(value: object) -> bool:
+    """Whether ``value`` is an ``http(s)`` URL, the only kind a brief links to."""
+    return bool(re.match(r"(?i)^https?://[^\s<>\"'`]+$", str(value).strip()))
+
+
+def _md_text(value: object) -> object:
+    """Markdown output: ``<`` and ``>`` as entities, so no text turns into HTML."""
+    if isinstance(value, str):
+        return value.replace("<", "&lt;").replace(">", "&gt;")
+    return value
+
+
+def _env(markdown: bool = False) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("article2.briefs", "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
+        # every HTML template is escaped (``brief.html.j2`` ends in .j2, which
+        # select_autoescape(["html"]) would not match)
+        autoescape=lambda name: name is not None and not name.endswith(".md.j2"),
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        finalize=_md_text if markdown else None,
     )
     env.filters["mdcell"] = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
+    env.filters["mdcode"] = lambda s: str(s).replace("`", "'").replace("\n", " ")
     env.filters["num"] = fmt_value
     env.filters["numeric_columns"] = numeric_columns
+    env.filters["cssstr"] = css_string
+    env.filters["web_url"] = web_url
     return env
 
 
 def render_html(data: BriefData, *, charts: bool = True) -> str:
     """The brief as one self-contained HTML page (charts as inline SVG)."""
-    return _env().get_template("brief.html.j2").render(v=view(data, charts=charts))
+    return _env().get_template("brief.html.j2").render(v=view(data, charts=charts), csp=CSP)
 
 
 def render_markdown(data: BriefData) -> str:
     """The brief as Markdown (tables instead of charts)."""
-    return _env().get_template("brief.md.j2").render(v=view(data, charts=False))
-
-
-def chromium() -> str | None:
-    """Path of a Chromium executable, or None."""
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
+    return _env(markdown=True).get_template("brief.md.j2").render(v=view(data, charts=False))
 
 
 def render_pdf(data: BriefData, target: Path) -> Path:
-    """Print the HTML brief to ``target`` with headless Chromium.
+    """Print the HTML brief to ``target`` with headless Chromium (:mod:`article2.briefs.pdf`:
+    no scripts, no network or file access, bounded time and concurrency).
 
     Raises:
         ChromiumMissingError: Chromium is not installed (``./task run`` installs it).
+        PdfBusyError: too many PDF briefs are being printed at once.
+        PdfTimeoutError: the brief did not print within the time limit.
     """
     exe = chromium()
     if exe is None:
@@ -399,26 +441,10 @@ def render_pdf(data: BriefData, target: Path) -> Path:
     html = render_html(data)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="article2-pdf-") as tmp:
-        page = Path(tmp) / "brief.html"
-        page.write_text(html, encoding="utf-8")
-        cmd = [
-            exe,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={Path(tmp) / 'profile'}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={target.resolve()}",
-            page.as_uri(),
-        ]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
-        if done.returncode != 0 or not target.is_file():
-            raise RuntimeError(f"Chromium failed to print {target}: {done.stderr[-800:]}")
+    pdf = print_pdf(html, exe=exe)
+    tmp = target.with_name(f".{target.name}.part")
+    tmp.write_bytes(pdf)
+    tmp.replace(target)
     return target
 
 

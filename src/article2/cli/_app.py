@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -181,13 +182,15 @@ def writing(path: Path | str, option: str = "") -> Iterator[None]:
 
 
 def _jsonable(v):
-    if v is None or (isinstance(v, float) and pd.isna(v)):
+    """A value for JSON: NaN, infinities and missing values become null (JSON has no
+    ``NaN`` or ``Infinity``)."""
+    if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, pd.Timestamp):
         return v.date().isoformat()
     if hasattr(v, "item"):
-        return v.item()
-    if v is pd.NA or v is pd.NaT:
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
         return None
     return v
 
@@ -214,7 +217,7 @@ def emit(frame: pd.DataFrame, fmt: Format, *, title: str | None = None) -> None:
     """Print a table for people (Rich), or JSON records / CSV for machines (stdout)."""
     if fmt is Format.json:
         records = [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict("records")]
-        sys.stdout.write(json.dumps(records, indent=2, default=str) + "\n")
+        sys.stdout.write(json.dumps(records, indent=2, default=str, allow_nan=False) + "\n")
     elif fmt is Format.csv:
         frame.to_csv(sys.stdout, index=False)
     else:

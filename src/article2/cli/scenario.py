@@ -74,6 +74,6 @@ def show(
     """
     try:
         meta, table = api.scenario_result(name)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ValueError) as exc:
         raise fail(str(exc)) from exc
     _show(meta, table, fmt)

@@ -53,6 +53,7 @@ Baselines:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -71,6 +72,7 @@ __all__ = [
     "bands",
     "load_scenario",
     "parse_scenario",
+    "result_name",
     "run_agtpa",
     "run_comtrade",
     "tau_hat",
@@ -79,6 +81,28 @@ __all__ = [
 DataKind = Literal["agtpa", "comtrade"]
 ChangeKind = Literal["agreement_remove", "agreement_join", "pair_cost"]
 Perspective = Literal["counterfactual", "baseline"]
+
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def result_name(value, where: str = "scenario") -> str:
+    """``value`` as the file name of a stored scenario result (``<name>.json`` in the data
+    home's scenario folder): letters, digits, ``.``, ``_`` and ``-`` only, 1-100 characters,
+    starting with a letter or digit, no ``..``. So no name can reach outside that folder
+    (no separator, no parent, no absolute path).
+
+    Raises:
+        ValueError: naming ``where``, the key ``name`` and the allowed form.
+    """
+    text = value if isinstance(value, str) else None
+    if text is None or not _NAME.fullmatch(text) or ".." in text:
+        raise ValueError(
+            f"{where}: key 'name' {value!r} is not allowed; a name is 1-100 letters, digits, "
+            "'.', '_' or '-', starting with a letter or digit, without '..' or '/' (it names "
+            "the result file <data home>/outputs/scenarios/<name>.json)"
+        )
+    return text
 
 
 @dataclass(frozen=True)
@@ -163,7 +187,7 @@ def parse_scenario(raw: dict, *, where: str = "scenario") -> Scenario:
         directed=bool(getattr(ch, "directed", False)),
     )
     return Scenario(
-        name=doc.name,
+        name=result_name(doc.name, where),
         title=doc.title if doc.title is not None else doc.name,
         data=doc.data,
         change=change,

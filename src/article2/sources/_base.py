@@ -40,6 +40,11 @@ __all__ = [
 #: Dates that mean "not ended" rather than a date.
 OPEN_ENDED_DATES: frozenset[str] = frozenset({"9999-12-31"})
 
+#: Years a value may carry: from the earliest any source covers (Gapminder's series start in
+#: 1800) to the end of the longest projection (Gapminder's and the UN's, 2100). A row with a
+#: year outside is quarantined ("year outside 1800..2100").
+YEAR_MIN, YEAR_MAX = 1800, 2100
+
 #: Strings that mean "no value" in the snapshot's CSV files (COW uses -9).
 MISSING_TOKENS: frozenset[str] = frozenset({"", "NA", "NaN", "nan", "NULL", "."})
 
@@ -198,7 +203,16 @@ def to_number(
     tokens = MISSING_TOKENS | set(missing)
     is_missing = raw.str.strip().isin(tokens)
     values = pd.to_numeric(raw.where(~is_missing), errors="coerce")
+    # pandas reads an exponent beyond the float range (1e400) as NaN; it is a number, too
+    # large: make it inf so that it is reported as not finite
+    huge = values.isna() & ~is_missing & raw.str.strip().str.fullmatch(
+        r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+"
+    )
+    if huge.any():
+        values = values.where(~huge, raw[huge].str.strip().map(float))
     q.add(values.isna() & ~is_missing, col, "not a number", raw)
+    q.add(pd.Series(np.isinf(values.to_numpy(dtype="float64")), index=values.index), col,
+          "not a finite number", raw)
     if nonnegative:
         q.add(values < 0, col, "negative value", raw)
     if integer:
@@ -360,7 +374,22 @@ def melt_obs(
 def finish(
     tables: dict[str, pd.DataFrame], rows_read: int, q: Quarantine, report: list[pd.DataFrame]
 ) -> ReadResult:
-    """Assemble a :class:`ReadResult`, removing helper columns and rows of quarantined raw rows."""
+    """Assemble a :class:`ReadResult`, removing helper columns and rows of quarantined raw rows.
+
+    Rows whose ``year`` is outside :data:`YEAR_MIN`..:data:`YEAR_MAX` or whose ``value`` is
+    not a finite number are quarantined here, whatever the reader checked, with their raw row.
+    """
+    for table in tables.values():
+        if "_row" not in table.columns or table.empty:
+            continue
+        if "year" in table.columns:
+            y = pd.to_numeric(table["year"], errors="coerce")
+            _quarantine_obs(q, table, ~y.between(YEAR_MIN, YEAR_MAX), "year",
+                            f"year outside {YEAR_MIN}..{YEAR_MAX}")
+        if "value" in table.columns and pd.api.types.is_numeric_dtype(table["value"].dtype):
+            v = pd.to_numeric(table["value"], errors="coerce").to_numpy(dtype="float64")
+            _quarantine_obs(q, table, pd.Series(~np.isfinite(v), index=table.index), "value",
+                            "not a finite number")
     bad = q.bad_index()
     clean = {}
     for name, table in tables.items():
@@ -370,3 +399,17 @@ def finish(
     return ReadResult(
         tables=clean, rows_read=rows_read, rejected=q.frame(), unmapped=unmapped_frame(report)
     )
+
+
+def _quarantine_obs(q: Quarantine, table: pd.DataFrame, mask: pd.Series, col: str,
+                    reason: str) -> None:
+    """Quarantine the raw rows (``_row``) of the observations where ``mask`` holds."""
+    bad = table.iloc[np.flatnonzero(mask.fillna(True).to_numpy(dtype=bool))]
+    bad = bad.drop_duplicates("_row")
+    if bad.empty:
+        return
+    rows = bad["_row"].astype("int64").to_numpy()
+    what = bad[col].astype(str)
+    if "indicator" in bad.columns:
+        what = what + " (" + bad["indicator"].astype(str) + ")"
+    q.add(pd.Series(True, index=rows), col, reason, pd.Series(what.to_numpy(), index=rows))

@@ -43,6 +43,7 @@ from article2.provenance import Origin
 from article2.sources import _base as b
 from article2.sources import aiddata, answer
 from article2.sources import download as dl
+from article2.sources.archive import ArchiveError, check_zip, read_member
 
 __all__ = ["COLUMNS", "INDICATORS", "ORIGIN", "SHEET", "SOURCE", "aggregate", "fetch", "read"]
 
@@ -100,10 +101,16 @@ def fetch(
 
 
 def _workbook(path: Path, sid: str) -> bytes | Path:
-    if path.suffix.lower() != ".zip":
-        return path
+    """The workbook's bytes (from the zip AidData publishes) or path; both the zip and the
+    workbook (itself a zip) are held to :mod:`article2.sources.archive`'s bounds."""
     try:
+        if path.suffix.lower() != ".zip":
+            if zipfile.is_zipfile(path):
+                with zipfile.ZipFile(path) as book:
+                    check_zip(book, sid)
+            return path
         with zipfile.ZipFile(path) as zf:
+            check_zip(zf, sid)
             # the published archive was made on a Mac: beside the workbook it holds
             # __MACOSX/ and ._* AppleDouble entries (resource forks, not workbooks), skipped
             # as ONEcampaign/oda_reader download/download_tools.py skips them
@@ -118,7 +125,13 @@ def _workbook(path: Path, sid: str) -> bytes | Path:
             main = [n for n in members if "globalchinesedevelopmentfinance" in n.lower()]
             if not (main or members):
                 raise MissingFileError(f"no .xlsx in the zip (found {zf.namelist()[:5]})", file=sid)
-            return zf.read((main or members)[0])
+            name = (main or members)[0]
+            data = read_member(zf, name, sid)
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            check_zip(book, f"{sid}:{name}")
+        return data
+    except ArchiveError as exc:
+        raise CorruptFileError(str(exc), file=sid) from exc
     except (zipfile.BadZipFile, zlib.error) as exc:
         raise CorruptFileError(f"not a readable zip ({exc})", file=sid) from exc
 

@@ -30,6 +30,7 @@ from article2 import config
 from article2.provenance import Origin
 from article2.sources import answer
 from article2.sources import download as dl
+from article2.sources.archive import ArchiveError, extract_zip
 
 __all__ = ["HS_REVISIONS", "ORIGIN", "SOURCE", "fetch", "unpack"]
 
@@ -50,27 +51,22 @@ ORIGIN = Origin(
 
 
 def unpack(archive: Path, folder: Path) -> list[Path]:
-    """Test every member's CRC, then extract into ``folder``; return the extracted files.
+    """Check the zip's bounds (:mod:`article2.sources.archive`: members, sizes, compression
+    ratio, paths), test every member's CRC, then extract into ``folder``; return the
+    extracted files.
 
     Raises:
-        dl.FetchError: not a zip, a corrupt member, a member escaping ``folder``, or no
-            ``BACI_*.csv`` inside.
+        dl.FetchError: not a zip, a corrupt member, a bound broken (a zip bomb), a member
+            escaping ``folder``, or no ``BACI_*.csv`` inside.
     """
     try:
         with zipfile.ZipFile(archive) as zf:
-            bad = zf.testzip()
-            if bad is not None:
-                raise dl.FetchError(f"corrupt member {bad!r} in the zip", url=archive.name)
             names = zf.namelist()
-            if not any(Path(n).name.startswith("BACI_") for n in names):
-                raise dl.FetchError(
-                    f"no BACI_*.csv in the zip (found {names[:5]})", url=archive.name
-                )
-            for n in names:
-                target = (folder / n).resolve()
-                if not target.is_relative_to(folder.resolve()):
-                    raise dl.FetchError(f"member {n!r} escapes the folder", url=archive.name)
-            zf.extractall(folder)
+        if not any(Path(n).name.startswith("BACI_") for n in names):
+            raise dl.FetchError(f"no BACI_*.csv in the zip (found {names[:5]})", url=archive.name)
+        extract_zip(archive, folder)
+    except ArchiveError as exc:
+        raise dl.FetchError(str(exc), url=archive.name) from exc
     except zipfile.BadZipFile as exc:
         raise dl.FetchError(f"not a zip archive ({exc})", url=archive.name) from exc
     return sorted(p for p in folder.rglob("*") if p.is_file())

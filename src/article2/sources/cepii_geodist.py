@@ -36,6 +36,7 @@ import pandas as pd
 from article2.errors import CorruptFileError, MissingFileError
 from article2.provenance import Origin
 from article2.sources import _base as b
+from article2.sources.archive import check_zip
 
 __all__ = ["DUMMIES", "DISTANCES", "ORIGIN", "read", "read_workbook"]
 
@@ -71,6 +72,7 @@ def read_workbook(path: Path, source_id: str, required: tuple[str, ...]) -> pd.D
     try:
         if path.suffix.lower() == ".zip":
             with zipfile.ZipFile(path) as zf:
+                check_zip(zf, source_id)  # bounded like every zip the project opens
                 inner = [n for n in zf.namelist() if n.lower().endswith(".xls")]
                 if len(inner) != 1:
                     raise CorruptFileError(

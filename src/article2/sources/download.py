@@ -3,13 +3,22 @@
 What it guarantees:
 
 - **Retries with exponential backoff** on HTTP 429, 500, 502, 503, 504 and on transport
-  errors (timeouts, dropped connections, truncated bodies). ``Retry-After`` (seconds or an
-  HTTP date) is honoured on 429/503, capped at the ``fetch_max_wait`` setting. Other 4xx
-  answers fail at once with the server's message.
-- **Resumable downloads**: a body cut short is kept as a ``.part`` file under
-  ``raw/.parts/`` and the next attempt (or the next run) asks for the rest with
-  ``Range: bytes=N-``; a server that answers ``206`` with a matching ``Content-Range``
-  continues the file, any other answer restarts it.
+  errors (timeouts, dropped connections, truncated bodies). ``Retry-After`` (seconds,
+  fractions too, or an HTTP date) is honoured on 429/503, capped at the ``fetch_max_wait``
+  setting. Other 4xx answers fail at once with the server's message.
+- **An overall deadline** per request or download (``fetch_deadline``): attempts, waits and
+  the body together; a body that drips in slower fails when it is reached.
+- **Resumable downloads, never spliced**: a body cut short is kept as a ``.part`` file under
+  ``raw/.parts/`` with the validator the server gave for it (a strong ``ETag``, else
+  ``Last-Modified``) in ``<name>.part.json``. The next attempt (or the next run) asks for the
+  rest with ``Range: bytes=N-`` and ``If-Range: <validator>`` (RFC 9110 13.1.5): a server
+  that still has the same file answers ``206`` with a matching ``Content-Range`` and the file
+  continues; a changed file comes back whole as ``200`` and the part is discarded. A part
+  without a validator, or a ``206`` whose range, length or ETag does not match, is discarded
+  and the file restarts from zero.
+- **Credentials stay with their origin**: headers that carry a key, token or authorisation
+  are sent to the origin of the URL they were given for only, never to a server a redirect
+  leads to (another host, port or scheme).
 - **Verification**: the body must have the announced ``Content-Length``; when the caller pins
   a SHA-256 the body must match it; non-empty bodies only.
 - **Atomic vintages**: a fetch writes every file of a vintage into a hidden staging folder
@@ -31,6 +40,7 @@ import email.utils
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -83,12 +93,14 @@ class RetryPolicy:
         backoff: base of the exponential backoff in seconds (waits backoff * 2**attempt).
         timeout: connect/read timeout in seconds.
         max_wait: longest wait honoured from a ``Retry-After`` header, in seconds.
+        deadline: longest time one request or download may take in all, in seconds.
     """
 
     retries: int = 5
     backoff: float = 1.0
     timeout: float = 60.0
     max_wait: float = 300.0
+    deadline: float = 3600.0
 
     @classmethod
     def from_settings(cls) -> RetryPolicy:
@@ -98,20 +110,26 @@ class RetryPolicy:
             backoff=config.value("fetch_backoff"),
             timeout=config.value("fetch_timeout"),
             max_wait=config.value("fetch_max_wait"),
+            deadline=config.value("fetch_deadline"),
         )
 
 
 def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds to wait from ``Retry-After``: a number of seconds (RFC 9110 10.2.3 says an
+    integer; fractions such as ``1.5`` are taken as meant) or an HTTP date; None when absent
+    or unreadable."""
     value = response.headers.get("Retry-After")
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if re.fullmatch(r"\d+(\.\d+)?", value):
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
     return max((when - dt.datetime.now(dt.UTC)).total_seconds(), 0.0)
 
 
@@ -129,12 +147,75 @@ def _describe(response: httpx.Response) -> str:
     return f"HTTP {response.status_code} {response.reason_phrase}" + (f": {text}" if text else "")
 
 
-def _client(policy: RetryPolicy, headers: Mapping[str, str] | None) -> httpx.Client:
+_SECRET_WORDS = ("key", "token", "secret", "auth", "password", "cookie", "signature")
+
+
+def _is_secret(header: str) -> bool:
+    """Whether a request header carries a credential (``Authorization``, ``Cookie``,
+    ``Ocp-Apim-Subscription-Key``, ``X-Api-Key``, ``X-Auth-Token``...)."""
+    return any(w in header.lower() for w in _SECRET_WORDS)
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port or {"http": 80, "https": 443}.get(url.scheme)
+
+
+def _client(policy: RetryPolicy, headers: Mapping[str, str] | None, url: str) -> httpx.Client:
+    """An HTTP client for requests to ``url`` and the redirects it leads to.
+
+    Credential headers are not client defaults (httpx copies every header but
+    ``Authorization`` onto a redirect, whatever its origin): a request hook, which httpx runs
+    before every hop, sets them when the hop goes to ``url``'s origin and removes them
+    otherwise.
+    """
+    headers = dict(headers or {})
+    secret = {k: v for k, v in headers.items() if _is_secret(k)}
+    plain = {k: v for k, v in headers.items() if k not in secret}
+    home = _origin(httpx.URL(url))
+
+    def credentials_stay_home(request: httpx.Request) -> None:
+        for name in secret:
+            request.headers.pop(name, None)
+        if _origin(request.url) == home:
+            request.headers.update(secret)
+
     return httpx.Client(
         timeout=policy.timeout,
         follow_redirects=True,
-        headers={"User-Agent": USER_AGENT, **(headers or {})},
+        headers={"User-Agent": USER_AGENT, **plain},
+        event_hooks={"request": [credentials_stay_home]} if secret else {},
     )
+
+
+class _Deadline:
+    """The overall time left for one request or download."""
+
+    def __init__(self, seconds: float, url: str) -> None:
+        self.seconds = seconds
+        self.url = url
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+    def check(self, done: int | None = None) -> None:
+        if self.left() <= 0:
+            got = f" ({done} bytes received)" if done is not None else ""
+            raise FetchError(
+                f"gave up: the download took longer than its deadline of {self.seconds:g} s"
+                f"{got} (setting fetch_deadline, ARTICLE2_FETCH_DEADLINE)",
+                url=self.url,
+            )
+
+    def sleep(self, sleep: Callable[[float], None], seconds: float) -> None:
+        if seconds >= self.left():  # waiting would pass the deadline: stop now
+            raise FetchError(
+                f"gave up: waiting {seconds:g} s more before retrying would pass the "
+                f"download's deadline of {self.seconds:g} s (setting fetch_deadline, "
+                "ARTICLE2_FETCH_DEADLINE)",
+                url=self.url,
+            )
+        sleep(seconds)
 
 
 def get_bytes(
@@ -151,23 +232,29 @@ def get_bytes(
         FetchError: a non-retryable HTTP error, retries exhausted, or an empty body.
     """
     policy = policy or RetryPolicy.from_settings()
+    deadline = _Deadline(policy.deadline, url)
     last = ""
-    with _client(policy, headers) as client:
+    with _client(policy, headers, url) as client:
         for attempt in range(policy.retries + 1):
             response = None
             try:
-                response = client.get(url, params=params)
-                if response.status_code == 200:
-                    if not response.content:
-                        raise FetchError("empty response body", url=str(response.url))
-                    return response.content
+                with client.stream("GET", url, params=params) as response:
+                    if response.status_code == 200:
+                        body = bytearray()
+                        for chunk in response.iter_bytes():
+                            body += chunk
+                            deadline.check(len(body))
+                        if not body:
+                            raise FetchError("empty response body", url=str(response.url))
+                        return bytes(body)
+                    response.read()
                 last = _describe(response)
                 if response.status_code not in RETRY_STATUS:
                     raise FetchError(last, url=str(response.url))
             except httpx.TransportError as exc:
                 last = f"{type(exc).__name__}: {exc}"
             if attempt < policy.retries:
-                sleep(_wait(policy, attempt, response))
+                deadline.sleep(sleep, _wait(policy, attempt, response))
     raise FetchError(f"gave up after {policy.retries + 1} attempts; last: {last}", url=url)
 
 
@@ -197,21 +284,24 @@ def download(
             partial file is deleted in that case, since resuming it cannot help).
     """
     policy = policy or RetryPolicy.from_settings()
+    deadline = _Deadline(policy.deadline, url)
     part = _parts_dir(source) / f"{dest.name}.part"
     part.parent.mkdir(parents=True, exist_ok=True)
     last = ""
-    with _client(policy, headers) as client:
+    with _client(policy, headers, url) as client:
         for attempt in range(policy.retries + 1):
             response = None
-            have = part.stat().st_size if part.exists() else 0
+            deadline.check()
+            have, validator = _resumable(part, url)
             # identity encoding: byte offsets for Range are those of the file as delivered
             req_headers = {"Accept-Encoding": "identity"}
-            if have:
+            if have and validator:  # a part is kept only with its validator
                 req_headers["Range"] = f"bytes={have}-"
+                req_headers["If-Range"] = validator
             try:
                 with client.stream("GET", url, params=params, headers=req_headers) as response:
                     if response.status_code == 416 and have:  # nothing left to send
-                        part.unlink()
+                        _discard(part)
                         last = "HTTP 416 on resume; restarting"
                         continue
                     if response.status_code not in (200, 206):
@@ -219,35 +309,108 @@ def download(
                         last = _describe(response)
                         if response.status_code not in RETRY_STATUS:
                             raise FetchError(last, url=str(response.url))
+                    elif response.status_code == 206 and not _continues(response, have, part):
+                        _discard(part)  # a range of some other file, or not the one asked
+                        last = "HTTP 206 that does not continue the partial file; restarting"
+                        continue
                     else:
-                        resumed = response.status_code == 206 and _range_start(response) == have
-                        mode = "ab" if resumed else "wb"
+                        resumed = response.status_code == 206
+                        if not resumed:  # 200: the whole (maybe changed) file from byte 0
+                            _discard(part)
+                            _remember(part, url, response)
                         done = have if resumed else 0
                         length = response.headers.get("Content-Length")
                         total = done + int(length) if length and length.isdigit() else None
-                        with open(part, mode) as fh:
+                        with open(part, "ab" if resumed else "wb") as fh:
                             for chunk in response.iter_raw():
                                 fh.write(chunk)
                                 done += len(chunk)
+                                deadline.check(done)
                                 if progress:
                                     progress(dest.name, done, total)
                         if total is not None and done < total:
                             last = f"truncated body: {done} of {total} bytes"
                         elif done == 0:
-                            part.unlink(missing_ok=True)
+                            _discard(part)
                             raise FetchError("empty response body", url=str(response.url))
                         else:
-                            return _finish(part, dest, sha256, str(response.url))
+                            digest = _finish(part, dest, sha256, str(response.url))
+                            _discard(part)
+                            return digest
             except httpx.TransportError as exc:
                 # includes a body shorter than Content-Length (RemoteProtocolError)
                 last = f"{type(exc).__name__}: {exc}"
             if attempt < policy.retries:
-                sleep(_wait(policy, attempt, response))
+                deadline.sleep(sleep, _wait(policy, attempt, response))
     raise FetchError(
         f"gave up after {policy.retries + 1} attempts; last: {last} "
-        f"(partial download kept in {part}; the next fetch resumes it)",
+        f"(partial download kept in {part}; the next fetch resumes it if the server shows "
+        "it is the same file)",
         url=url,
     )
+
+
+def _meta(part: Path) -> Path:
+    return part.with_name(part.name + ".json")
+
+
+def _discard(part: Path) -> None:
+    part.unlink(missing_ok=True)
+    _meta(part).unlink(missing_ok=True)
+
+
+def _validator(response: httpx.Response) -> str | None:
+    """The validator to resume with: a strong ETag, else Last-Modified (a weak ETag cannot
+    be used with If-Range, RFC 9110 13.1.5)."""
+    etag = response.headers.get("ETag", "").strip()
+    if etag and not etag.startswith("W/"):
+        return etag
+    return response.headers.get("Last-Modified", "").strip() or None
+
+
+def _remember(part: Path, url: str, response: httpx.Response) -> None:
+    """Record what identifies the file being written to ``part`` (for a later resume)."""
+    length = response.headers.get("Content-Length", "")
+    meta = {
+        "url": url,
+        "validator": _validator(response),
+        "etag": response.headers.get("ETag"),
+        "length": int(length) if length.isdigit() else None,
+    }
+    _meta(part).write_text(json.dumps(meta), encoding="utf-8")
+
+
+def _resumable(part: Path, url: str) -> tuple[int, str | None]:
+    """(bytes to resume from, If-Range validator); (0, None) after discarding a part that
+    cannot be resumed safely (no validator, another URL, unreadable record)."""
+    if not part.exists():
+        _meta(part).unlink(missing_ok=True)
+        return 0, None
+    try:
+        meta = json.loads(_meta(part).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        meta = {}
+    have = part.stat().st_size
+    if not have or not meta.get("validator") or meta.get("url") != url:
+        _discard(part)
+        return 0, None
+    return have, str(meta["validator"])
+
+
+def _continues(response: httpx.Response, have: int, part: Path) -> bool:
+    """Whether a 206 answer is the rest of the file in ``part``: it starts at ``have``, has
+    the recorded total length and (when both are known) the recorded ETag."""
+    if not have or _range_start(response) != have:
+        return False
+    try:
+        meta = json.loads(_meta(part).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    total = response.headers.get("Content-Range", "").rpartition("/")[2]
+    if meta.get("length") is not None and total.isdigit() and int(total) != meta["length"]:
+        return False
+    etag = response.headers.get("ETag")
+    return not (etag and meta.get("etag") and etag != meta["etag"])
 
 
 def _range_start(response: httpx.Response) -> int | None:
@@ -261,7 +424,7 @@ def _range_start(response: httpx.Response) -> int | None:
 def _finish(part: Path, dest: Path, sha256: str | None, url: str) -> str:
     actual = sha256_file(part)
     if sha256 and actual != sha256.lower():
-        part.unlink(missing_ok=True)
+        _discard(part)
         raise FetchError(
             f"SHA-256 mismatch: expected {sha256}, downloaded file has {actual}; "
             "nothing was written to the data home",

@@ -133,6 +133,7 @@ class Web:
         self.reg = registry()
         self.iso3_keys = frozenset(self.store.countries()["iso3"])
         self.templates = Jinja2Templates(directory=str(_HERE / "templates"))
+        self.templates.env.autoescape = True  # every dashboard template is HTML: escape all data
         self.templates.env.filters["num"] = fmt_number
         self.compute = Gate("computations", limits.compute_slots, limits.queue, limits.queue_wait)
         self.pdf = Gate("PDF renders", limits.pdf_slots, min(limits.queue, 4), limits.queue_wait)

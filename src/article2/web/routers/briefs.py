@@ -15,6 +15,7 @@ from fastapi.responses import Response
 
 from article2.web import capabilities
 from article2.web.context import ApiError, Web
+from article2.web.limits import Busy
 
 __all__ = ["router"]
 
@@ -32,15 +33,23 @@ def router(web: Web) -> APIRouter:
             raise ApiError(404, f"briefs come as brief.html or brief.pdf, not brief.{fmt}")
 
         def compute() -> bytes:
+            from article2.briefs.render import PdfBusyError, PdfTimeoutError
+
             try:
                 result = web.cap_call("brief", key, format=fmt)
             except capabilities.NotInBuild as exc:
                 raise ApiError(404, str(exc)) from exc
+            except (PdfBusyError, PdfTimeoutError) as exc:  # bounded PDF work: try again later
+                raise Busy(str(exc), 10) from exc
             return Path(result).read_bytes() if isinstance(result, Path) else result
 
         # HTML briefs are computations like any other; PDF briefs take a PDF slot
         cache = "brief" if fmt == "pdf" else "page"
         content = await web.cached(cache, ("brief", key, fmt), compute)
-        return Response(content, media_type=MEDIA[fmt])
+        from article2.briefs.render import CSP
+        # an HTML brief gets its own policy (no scripts, loads, frames or forms; a sandboxed
+        # origin); not a PDF, which browsers refuse to show in a sandboxed document
+        csp = {"Content-Security-Policy": f"{CSP}; frame-ancestors 'none'; sandbox"}
+        return Response(content, media_type=MEDIA[fmt], headers=csp if fmt == "html" else None)
 
     return briefs

@@ -92,7 +92,11 @@ _OLD_COUNTRY_COLUMNS = {
     "iso_3digit_alpha": "country_iso3",
 }
 PRODUCT_COLUMNS = ("code", "description")
-_TRADE_RE = re.compile(r"^BACI_(HS\d{2})_Y(\d{4})_(V\d{6}|V[A-Z]+)(?:_(\w+))?\.csv(?:\.gz)?$")
+# release: CEPII's V202301 (a corrected one V202301b) or a generated name such as VSYNTHETIC or
+# VCOMTRADE20250601; an extract adds a suffix (``_exporters_4_710``)
+_TRADE_RE = re.compile(
+    r"^BACI_(HS\d{2})_Y(\d{4})_(V\d{6}[a-z]?|V[A-Z][A-Z0-9]*)(?:_(\w+))?\.csv(?:\.gz)?$"
+)
 _COUNTRY_RE = re.compile(r"^country_codes_(V\w+)\.csv$")
 _PRODUCT_RE = re.compile(r"^product_codes_(HS\d{2})_(V\w+)\.csv$")
 _MISSING_Q = ("", "NA")

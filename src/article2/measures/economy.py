@@ -1,0 +1,31 @@
+"""GDP: the denominator of every "% of GDP" measure (World Bank WDI, current USD)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from article2.measures import Measure
+from article2.warehouse import Warehouse
+
+__all__ = ["GDP", "GDP_SOURCE", "gdp"]
+
+GDP_SOURCE = "wb_gdp/gdp.csv"
+GDP = Measure(
+    name="gdp_usd",
+    label="GDP",
+    unit="current USD",
+    definition="Gross domestic product, current USD (World Bank WDI NY.GDP.MKTP.CD); only "
+    "positive values are used as a denominator.",
+    source_ids=(GDP_SOURCE,),
+)
+
+
+def gdp(wh: Warehouse, year: int | None = None) -> pd.DataFrame:
+    """Columns ``iso3, year, value, source_id``: positive GDP of every country (in ``year``)."""
+    table = wh.cached(("gdp",), lambda: wh.sql(
+        "SELECT iso3, year, value, source_id FROM country_year WHERE indicator = 'gdp_usd' "
+        "AND source_id = ? AND value > 0 ORDER BY iso3, year", [GDP_SOURCE]
+    ).astype({"year": int}))  # fmt: skip
+    if year is None:
+        return table
+    return table[table["year"] == int(year)].reset_index(drop=True)

@@ -138,7 +138,6 @@ def actor_flows_panel(flows: pd.DataFrame, members: pd.DataFrame) -> pd.DataFram
         if missing:
             raise ValueError(f"actor_flows_panel {what}: missing columns {missing}; "
                              f"has {list(frame.columns)}")  # fmt: skip
-    flows = flows.dropna(subset=["value"])
     totals = flows.groupby(["iso3", "year"], as_index=False).agg(
         total=("value", "sum"), n_partners=("partner", "nunique")
     )

@@ -23,9 +23,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from article2.measures import Measure
+from article2.measures import Measure, trade
 from article2.measures import finance as fin
-from article2.measures import trade
 from article2.measures.economy import GDP_SOURCE, gdp
 from article2.warehouse import Warehouse
 

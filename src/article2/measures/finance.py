@@ -102,18 +102,24 @@ def commitments(wh: Warehouse, year: int | None = None) -> pd.DataFrame:
     return table if year is None else table[table["year"] == int(year)].reset_index(drop=True)
 
 
-def _with_gdp(wh: Warehouse, num: pd.DataFrame, year: int) -> pd.DataFrame:
-    g = gdp(wh, year)[["iso3", "value"]].rename(columns={"value": "gdp"})
-    out = num[["iso3", "value"]].merge(g, on="iso3")
+def _with_gdp(wh: Warehouse, num: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    """``100 · num / GDP`` by iso3 (and year: ``num``'s years when ``year`` is None)."""
+    g = gdp(wh, year)[["iso3", "year", "value"]].rename(columns={"value": "gdp"})
+    if year is None:
+        out = num[["iso3", "year", "value"]].merge(g, on=["iso3", "year"])
+    else:
+        out = num[["iso3", "value"]].merge(g, on="iso3")
     out["value"] = 100.0 * out["value"] / out["gdp"]
-    out["year"] = int(year)
+    out["year"] = out["year"].astype(int)
     out["source_id"] = f"{AIDDATA_SOURCE};{GDP_SOURCE}"
-    return out[["iso3", "year", "value", "source_id"]].sort_values("iso3", ignore_index=True)
+    return out[["iso3", "year", "value", "source_id"]].sort_values(["iso3", "year"],
+                                                                   ignore_index=True)
 
 
-def pct_gdp(wh: Warehouse, year: int) -> pd.DataFrame:
-    """``cn_of_pct_gdp`` of every recipient with a record and GDP in ``year``."""
-    return wh.cached(("cn_of_pct_gdp", int(year)),
+def pct_gdp(wh: Warehouse, year: int | None = None) -> pd.DataFrame:
+    """``cn_of_pct_gdp`` of every recipient with a record and GDP in ``year`` (None: every
+    year)."""
+    return wh.cached(("cn_of_pct_gdp", year),
                      lambda: _with_gdp(wh, commitments(wh, year), year))  # fmt: skip
 
 

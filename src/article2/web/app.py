@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from article2 import __version__, paths
 from article2.agreements.map import COLOURS as CLASS_COLOURS
 from article2.agreements.map import LABELS as CLASS_LABELS
+from article2.measures.members import slug
 from article2.web import capabilities, charts
 from article2.web.data import (
     AGREEMENT_ACTORS,
@@ -682,8 +683,8 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
     def country_html(key: str) -> bytes:
         info = store.country(key)
         shares = []
-        for actor in ("usa", "jpn", "chn", "eu"):
-            f = store.country_series(f"trade_share_{actor}", key).assign(
+        for actor in ("USA", "JPN", "CHN", "EU"):
+            f = store.country_series(f"trade_share_{slug(actor)}", key).assign(
                 series=charts.actor_label(actor))
             shares.append(f)
         share_frame = pd.concat(shares, ignore_index=True).dropna(subset=["value"])
@@ -713,7 +714,7 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
                 caps[name] = {"ok": True, "result": _capability(name, key)}
             except ApiError as exc:
                 caps[name] = {"ok": False, "message": exc.message}
-        from article2.indicators.coercion import MEASURES
+        from article2.measures.exposure import MEASURES
 
         return render("country.html", info=info, iso3=key, specs=specs, latest=latest,
                       ties=ties, ties_year=ty, caps=caps,

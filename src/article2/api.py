@@ -20,9 +20,6 @@ from article2.warehouse import BuildReport, build
 __all__ = [
     "CASE_COUNTRIES",
     "BuildReport",
-    "brief",
-    "brief_countries",
-    "brief_figures",
     "build",
     "countries",
     "quarantine",
@@ -30,8 +27,6 @@ __all__ = [
     "scenario_result",
     "sources",
     "unmapped",
-    "write_brief",
-    "write_case_briefs",
     "write_outputs",
     # trade architecture and recommendations
     "agreement_conflicts",
@@ -76,7 +71,9 @@ def countries(query: str | None = None) -> pd.DataFrame:
 
 
 def write_outputs(folder: Path) -> list[Path]:
-    """Write the main job's outputs into ``folder`` and return their paths."""
+    """Write the main job's outputs into ``folder`` and return their paths (the case
+    countries' briefs are written by :func:`article2.briefs.write_case_briefs`, which the
+    ``run`` command calls after this)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in {
@@ -147,7 +144,35 @@ def compare(
     return compare_frame([build_profile(c, year=year, trade_source=trade_source) for c in iso3s])
 
 
-__all__ += ["Profile", "compare", "country_architecture", "profile"]
+def measure(
+    name: str, year: int, *, actor: str | None = None, flow: str = "trade", source: str = "cow"
+) -> pd.DataFrame:
+    """One measure of the measures layer for every country with a value in ``year``: columns
+    ``iso3, year, value, source_id`` (exposure measures add ``percentile`` and ``n``). Names:
+    :data:`article2.measures.catalogue.MEASURES` (``trade_share`` takes ``actor`` and
+    ``flow``).
+
+    >>> import article2.api as a2                                       # doctest: +SKIP
+    >>> a2.measure("china_finance_pct_gdp", 2014).query("iso3 == 'VNM'")  # doctest: +SKIP
+    """
+    from article2.measures import catalogue
+
+    return catalogue.table(
+        warehouse.open_warehouse(), name, year, actor=actor, flow=flow, source=source
+    )
+
+
+def measure_catalogue() -> pd.DataFrame:
+    """Every measure: name, label, unit, definition and source ids."""
+    from dataclasses import asdict
+
+    from article2.measures import catalogue
+
+    rows = [{**asdict(m), "source_ids": ";".join(m.source_ids)} for m in catalogue.MEASURES.values()]
+    return pd.DataFrame(rows)
+
+
+__all__ += ["Profile", "compare", "country_architecture", "measure", "measure_catalogue", "profile"]
 # --- trade architecture and recommendations -------------------------------------------------
 
 
@@ -444,64 +469,6 @@ def _write_capability_outputs(folder: Path) -> list[Path]:
     maps_dir.mkdir(exist_ok=True)
     for at in ("2019-01-01", dt.date.today().isoformat()):
         written.append(architecture_map("USA", at, maps_dir / f"architecture-USA-{at}.svg"))
-    written += write_case_briefs(folder / "briefs")
-    return written
-
-
-# --- country briefs (article2.briefs) ---------------------------------------------------
-
-
-def brief(iso3: str, *, year: int | None = None):
-    """Every number of a country brief (:class:`article2.briefs.BriefData`), from the warehouse."""
-    from article2 import briefs
-
-    return briefs.brief_data(iso3, year, path=warehouse.paths.warehouse_path())
-
-
-def brief_countries() -> list[str]:
-    """ISO3 keys of every country a brief can be written for (any observation in the warehouse)."""
-    from article2 import briefs
-
-    return briefs.brief_countries(warehouse.paths.warehouse_path())
-
-
-def brief_figures(data) -> pd.DataFrame:
-    """The figures of a brief as a table: key, label, value, unit, year, source_id, method."""
-    rows = [
-        {
-            "key": f.key,
-            "label": f.label,
-            "value": f.value,
-            "unit": f.unit,
-            "year": f.year,
-            "source_id": f.source_id,
-            "indicator": f.indicator,
-            "method": f.method,
-        }
-        for f in data.figures.values()
-    ]
-    return pd.DataFrame(rows)
-
-
-def write_brief(data, folder: Path, fmt: str = "html") -> Path:
-    """Write a brief (``fmt``: ``"html"``, ``"md"`` or ``"pdf"``) into ``folder``."""
-    from article2 import briefs
-
-    return briefs.write(data, Path(folder), fmt)
-
-
-def write_case_briefs(folder: Path) -> list[Path]:
-    """HTML and (when Chromium is installed) PDF briefs of :data:`CASE_COUNTRIES`."""
-    from article2.briefs.render import chromium
-
-    formats = ["html", "pdf"] if chromium() else ["html"]
-    known = set(brief_countries())
-    written = []
-    for iso3 in CASE_COUNTRIES:
-        if iso3 not in known:
-            continue
-        data = brief(iso3)
-        written += [write_brief(data, folder, f) for f in formats]
     return written
 
 

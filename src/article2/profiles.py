@@ -22,7 +22,7 @@ result's ``years``):
   source's latest year.
 - ``ties``: ATOP alliance obligations by type (either direction), IGOs shared (COW IGO), trade
   agreements in force at 31 December (the agreement registry the map reads: curated records
-  and DESTA-only agreements, :func:`agreements_in_force`).
+  and DESTA-only agreements, :func:`article2.measures.agreements.agreements_in_force`).
 - ``economy``: GDP and population (World Bank WDI), GDP per capita, and Gapminder GDP per
   capita with its projected growth (Gapminder projections, from the year after the latest
   World Bank GDP year, over 10 years).
@@ -30,21 +30,23 @@ result's ``years``):
 
 from __future__ import annotations
 
-import functools
 import types
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
 
-import duckdb
 import numpy as np
 import pandas as pd
 
-from article2 import countries, paths, warehouse
+from article2 import countries, warehouse
 from article2.indicators import alignment as al
-from article2.indicators import coercion as co
 from article2.indicators import presence as pr
+from article2.measures import agreements as agreements_m
+from article2.measures import exposure as co
+from article2.measures import finance as finance_m
+from article2.measures import trade as trade_m
+from article2.measures.members import ACTORS, members
 
 __all__ = [
     "ACTORS",
@@ -54,27 +56,16 @@ __all__ = [
     "TradeSource",
     "UnknownCountryError",
     "YearOutOfCoverageError",
-    "agreements_in_force",
     "build_profile",
     "compare_frame",
-    "exposure_table",
 ]
 
 TradeSource = Literal["cow", "comtrade", "imf"]
 _TRADE_SOURCES: tuple[str, ...] = get_args(TradeSource)
 #: trade source -> (indicator, label)
-TRADE_INDICATORS: dict[str, tuple[str, str]] = {
-    "cow": ("trade_cow", "COW Dyadic Trade 4.0 (importer-reported, annual)"),
-    "comtrade": ("trade_comtrade", "UN Comtrade via penppml (exporter-reported, every 4 years)"),
-    "imf": ("trade_imf_imports", "IMF IMTS, fetched (importer-reported, CIF, annual)"),
-}
-ACTORS: tuple[str, ...] = ("USA", "JPN", "CHN", "EU", "USA+JPN")
-FINANCE_SOURCE = "aiddata_gcdf/cow_gcdf.csv"
-FINANCE_INDICATORS: dict[str, str] = {
-    "cn_of_oda": "ODA-like",
-    "cn_of_oof": "OOF-like",
-    "cn_of_vague": "vague",
-}
+TRADE_INDICATORS: dict[str, tuple[str, str]] = trade_m.TRADE_SOURCES
+FINANCE_SOURCE = finance_m.AIDDATA_SOURCE
+FINANCE_INDICATORS: dict[str, str] = finance_m.KINDS
 ATOP_TYPES: tuple[str, ...] = (
     "atop_defense",
     "atop_offense",
@@ -298,21 +289,14 @@ def _nan_to_none(x) -> float | None:
 # ----------------------------------------------------------------------------- cached lookups
 
 
-def _key(path: Path) -> tuple[str, int]:
-    return (str(path), path.stat().st_mtime_ns)
+def _meta(wh: warehouse.Warehouse) -> types.SimpleNamespace:
+    """Warehouse-wide facts used by every profile: names, coverage, source ids (once per
+    build)."""
+    return wh.cached(("profile_meta",), lambda: _read_meta(wh))
 
 
-@functools.lru_cache(maxsize=2)
-def _connection(key: tuple[str, int]) -> duckdb.DuckDBPyConnection:
-    """One read-only connection per warehouse file version, kept open so that DuckDB's caches
-    stay warm across profiles (each use takes its own cursor)."""
-    return duckdb.connect(key[0], read_only=True)
-
-
-@functools.lru_cache(maxsize=8)
-def _meta(key: tuple[str, int]) -> types.SimpleNamespace:
-    """Warehouse-wide facts used by every profile: names, coverage, source ids."""
-    with _connection(key).cursor() as con:
+def _read_meta(wh: warehouse.Warehouse) -> types.SimpleNamespace:
+    with wh.cursor() as con:
         names = dict(con.execute("SELECT iso3, name FROM countries").fetchall())
         sids: dict[str, tuple[str, ...]] = {}
         for ind, sid in con.execute(
@@ -350,96 +334,10 @@ def _meta(key: tuple[str, int]) -> types.SimpleNamespace:
     )
 
 
-@functools.lru_cache(maxsize=512)
-def _members(year: int) -> tuple[tuple[str, str], ...]:
-    """(actor, iso3) pairs for every actor in ``year``."""
-    eu = countries.group_members("EU", year)
-    pairs = [("USA", "USA"), ("JPN", "JPN"), ("CHN", "CHN")]
-    pairs += [("EU", m) for m in eu]
-    pairs += [("USA+JPN", "USA"), ("USA+JPN", "JPN")]
-    return tuple(pairs)
-
-
-def _members_frame(years: Sequence[int]) -> pd.DataFrame:
-    rows = [(a, y, m) for y in years for a, m in _members(int(y))]
-    return pd.DataFrame(rows, columns=["actor", "year", "iso3"])
-
-
-@functools.lru_cache(maxsize=64)
-def _world(key: tuple[str, int], indicator: str, year: int) -> types.SimpleNamespace:
-    """World totals of a trade source in a year, and each actor's extra-bloc flows."""
-    members = pd.DataFrame(_members(year), columns=["actor", "iso3"])
-    with _connection(key).cursor() as con:
-        con.register("_members", members)
-        total, lo, hi = con.execute(
-            "SELECT sum(value), min(ln(1 + value)), max(ln(1 + value)) FROM dyad_year "
-            "WHERE indicator = ? AND year = ?",
-            [indicator, year],
-        ).fetchone()
-        actors = con.execute(
-            """
-            WITH f AS (SELECT iso3_o, iso3_d, value FROM dyad_year
-                       WHERE indicator = ? AND year = ?),
-            tagged AS (
-              SELECT a.actor, f.value,
-                     mo.iso3 IS NOT NULL AS o_in, md.iso3 IS NOT NULL AS d_in
-              FROM f CROSS JOIN (SELECT DISTINCT actor FROM _members) a
-              LEFT JOIN _members mo ON mo.actor = a.actor AND mo.iso3 = f.iso3_o
-              LEFT JOIN _members md ON md.actor = a.actor AND md.iso3 = f.iso3_d)
-            SELECT actor,
-              coalesce(sum(value) FILTER (WHERE o_in AND NOT d_in), 0) AS ext_exports,
-              coalesce(sum(value) FILTER (WHERE d_in AND NOT o_in), 0) AS ext_imports,
-              coalesce(sum(value) FILTER (WHERE o_in AND d_in), 0) AS intra
-            FROM tagged GROUP BY actor
-            """,
-            [indicator, year],
-        ).df()
-    return types.SimpleNamespace(
-        total=total or 0.0, log_min=lo, log_max=hi, actors=actors.set_index("actor")
-    )
-
-
-@functools.lru_cache(maxsize=64)
-def _exposure_table(
-    key: tuple[str, int], indicator: str, year: int | None, finance_year: int | None
-) -> pd.DataFrame:
-    """Exposure measures for every country: trade ones in ``year``, finance in
-    ``finance_year``."""
-    with _connection(key).cursor() as con:
-        trade = con.execute(
-            """
-            WITH f AS (SELECT iso3_o, iso3_d, value FROM dyad_year
-                       WHERE indicator = ? AND year = ?),
-            m AS (SELECT iso3_d AS iso3, sum(value) AS m_total,
-                         coalesce(sum(value) FILTER (WHERE iso3_o = 'CHN'), 0) AS m_chn,
-                         sum(value * value) AS m_sumsq
-                  FROM f GROUP BY 1),
-            x AS (SELECT iso3_o AS iso3, sum(value) AS x_total,
-                         coalesce(sum(value) FILTER (WHERE iso3_d = 'CHN'), 0) AS x_chn,
-                         sum(value * value) AS x_sumsq
-                  FROM f GROUP BY 1)
-            SELECT coalesce(m.iso3, x.iso3) AS iso3, m_total, m_chn, m_sumsq,
-                   x_total, x_chn, x_sumsq, g.value AS gdp
-            FROM m FULL JOIN x ON m.iso3 = x.iso3
-            LEFT JOIN country_year g ON g.indicator = 'gdp_usd' AND g.year = ?
-                 AND g.iso3 = coalesce(m.iso3, x.iso3)
-            """,
-            [indicator, year if year is not None else -1, year if year is not None else -1],
-        ).df()
-        fin = con.execute(
-            """
-            SELECT c.iso3, sum(c.value) AS cn_finance, any_value(g.value) AS gdp_finance
-            FROM country_year c
-            LEFT JOIN country_year g ON g.indicator = 'gdp_usd' AND g.iso3 = c.iso3
-                 AND g.year = c.year
-            WHERE c.indicator IN ('cn_of_oda', 'cn_of_oof', 'cn_of_vague')
-              AND c.source_id = ? AND c.year = ?
-            GROUP BY c.iso3
-            """,
-            [FINANCE_SOURCE, finance_year if finance_year is not None else -1],
-        ).df()
-    sums = trade.merge(fin, on="iso3", how="outer")
-    return co.exposure_measures(sums)
+def _members(wh: warehouse.Warehouse, year: int) -> tuple[tuple[str, str], ...]:
+    """(actor, iso3) pairs for every actor in ``year`` (:mod:`article2.measures.members`)."""
+    m = members(wh, [year])
+    return tuple(zip(m["actor"], m["iso3"], strict=True))
 
 
 # ------------------------------------------------------------------------------- the profile
@@ -470,55 +368,16 @@ def _coverage_text(meta, indicator: str) -> str:
     return "; ".join(parts)
 
 
-@functools.lru_cache(maxsize=2)
-def _agreement_registry(key: tuple[str, int]):
-    """The agreement registry the map reads (curated + DESTA-only), per warehouse version."""
-    from article2.agreements.registry import map_registry
-
-    return map_registry(Path(key[0]))
-
-
-def agreements_in_force(
-    key: tuple[str, int], target: str, partners: Sequence[str], year: int
-) -> tuple[str, ...]:
-    """Trade agreements in force on 31 December of ``year`` to which ``target`` and at least one
-    of ``partners`` are parties: the agreement registry's query
-    (:func:`article2.agreements.queries.agreements_with`) on the curated records and the
-    DESTA-only agreements, exactly what the report's map counts (the curated record wins on
-    conflict; see :mod:`article2.agreements.merge`). ``key``: the warehouse (path, mtime).
-    """
-    from article2.agreements import queries as q
-
-    reg = _agreement_registry(key)
-    ids = q.agreements_with(
-        reg.agreements,
-        reg.memberships,
-        target,
-        set(partners),
-        f"{year}-12-31",
-        sources=("curated", "desta"),
-    )
-    return tuple(ids)
-
-
 def _pick_year(available: Sequence[int], requested: int | None) -> int | None:
     if requested is None:
         return max(available) if len(available) else None
     return requested if requested in set(available) else None
 
 
-def _trade(con, key, meta, iso3: str, indicator: str, requested: int | None):
+def _trade(wh, meta, iso3: str, source: str, requested: int | None):
+    indicator = TRADE_INDICATORS[source][0]
     sid = meta.sids.get(indicator, ())
-    flows = con.execute(
-        """
-        SELECT 'imports' AS channel, iso3_o AS partner, year, value FROM dyad_year
-        WHERE indicator = ? AND iso3_d = ?
-        UNION ALL
-        SELECT 'exports' AS channel, iso3_d AS partner, year, value FROM dyad_year
-        WHERE indicator = ? AND iso3_o = ?
-        """,
-        [indicator, iso3, indicator, iso3],
-    ).df()
+    flows = trade_m.flows(wh, source, iso3=iso3)
     positive = flows.groupby("year")["value"].sum()
     years = sorted(int(y) for y in positive[positive > 0].index)
     t = _pick_year(years, requested)
@@ -551,13 +410,18 @@ def _trade(con, key, meta, iso3: str, indicator: str, requested: int | None):
                 )
         return t, figures, shares, intens, notes
     window = [y for y in years if t - 20 <= y <= t]
-    members = _members_frame(window)
-    world = _world(key, indicator, t)
-    in_eu = iso3 in countries.group_members("EU", t)
+    world = trade_m.world_totals(wh, source, t)
+    world = types.SimpleNamespace(
+        total=world["total"], log_min=world["log_min"], log_max=world["log_max"],
+        actors=world["actors"],
+    )  # fmt: skip
+    alone = {a for a in ACTORS if not [m for x, m in _members(wh, t) if x == a and m != iso3]}
+    in_eu = iso3 in {m for a, m in _members(wh, t) if a == "EU"}
     for ch in ("exports", "imports"):
-        part = flows[(flows["channel"] == ch) & flows["year"].isin(window)]
-        af = pr.actor_flows(part[["partner", "year", "value"]], members)
-        shares[ch] = {
+        af = trade_m.shares(wh, source, flow=ch, iso3=iso3, first=t - 20, last=t)
+        af = af[af["year"].isin(window) & af["share"].notna()]
+        # an actor that is the target alone has no share (missing, not zero)
+        shares[ch] = {a: {} for a in ACTORS} | {
             a: dict(zip(g["year"].astype(int), g["share"], strict=True))
             for a, g in af.groupby("actor")
         }
@@ -603,8 +467,10 @@ def _trade(con, key, meta, iso3: str, indicator: str, requested: int | None):
                     note=(
                         "flows with the other members"
                         if actor == "EU" and in_eu
+                        else "the target is the actor"
+                        if actor in alone and iso3 in {m for a, m in _members(wh, t) if a == actor}
                         else f"{actor} has no members in {t}"
-                        if actor not in shares[ch]
+                        if not shares[ch].get(actor)
                         else ""
                     ),
                 )
@@ -616,7 +482,7 @@ def _trade(con, key, meta, iso3: str, indicator: str, requested: int | None):
     return t, figures, shares, intens, notes
 
 
-def _finance(con, meta, iso3: str, requested: int | None, gdp: Mapping[int, float]):
+def _finance(wh, meta, iso3: str, requested: int | None, gdp: Mapping[int, float]):
     lo, hi = meta.cov["finance"]
     sid = (FINANCE_SOURCE,)
     notes = []
@@ -627,11 +493,8 @@ def _finance(con, meta, iso3: str, requested: int | None, gdp: Mapping[int, floa
     else:
         t = None
         notes.append(f"Chinese official finance: AidData covers {lo}–{hi}, not {requested}")
-    rows = con.execute(
-        "SELECT indicator, year, value FROM country_year WHERE iso3 = ? AND source_id = ? "
-        "AND indicator IN ('cn_of_oda', 'cn_of_oof', 'cn_of_vague')",
-        [iso3, FINANCE_SOURCE],
-    ).df()
+    rows = finance_m.by_kind(wh)
+    rows = rows[rows["iso3"] == iso3]
     figures = []
     g = gdp.get(t) if t is not None else None
     for ind, label in FINANCE_INDICATORS.items():
@@ -672,7 +535,7 @@ def _finance(con, meta, iso3: str, requested: int | None, gdp: Mapping[int, floa
     return t, figures, notes
 
 
-def _ties(con, key, meta, iso3: str, requested: int | None):
+def _ties(con, wh, meta, iso3: str, requested: int | None):
     figures: list[Figure] = []
     notes: list[str] = []
     years: dict[str, int | None] = {}
@@ -693,7 +556,7 @@ def _ties(con, key, meta, iso3: str, requested: int | None):
                 f"{'ATOP alliances' if group == 'ties' else 'shared IGOs'}: no data for {iso3}"
                 + (f" in {requested} (coverage {lo}–{hi})" if requested is not None else "")
             )
-        members = _members(t) if t is not None else ()
+        members = _members(wh, t) if t is not None else ()
         codes = sorted({m for _, m in members})
         rows = pd.DataFrame(columns=["iso3_o", "iso3_d", "indicator", "value"])
         if t is not None and codes:
@@ -790,7 +653,7 @@ def _ties(con, key, meta, iso3: str, requested: int | None):
             "SELECT DISTINCT source_id FROM memberships WHERE catalogue = ?", [AGREEMENT_CATALOGUE]
         ).fetchall()
     )
-    members = _members(ta) if ta is not None else ()
+    members = _members(wh, ta) if ta is not None else ()
     for actor in ACTORS:
         mem = [m for a, m in members if a == actor and m != iso3]
         if ta is None or not mem:
@@ -807,7 +670,7 @@ def _ties(con, key, meta, iso3: str, requested: int | None):
                 )  # fmt: skip
             )
             continue
-        ids = agreements_in_force(key, iso3, mem, ta)
+        ids = agreements_m.agreements_in_force(wh, iso3, mem, ta)
         figures.append(
             Figure(
                 "ties",
@@ -920,16 +783,13 @@ def _economy(con, meta, iso3: str, requested: int | None):
     return t, figures, notes, gdp
 
 
-def _checked_path(trade_source: str, path: Path | None) -> Path:
-    """Check ``trade_source`` and return the warehouse path (raising when none is built)."""
+def _checked(trade_source: str, path) -> warehouse.Warehouse:
+    """Check ``trade_source`` and return the warehouse handle (raising when none is built)."""
     if trade_source not in _TRADE_SOURCES:
         raise ValueError(
             f"unknown trade_source {trade_source!r}; allowed: {', '.join(_TRADE_SOURCES)}"
         )
-    path = Path(path) if path else paths.warehouse_path()
-    if not path.is_file():
-        warehouse.connect(path)  # raises WarehouseMissingError saying how to build one
-    return path
+    return warehouse.open_warehouse(path)
 
 
 def build_profile(
@@ -937,7 +797,7 @@ def build_profile(
     *,
     year: int | None = None,
     trade_source: TradeSource = "cow",
-    path: Path | None = None,
+    path: Path | warehouse.Warehouse | None = None,
 ) -> Profile:
     """Compute the presence profile of ``iso3`` (see the module docstring).
 
@@ -947,9 +807,8 @@ def build_profile(
         YearOutOfCoverageError: ``year`` is outside every channel's coverage.
         WarehouseMissingError: no warehouse has been built.
     """
-    path = _checked_path(trade_source, path)
-    key = _key(path)
-    meta = _meta(key)
+    wh = _checked(trade_source, path)
+    meta = _meta(wh)
     code = _check_target(iso3, meta)
     indicator, label = TRADE_INDICATORS[trade_source]
     if year is not None:
@@ -962,16 +821,16 @@ def build_profile(
                 + _coverage_text(meta, indicator)
             )
     notes: list[str] = [f"trade source: {label}"]
-    with _connection(key).cursor() as con:
+    with wh.cursor() as con:
         te, econ, n_e, gdp = _economy(con, meta, code, year)
-        tt, trade, shares, intens, n_t = _trade(con, key, meta, code, indicator, year)
-        tf, fin, n_f = _finance(con, meta, code, year, gdp)
-        ty, ties, n_y = _ties(con, key, meta, code, year)
+        tt, trade, shares, intens, n_t = _trade(wh, meta, code, trade_source, year)
+        tf, fin, n_f = _finance(wh, meta, code, year, gdp)
+        ty, ties, n_y = _ties(con, wh, meta, code, year)
     notes += n_t + n_f + n_y + n_e
     alignment = tuple(
         al.align(ch, tt, shares[ch], intens[ch]) for ch in ("exports", "imports") if tt is not None
     )
-    exposure = _exposure(key, meta, code, indicator, tt, tf)
+    exposure = _exposure(wh, meta, code, trade_source, tt, tf)
     years = types.MappingProxyType(
         {
             "trade": tt,
@@ -996,8 +855,8 @@ def build_profile(
     )
 
 
-def _exposure(key, meta, iso3, indicator, tt, tf) -> tuple[Exposure, ...]:
-    table = _exposure_table(key, indicator, tt, tf)
+def _exposure(wh, meta, iso3, source, tt, tf) -> tuple[Exposure, ...]:
+    indicator = TRADE_INDICATORS[source][0]
     trade_sid = meta.sids.get(indicator, ())
     out = []
     for measure, (unit, _) in co.MEASURES.items():
@@ -1008,9 +867,14 @@ def _exposure(key, meta, iso3, indicator, tt, tf) -> tuple[Exposure, ...]:
             if finance
             else ((*trade_sid, *meta.sids.get("gdp_usd", ())) if "gdp" in measure else trade_sid)
         )
-        dist = table[measure]
-        value = dist.get(iso3, float("nan")) if iso3 in dist.index else float("nan")
-        n = int(dist.notna().sum())
+        if year is None:
+            value, pct, n = float("nan"), float("nan"), 0
+        else:
+            t = co.exposure(wh, measure, year, source=source)
+            mine = t[t["iso3"] == iso3]
+            value = float(mine["value"].iloc[0]) if len(mine) else float("nan")
+            pct = float(mine["percentile"].iloc[0]) if len(mine) else float("nan")
+            n = len(t)
         note = ""
         if np.isnan(value):
             if iso3 == "CHN" and "china" in measure:
@@ -1026,7 +890,7 @@ def _exposure(key, meta, iso3, indicator, tt, tf) -> tuple[Exposure, ...]:
                 measure,
                 _nan_to_none(value),
                 unit,
-                _nan_to_none(co.percentile(value, dist)),
+                _nan_to_none(pct),
                 n,
                 year,
                 sid,
@@ -1051,29 +915,3 @@ def compare_frame(profiles: Sequence[Profile]) -> pd.DataFrame:
         out[iso] = [f["value"].get(m) for m in measures]
         out[f"{iso} share"] = [f["share"].get(m) if "share" in f else None for m in measures]
     return out
-
-
-def exposure_table(
-    year: int,
-    *,
-    finance_year: int | None = None,
-    trade_source: TradeSource = "cow",
-    path: Path | None = None,
-) -> pd.DataFrame:
-    """Coercion-exposure measures of every country: the distribution each profile's
-    :class:`Exposure` percentiles are computed against (trade measures in ``year``, Chinese
-    official finance in ``finance_year``; None: no finance column values).
-
-    Returns a new frame: ``iso3`` then, per key of :data:`article2.indicators.coercion.MEASURES`,
-    the value and ``<measure>_percentile`` (:func:`article2.indicators.coercion.percentile`
-    among the countries with a value), and ``<measure>_n`` (how many have one).
-    """
-    path = _checked_path(trade_source, path)
-    indicator = TRADE_INDICATORS[trade_source][0]
-    table = _exposure_table(_key(path), indicator, int(year), finance_year)
-    out = table.copy()
-    for measure in co.MEASURES:
-        dist = table[measure]
-        out[f"{measure}_percentile"] = [co.percentile(v, dist) for v in dist]
-        out[f"{measure}_n"] = int(dist.notna().sum())
-    return out.rename_axis("iso3").reset_index()

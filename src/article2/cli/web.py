@@ -32,7 +32,7 @@ def serve(
     except ImportError as exc:  # the web extra is not installed
         raise fail(f"the dashboard needs the web extra: pip install 'article2[web]' ({exc})") from exc
     if not warehouse.exists():
-        from article2.cli.data import _build, _print_report
+        from article2.cli._build import _build, _print_report
 
         _print_report(_build(None))
     n = workers or os.cpu_count() or 1

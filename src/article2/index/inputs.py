@@ -26,7 +26,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from article2 import countries, paths, warehouse
+from article2 import paths, warehouse
+from article2.measures import exposure as exposure_m
+from article2.measures import finance as finance_m
+from article2.measures import trade as trade_m
+from article2.measures.members import members_of
 
 __all__ = [
     "CORE_INDICATORS",
@@ -37,12 +41,11 @@ __all__ = [
 ]
 
 TRADE = "trade_cow"
-AIDDATA = "aiddata_gcdf/cow_gcdf.csv"
 DESTA = "desta"
 ATOP_ALL = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 #: the inputs whose common latest year is the default index year
 CORE_INDICATORS: tuple[str, ...] = (TRADE, "igo_shared", "atop_defense")
-FINANCE_WINDOW = 5
+FINANCE_WINDOW = finance_m.MEAN_WINDOW
 GROWTH_HORIZONS = (10, 20)
 GOVERNANCE = {"corruption_cpi": "gm_cpi", "democracy_eiu": "gm_democracy_eiu",
               "freedom_fh": "gm_freedom_fh"}  # fmt: skip
@@ -53,13 +56,15 @@ def _open(path: Path | None) -> duckdb.DuckDBPyConnection:
     return warehouse.connect(Path(path) if path else paths.warehouse_path())
 
 
-def actor_members(actor: str, year: int) -> tuple[str, ...]:
-    """ISO3 keys that make up ``actor`` in ``year`` (the EU: members that year)."""
-    if actor == "EU":
-        return countries.group_members("EU", year)
-    if actor == "USA+JPN":
-        return ("JPN", "USA")
-    return (actor,)
+def actor_members(actor: str, year: int, *, path=None) -> tuple[str, ...]:
+    """ISO3 keys that make up ``actor`` in ``year``: :func:`article2.measures.members.members_of`."""
+    return members_of(warehouse.open_warehouse(path), actor, year)
+
+
+def _share(wh, actor: str, year: int, flow: str) -> pd.DataFrame:
+    """iso3, value: ``actor``'s share of each country's ``flow`` (:mod:`article2.measures.trade`)."""
+    t = trade_m.shares(wh, "cow", flow=flow, year=year)
+    return t.loc[t["actor"] == actor, ["iso3", "share"]].rename(columns={"share": "value"})
 
 
 def default_year(path: Path | None = None) -> int:
@@ -93,27 +98,6 @@ def _frame(rows: pd.DataFrame, indicator: str, year, sid: str) -> pd.DataFrame:
     out["source_id"] = sid
     out["value"] = out["value"].astype(float)
     return out[_COLUMNS]
-
-
-def _trade_sums(con, year: int, partners: Sequence[str]) -> pd.DataFrame:
-    """Per country: total exports/imports and those with ``partners`` in ``year``."""
-    con.register("_partners", pd.DataFrame({"iso3": list(partners)}))
-    return con.execute(
-        """
-        WITH f AS (SELECT iso3_o, iso3_d, value FROM dyad_year WHERE indicator = ? AND year = ?),
-        x AS (SELECT iso3_o AS iso3, sum(value) AS x_tot,
-                     coalesce(sum(value) FILTER (WHERE iso3_d IN (SELECT iso3 FROM _partners)), 0)
-                       AS x_act
-              FROM f GROUP BY 1),
-        m AS (SELECT iso3_d AS iso3, sum(value) AS m_tot,
-                     coalesce(sum(value) FILTER (WHERE iso3_o IN (SELECT iso3 FROM _partners)), 0)
-                       AS m_act
-              FROM f GROUP BY 1)
-        SELECT coalesce(x.iso3, m.iso3) AS iso3, x_tot, x_act, m_tot, m_act
-        FROM x FULL JOIN m ON x.iso3 = m.iso3
-        """,
-        [TRADE, year],
-    ).df()
 
 
 def _alliances(con, year: int, partners: Sequence[str], indicators: Sequence[str]) -> pd.DataFrame:
@@ -167,36 +151,20 @@ def presence_inputs(actor: str, year: int, *, path: Path | None = None) -> pd.Da
 
     Countries: every country with COW trade data in ``year``, except the actor's members.
     """
-    members = actor_members(actor, year)
+    wh = warehouse.open_warehouse(path)
+    members = members_of(wh, actor, year)
     out = []
     with _open(path) as con:
-        tr = _trade_sums(con, year, members)
-        if tr.empty:
+        flows = trade_m.flows(wh, "cow", year=year)
+        if flows.empty:
             raise ValueError(f"no COW trade data in {year}: the index needs it (COW ends 2014)")
-        sid = _sid(con, TRADE)
-        tr["exp"] = tr["x_act"] / tr["x_tot"].where(tr["x_tot"] > 0)
-        tr["imp"] = tr["m_act"] / tr["m_tot"].where(tr["m_tot"] > 0)
-        out.append(_frame(tr.rename(columns={"exp": "value"}), "trade_share_exports", year, sid))
-        out.append(
-            _frame(tr.drop(columns="exp").rename(columns={"imp": "value"}),
-                   "trade_share_imports", year, sid)  # fmt: skip
-        )
-        universe = set(tr["iso3"])
+        sid = ";".join(trade_m.source_ids(wh, "cow"))
+        out.append(_frame(_share(wh, actor, year, "exports"), "trade_share_exports", year, sid))
+        out.append(_frame(_share(wh, actor, year, "imports"), "trade_share_imports", year, sid))
+        universe = set(flows["iso3"])
         if actor == "CHN":
-            lo = year - FINANCE_WINDOW + 1
-            fin = con.execute(
-                """
-                WITH a AS (SELECT iso3, year, sum(value) AS v FROM country_year
-                           WHERE source_id = ? AND indicator IN ('cn_of_oda', 'cn_of_oof',
-                                 'cn_of_vague') AND year BETWEEN ? AND ? GROUP BY 1, 2)
-                SELECT a.iso3, 100 * avg(a.v) / any_value(g.value) AS value
-                FROM a JOIN country_year g ON g.iso3 = a.iso3 AND g.indicator = 'gdp_usd'
-                     AND g.year = ?
-                WHERE g.value > 0 GROUP BY a.iso3
-                """,
-                [AIDDATA, lo, year, year],
-            ).df()
-            sid_f = f"{AIDDATA};{_sid(con, 'gdp_usd')}"
+            fin = finance_m.mean5_pct_gdp(wh, year)
+            sid_f = ";".join(finance_m.CN_OF_MEAN5_PCT_GDP.source_ids)
             out.append(_frame(fin, "official_finance_pct_gdp", year, sid_f))
         ya = _latest_at(con, "SELECT max(year) FROM dyad_year WHERE indicator = ?",
                         ["atop_defense"], year)  # fmt: skip
@@ -273,27 +241,17 @@ def selection_inputs(
         size["value"] = np.log10(size["gdp"])
         out.append(_frame(size, "gdp_log", size["year"], _sid(con, "gdp_usd")))
         # exposure to China and the presence balance, in the trade year
-        sid_t = _sid(con, TRADE)
-        chn = _trade_sums(con, trade_year, ["CHN"])
-        uj = _trade_sums(con, trade_year, ["USA", "JPN"])
-        gdp_t = con.execute(
-            "SELECT iso3, value AS gdp FROM country_year WHERE indicator = 'gdp_usd' AND year = ?",
-            [trade_year],
-        ).df()
-        chn = chn.merge(gdp_t, on="iso3", how="left")
-        chn["value"] = chn["m_act"] / chn["m_tot"].where(chn["m_tot"] > 0)
-        out.append(_frame(chn, "china_share_imports", trade_year, sid_t))
-        chn["value"] = 100 * chn["x_act"] / chn["gdp"].where(chn["gdp"] > 0)
-        out.append(_frame(chn, "exports_to_china_pct_gdp", trade_year,
-                          f"{sid_t};{_sid(con, 'gdp_usd')}"))  # fmt: skip
-        tot = (chn["x_tot"].fillna(0) + chn["m_tot"].fillna(0)).where(lambda s: s > 0)
-        s_c = (chn["x_act"] + chn["m_act"]) / tot
-        b = uj.set_index("iso3")
-        s_uj = ((b["x_act"] + b["m_act"]).reindex(chn["iso3"]).to_numpy()) / tot.to_numpy()
+        wh = warehouse.open_warehouse(path)
+        sid_t = ";".join(trade_m.source_ids(wh, "cow"))
+        for name in ("china_share_imports", "exports_to_china_pct_gdp"):
+            e = exposure_m.exposure(wh, name, trade_year)
+            out.append(_frame(e, name, trade_year, e["source_id"].iloc[0] if len(e) else sid_t))
+        s_c = _share(wh, "CHN", trade_year, "trade").set_index("iso3")["value"]
+        s_uj = _share(wh, "USA+JPN", trade_year, "trade").set_index("iso3")["value"]
         with np.errstate(all="ignore"):
-            beta = s_uj / (s_uj + s_c.to_numpy())
-        chn["value"] = 1.0 - np.abs(2.0 * beta - 1.0)
-        out.append(_frame(chn, "presence_contest", trade_year, sid_t))
+            beta = s_uj / (s_uj + s_c.reindex(s_uj.index))
+        contest = (1.0 - np.abs(2.0 * beta - 1.0)).rename("value").reset_index()
+        out.append(_frame(contest, "presence_contest", trade_year, sid_t))
         # alliances and agreements: latest year of each source
         ya = con.execute(
             "SELECT max(year) FROM dyad_year WHERE indicator = 'atop_defense'"

@@ -1,4 +1,5 @@
-"""GDP: the denominator of every "% of GDP" measure (World Bank WDI, current USD)."""
+"""Economy: GDP (the denominator of every "% of GDP" measure, World Bank WDI, current USD) and
+a country's macro series."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pandas as pd
 from article2.measures import Measure
 from article2.warehouse import Warehouse
 
-__all__ = ["GDP", "GDP_SOURCE", "gdp"]
+__all__ = ["GDP", "GDP_SOURCE", "gdp", "series"]
 
 GDP_SOURCE = "wb_gdp/gdp.csv"
 GDP = Measure(
@@ -29,3 +30,14 @@ def gdp(wh: Warehouse, year: int | None = None) -> pd.DataFrame:
     if year is None:
         return table
     return table[table["year"] == int(year)].reset_index(drop=True)
+
+
+def series(wh: Warehouse, iso3: str, indicators: tuple[str, ...]) -> pd.DataFrame:
+    """One country's values of country-year ``indicators``: columns ``year, indicator, value,
+    source_id`` (rows with a value, by indicator and year)."""
+    marks = ", ".join("?" * len(indicators))
+    return wh.sql(
+        f"SELECT year, indicator, value, source_id FROM country_year WHERE iso3 = ? "
+        f"AND indicator IN ({marks}) AND value IS NOT NULL ORDER BY indicator, year",
+        [iso3, *indicators],
+    )

@@ -35,6 +35,7 @@ __all__ = [
     "exposure",
     "exposure_measures",
     "percentile",
+    "ranked",
     "table",
 ]
 
@@ -163,6 +164,18 @@ def table(
     return wh.cached(key, compute)
 
 
+def ranked(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (``iso3, year, value, source_id``) restricted to rows with a value, with each
+    row's :func:`percentile` among them and their number ``n`` (pure)."""
+    out = frame[frame["value"].notna()].copy()
+    d = out["value"].to_numpy(dtype=float)
+    sd = np.sort(d)
+    out["percentile"] = 100.0 * np.searchsorted(sd, d, side="right") / max(len(d), 1)
+    out["n"] = len(d)
+    return out[["iso3", "year", "value", "percentile", "n", "source_id"]].sort_values(
+        "iso3", ignore_index=True)
+
+
 def exposure(wh: Warehouse, measure: str, year: int, *, source: str = "cow") -> pd.DataFrame:
     """One exposure measure of every country with a value in ``year``: columns ``iso3, year,
     value, percentile, n, source_id``."""
@@ -174,14 +187,10 @@ def exposure(wh: Warehouse, measure: str, year: int, *, source: str = "cow") -> 
         t = table(wh, None if finance else year, finance_year=year if finance else None,
                   source=source)  # fmt: skip
         s = t[measure].dropna()
-        d = s.to_numpy(dtype=float)
-        sd = np.sort(d)
-        pct = 100.0 * np.searchsorted(sd, d, side="right") / max(len(d), 1)
         sids = (";".join(EXPOSURE[measure].source_ids) if finance or source == "cow" else
                 ";".join((*trade.source_ids(wh, source), *((GDP_SOURCE,) if "gdp" in measure
                                                             else ()))))  # fmt: skip
-        out = pd.DataFrame({"iso3": s.index, "year": int(year), "value": d, "percentile": pct,
-                            "n": len(d), "source_id": sids})  # fmt: skip
-        return out.sort_values("iso3", ignore_index=True)
+        return ranked(pd.DataFrame({"iso3": s.index, "year": int(year),
+                                    "value": s.to_numpy(dtype=float), "source_id": sids}))
 
     return wh.cached(("exposure_tidy", measure, int(year), source), compute)

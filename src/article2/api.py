@@ -260,21 +260,18 @@ def architecture(actor: str = "USA", at=None) -> pd.DataFrame:
 ARCHITECTURE_ACTORS: tuple[str, ...] = ("USA", "JPN", "CHN", "EU")
 
 
-@functools.lru_cache(maxsize=32)
-def _architecture_cached(actor: str, at: str, warehouse_file: str) -> pd.DataFrame:
-    return architecture(actor, at)
-
-
 def country_architecture(iso3: str, at=None) -> pd.DataFrame:
     """One country's class on the report's map for each actor (USA, JPN, CHN, EU) at ``at``
     (default today): columns of :func:`architecture` plus ``actor``. The world classification
-    is computed once per (actor, date, warehouse) and reused for every country."""
+    is computed once per (actor, date) and build of the warehouse (a cache of the
+    :class:`~article2.warehouse.Warehouse` handle, so a rebuild is never served a stale map)."""
     import datetime as dt
 
     at = str(pd.Timestamp(at or dt.date.today()).date())
+    wh = warehouse.open_warehouse()
     rows = []
     for actor in ARCHITECTURE_ACTORS:
-        table = _architecture_cached(actor, at, str(warehouse.paths.warehouse_path()))
+        table = wh.cached(("architecture", actor, at), lambda a=actor: architecture(a, at))
         rows.append(table[table["iso3"] == iso3].assign(actor=actor))
     return pd.concat(rows, ignore_index=True)
 
@@ -495,9 +492,9 @@ def _spec_key(config) -> tuple:
     return (str(p.resolve()), p.stat().st_mtime_ns if p.is_file() else 0)
 
 
-def _wh_key() -> tuple[str, int]:
-    p = warehouse.paths.warehouse_path()
-    return (str(p), p.stat().st_mtime_ns if p.is_file() else 0)
+def _wh_key() -> tuple:
+    """The build of the warehouse in use (:attr:`article2.warehouse.Warehouse.version`)."""
+    return warehouse.open_warehouse().version
 
 
 @functools.lru_cache(maxsize=16)

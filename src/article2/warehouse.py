@@ -128,7 +128,13 @@ class Warehouse:
                 f"no warehouse at {self.path}; run `article2 build` (or set ARTICLE2_HOME)"
             )
         stat = self.path.stat()
-        self._con = duckdb.connect(str(self.path), read_only=True)
+        # A database instance of its own, with the file attached read-only: DuckDB shares one
+        # instance per path within a process, which would keep serving the replaced file
+        # after a rebuild; an in-memory instance per handle never does.
+        self._con = duckdb.connect()
+        path_sql = str(self.path).replace("'", "''")
+        self._con.execute(f"ATTACH '{path_sql}' AS wh (READ_ONLY)")
+        self._con.execute("USE wh")
         self._lock = threading.Lock()
         self._cache: dict = {}
         self._computing: dict = {}
@@ -150,7 +156,9 @@ class Warehouse:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A new cursor on the handle's connection (one per query and thread)."""
         with self._lock:
-            return self._con.cursor()
+            cur = self._con.cursor()
+        cur.execute("USE wh")
+        return cur
 
     def sql(
         self, sql: str, params: list | tuple = (), *, tables: dict[str, pd.DataFrame] | None = None

@@ -183,4 +183,23 @@ def test_every_surface_gives_the_same_numbers(env, wh, sample, client, monkeypat
                                    if f.section == "trade" and f.actor == actor
                                    and f.channel == flow)  # fmt: skip
                         diffs.value(f"{where} profile {c}", fig.share, want.get(c))
+        # agreements in force with each actor (the merged registry): profile, brief, index
+        for actor in ACTORS:
+            ref = api.measure("agreements_in_force", y, actor=actor)
+            want = dict(zip(ref["iso3"], ref["value"], strict=True))
+            where = f"agreements_in_force {actor} {y}"
+            diffs.table(f"{where} CLI",
+                        _dict(_cli("agreements_in_force", y, "--actor", actor)), want)  # fmt: skip
+            pres = inputs.presence_inputs(actor, y, path=env)
+            a = pres[pres["indicator"] == "agreements_in_force"]
+            diffs.table(f"{where} index", dict(zip(a["iso3"], a["value"], strict=True)),
+                        {k: v for k, v in want.items() if k in set(pres["iso3"])})
+            for c in sample:
+                fig = next(f for f in profiles[(c, y)].figures if f.section == "ties"
+                           and f.actor == actor and f.channel == "agreements_in_force")
+                diffs.value(f"{where} profile {c}", fig.value, want.get(c))
+                if actor != "USA+JPN":
+                    got = briefs[(c, y)].figures.get(f"agreements.with_{actor}")
+                    if c not in members_of(wh, actor, y) or len(members_of(wh, actor, y)) > 1:
+                        diffs.value(f"{where} brief {c}", got and got.value, want.get(c))
     assert not diffs, f"{len(diffs)} differences:\n" + "\n".join(diffs[:40])

@@ -48,21 +48,23 @@ __all__ = [
 
 def sources() -> pd.DataFrame:
     """The provenance table: one row per raw file with origin, licence, SHA-256 and row counts."""
-    return warehouse.query("SELECT * FROM sources ORDER BY source_id")
+    from article2.measures import identity
+
+    return identity.build_table(warehouse.open_warehouse(), "sources")
 
 
 def unmapped() -> pd.DataFrame:
     """Codes in the sources that are not countries (unmapped or aggregates), with row counts."""
-    return warehouse.query("SELECT * FROM unmapped ORDER BY source_id, status, rows DESC")
+    from article2.measures import identity
+
+    return identity.build_table(warehouse.open_warehouse(), "unmapped")
 
 
 def quarantine(source_id: str | None = None) -> pd.DataFrame:
     """Rows rejected by the build, with row number, field, value and reason."""
-    if source_id:
-        return warehouse.query(
-            "SELECT * FROM quarantine WHERE source_id = ? ORDER BY row", [source_id]
-        )
-    return warehouse.query("SELECT * FROM quarantine ORDER BY source_id, row")
+    from article2.measures import identity
+
+    return identity.build_table(warehouse.open_warehouse(), "quarantine", source_id or None)
 
 
 def countries(query: str | None = None) -> pd.DataFrame:
@@ -74,15 +76,14 @@ def write_outputs(folder: Path) -> list[Path]:
     """Write the main job's outputs into ``folder`` and return their paths (the case
     countries' briefs are written by :func:`article2.briefs.write_case_briefs`, which the
     ``run`` command calls after this)."""
+    from article2.measures import identity
+
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in {
         "sources.csv": sources(),
         "unmapped.csv": unmapped(),
-        "quarantine_summary.csv": warehouse.query(
-            "SELECT source_id, reason, count(DISTINCT row) AS rows FROM quarantine "
-            "GROUP BY ALL ORDER BY source_id, rows DESC"
-        ),
+        "quarantine_summary.csv": identity.quarantine_summary(warehouse.open_warehouse()),
     }.items():
         path = folder / name
         frame.to_csv(path, index=False)
@@ -110,7 +111,9 @@ def fetch_status() -> pd.DataFrame:
     from article2.sources import fetched
 
     try:
-        built = warehouse.query("SELECT source_id, vintage FROM sources")
+        from article2.measures import identity
+
+        built = identity.sources(warehouse.open_warehouse(), columns=("source_id", "vintage"))
     except WarehouseMissingError:
         built = None
     return fetched.status(paths.raw_dir(), built, stale_days=float(config.get("stale_days") or 180))
@@ -176,11 +179,14 @@ __all__ += ["Profile", "compare", "country_architecture", "measure", "measure_ca
 # --- trade architecture and recommendations -------------------------------------------------
 
 
-def agreement_registry():
-    """The agreement registry (curated facts + cleaned DESTA); see :mod:`article2.agreements`."""
+def agreement_registry(*, wh=None):
+    """The agreement registry (curated facts + cleaned DESTA); see :mod:`article2.agreements`.
+    Read once per build of the warehouse ``wh`` (a :class:`~article2.warehouse.Warehouse` or a
+    path; default: the user's)."""
     from article2.agreements.registry import load_registry
 
-    return load_registry()
+    handle = warehouse.open_warehouse(wh)
+    return handle.cached(("load_registry",), lambda: load_registry(handle.path))
 
 
 def agreements(
@@ -234,9 +240,10 @@ def agreement_conflicts() -> pd.DataFrame:
     return conflicts(reg.agreements, reg.memberships)
 
 
-def architecture(actor: str = "USA", at=None) -> pd.DataFrame:
+def architecture(actor: str = "USA", at=None, *, wh=None) -> pd.DataFrame:
     """The report's map as a table: every country's class for ``actor`` (USA, JPN, CHN, EU),
-    counting curated agreements and DESTA-only ones (the curated record wins on conflict)."""
+    counting curated agreements and DESTA-only ones (the curated record wins on conflict), in
+    the warehouse ``wh`` (default: the user's)."""
     import datetime as dt
 
     from article2.agreements import queries as q
@@ -244,7 +251,7 @@ def architecture(actor: str = "USA", at=None) -> pd.DataFrame:
     from article2.agreements.merge import merge
 
     q.check_actor(actor)
-    reg = agreement_registry()
+    reg = agreement_registry(wh=wh)
     merged = merge(reg.agreements, reg.memberships, reg.desta_overrides)
     return q.classify(
         merged.agreements,
@@ -260,7 +267,7 @@ def architecture(actor: str = "USA", at=None) -> pd.DataFrame:
 ARCHITECTURE_ACTORS: tuple[str, ...] = ("USA", "JPN", "CHN", "EU")
 
 
-def country_architecture(iso3: str, at=None) -> pd.DataFrame:
+def country_architecture(iso3: str, at=None, *, wh=None) -> pd.DataFrame:
     """One country's class on the report's map for each actor (USA, JPN, CHN, EU) at ``at``
     (default today): columns of :func:`architecture` plus ``actor``. The world classification
     is computed once per (actor, date) and build of the warehouse (a cache of the
@@ -268,10 +275,11 @@ def country_architecture(iso3: str, at=None) -> pd.DataFrame:
     import datetime as dt
 
     at = str(pd.Timestamp(at or dt.date.today()).date())
-    wh = warehouse.open_warehouse()
+    handle = warehouse.open_warehouse(wh)
     rows = []
     for actor in ARCHITECTURE_ACTORS:
-        table = wh.cached(("architecture", actor, at), lambda a=actor: architecture(a, at))
+        table = handle.cached(("architecture", actor, at),
+                              lambda a=actor: architecture(a, at, wh=handle))  # fmt: skip
         rows.append(table[table["iso3"] == iso3].assign(actor=actor))
     return pd.concat(rows, ignore_index=True)
 
@@ -296,10 +304,10 @@ def trade_coverage(
     allowed = ("trade_cow", "trade_comtrade")
     if indicator not in allowed:
         raise ValueError(f"unknown indicator {indicator!r}; allowed: {', '.join(allowed)}")
-    trade = warehouse.query(
-        "SELECT iso3_o, iso3_d, value, source_id FROM dyad_year WHERE indicator = ? AND year = ?",
-        [indicator, year],
-    )
+    from article2.measures import trade as trade_m
+
+    source = {"trade_cow": "cow", "trade_comtrade": "comtrade"}[indicator]
+    trade = trade_m.dyads(warehouse.open_warehouse(), source, year)
     at = pd.Timestamp(f"{year}-12-31")
     reg = agreement_registry()
     cls = architecture(actor, at)

@@ -18,7 +18,7 @@ def measure(
     name: Annotated[str | None, typer.Argument(help="Measure name; omit to list them.")] = None,
     year: Annotated[int | None, typer.Option("--year", "-y", help="Year.")] = None,
     actor: Annotated[
-        str | None, typer.Option("--actor", help="trade_share: USA, JPN, CHN, EU or USA+JPN.")
+        str | None, typer.Option("--actor", help="trade_share, agreements_in_force: USA, JPN, CHN, EU or USA+JPN.")
     ] = None,
     flow: Annotated[
         str, typer.Option("--flow", help="trade_share: imports, exports or trade.")

@@ -7,11 +7,13 @@ loop). Which raw file a number comes from travels in ``source_id``.
 Missing data is explicit: a country-indicator pair without data has no row (NaN in the
 matrix) and is never read as zero. The zeros that do appear are real zeros of a census
 source: no ATOP alliance row between two states means no obligation (ATOP codes every
-alliance), no DESTA membership means no agreement, and an AidData recipient-year row of 0
+alliance), no membership in the agreement registry means no agreement, and an AidData recipient-year row of 0
 means no Chinese commitment that year.
 
 Years: the trade-based indicators (COW, to 2014) and IGOs (to 2014) use the index year
-exactly; ATOP (to 2018) and DESTA (to 2020) use the latest year at or before it. For the
+exactly; ATOP (to 2018) uses the latest year at or before it; agreements in force (the merged
+registry of :mod:`article2.measures.agreements`, as the profile and the map count them) the
+index year. For the
 selection, growth is projected by Gapminder from the year after the latest World Bank GDP
 year, size and governance take each country's latest observation, and trade-based criteria
 use the trade year. Each row states its year.
@@ -27,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from article2 import paths, warehouse
+from article2.measures import agreements as agreements_m
 from article2.measures import exposure as exposure_m
 from article2.measures import finance as finance_m
 from article2.measures import trade as trade_m
@@ -124,25 +127,14 @@ def _alliances(con, year: int, partners: Sequence[str], indicators: Sequence[str
     ).df()
 
 
-def _agreements(con, year: int, partners: Sequence[str]) -> pd.DataFrame:
-    """Per DESTA country: agreements in force on 31 December of ``year`` shared with any of
-    ``partners`` (same rule as :func:`article2.profiles.agreements_in_force`)."""
-    con.register("_partners", pd.DataFrame({"iso3": list(partners)}))
-    return con.execute(
-        """
-        WITH live AS (SELECT agreement_id, iso3 FROM memberships
-                      WHERE catalogue = ? AND force <= make_date(?, 12, 31)
-                        AND coalesce(end_date, DATE '9999-12-31') > make_date(?, 12, 31)),
-        universe AS (SELECT DISTINCT iso3 FROM memberships WHERE catalogue = ?)
-        SELECT u.iso3, count(DISTINCT p.agreement_id) AS value
-        FROM universe u
-        LEFT JOIN live t ON t.iso3 = u.iso3
-        LEFT JOIN live p ON p.agreement_id = t.agreement_id AND p.iso3 <> t.iso3
-             AND p.iso3 IN (SELECT iso3 FROM _partners)
-        GROUP BY u.iso3
-        """,
-        [DESTA, year, year, DESTA],
-    ).df()
+def _agreements(wh, year: int, partners: Sequence[str]) -> pd.DataFrame:
+    """Per country of the agreement registry: agreements in force on 31 December of ``year``
+    shared with any of ``partners``: :func:`article2.measures.agreements.in_force_counts`, the
+    rule and registry the profile and the map count."""
+    return agreements_m.in_force_counts(wh, partners, year)
+
+
+_SID_AGREEMENTS = ";".join(agreements_m.AGREEMENTS_IN_FORCE.source_ids)
 
 
 def presence_inputs(actor: str, year: int, *, path: Path | None = None) -> pd.DataFrame:
@@ -185,15 +177,8 @@ def presence_inputs(actor: str, year: int, *, path: Path | None = None) -> pd.Da
                 [yi],
             ).df()
             out.append(_frame(igo, "igo_shared", yi, _sid(con, "igo_shared")))
-        yd = _latest_at(con, "SELECT max(year(force)) FROM memberships WHERE catalogue = ?",
-                        [DESTA], year)  # fmt: skip
-        if yd is not None:
-            sid_d = ";".join(
-                r[0] for r in con.execute(
-                    "SELECT DISTINCT source_id FROM memberships WHERE catalogue = ?", [DESTA]
-                ).fetchall()
-            )  # fmt: skip
-            out.append(_frame(_agreements(con, yd, members), "agreements_in_force", yd, sid_d))
+        out.append(_frame(_agreements(wh, year, members), "agreements_in_force", year,
+                          _SID_AGREEMENTS))  # fmt: skip
     frame = pd.concat(out, ignore_index=True)
     frame = frame[frame["iso3"].isin(universe) & ~frame["iso3"].isin(members)]
     return frame.dropna(subset=["value"]).reset_index(drop=True)
@@ -261,14 +246,10 @@ def selection_inputs(
         yd = con.execute(
             "SELECT max(year(force)) FROM memberships WHERE catalogue = ?", [DESTA]
         ).fetchall()[0][0]
-        sid_d = ";".join(
-            r[0] for r in con.execute(
-                "SELECT DISTINCT source_id FROM memberships WHERE catalogue = ?", [DESTA]
-            ).fetchall()
-        )  # fmt: skip
-        out.append(_frame(_agreements(con, int(yd), ["USA", "JPN"]), "agreements_usa_jpn",
-                          int(yd), sid_d))  # fmt: skip
-        out.append(_frame(_agreements(con, int(yd), ["CHN"]), "agreements_chn", int(yd), sid_d))
+        out.append(_frame(_agreements(wh, int(yd), ["USA", "JPN"]), "agreements_usa_jpn",
+                          int(yd), _SID_AGREEMENTS))  # fmt: skip
+        out.append(_frame(_agreements(wh, int(yd), ["CHN"]), "agreements_chn", int(yd),
+                          _SID_AGREEMENTS))  # fmt: skip
         # governance: latest observation per country (projections excluded: <= last observed)
         for name, ind in GOVERNANCE.items():
             gv = con.execute(

@@ -7,7 +7,7 @@ import pandas as pd
 
 from article2.warehouse import Warehouse
 
-__all__ = ["countries", "countries_with_data", "sources"]
+__all__ = ["build_table", "countries", "countries_with_data", "quarantine_summary", "sources"]
 
 
 def countries(wh: Warehouse) -> pd.DataFrame:
@@ -28,12 +28,33 @@ def countries_with_data(wh: Warehouse, trade_indicator: str = "trade_cow") -> li
            ORDER BY c.iso3""", [trade_indicator])["iso3"].tolist())  # fmt: skip
 
 
-def sources(wh: Warehouse, ids: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Provenance rows (source_id, title, producer, license, vintage, url) of ``ids`` (None:
+def sources(
+    wh: Warehouse, ids: list[str] | tuple[str, ...] | None = None, columns: tuple[str, ...] = (
+        "source_id", "title", "producer", "license", "vintage", "url")
+) -> pd.DataFrame:
+    """Provenance rows (``columns`` of the ``sources`` table, by source_id) of ``ids`` (None:
     every source file)."""
-    table = wh.cached(("sources",), lambda: wh.sql(
-        "SELECT source_id, title, producer, license, vintage, url FROM sources ORDER BY source_id"
-    ))  # fmt: skip
-    if ids is None:
-        return table
-    return table[table["source_id"].isin(list(ids))].reset_index(drop=True)
+    table = wh.cached(("sources",), lambda: wh.sql("SELECT * FROM sources ORDER BY source_id"))
+    if ids is not None:
+        table = table[table["source_id"].isin(list(ids))]
+    return table[list(columns)].reset_index(drop=True)
+
+
+def build_table(wh: Warehouse, name: str, source_id: str | None = None) -> pd.DataFrame:
+    """A table the build writes about itself: ``sources`` (provenance of every raw file),
+    ``unmapped`` (codes that are not countries) or ``quarantine`` (rejected rows; of one
+    ``source_id`` if given), in a stable order."""
+    order = {"sources": "source_id", "unmapped": "source_id, status, rows DESC",
+             "quarantine": "source_id, row"}  # fmt: skip
+    if name not in order:
+        raise ValueError(f"unknown build table {name!r}; allowed: {', '.join(order)}")
+    where, params = ("WHERE source_id = ?", [source_id]) if source_id else ("", [])
+    return wh.sql(f"SELECT * FROM {name} {where} ORDER BY {order[name]}", params)
+
+
+def quarantine_summary(wh: Warehouse) -> pd.DataFrame:
+    """Rejected rows per source and reason."""
+    return wh.sql(
+        "SELECT source_id, reason, count(DISTINCT row) AS rows FROM quarantine "
+        "GROUP BY ALL ORDER BY source_id, rows DESC"
+    )

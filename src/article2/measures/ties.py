@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from article2.measures import Measure
 from article2.warehouse import Warehouse
 
-__all__ = ["ATOP_INDICATORS", "dyad_rows"]
+__all__ = ["ATOP_INDICATORS", "IGO_SHARED", "dyad_rows", "igo_shared", "igo_years",
+           "top_partners"]
 
 ATOP_INDICATORS: tuple[str, ...] = (
     "atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul",
@@ -25,4 +27,64 @@ def dyad_rows(
         f"SELECT iso3_o AS partner, year, indicator, value, source_id FROM dyad_year "
         f"WHERE iso3_d = ? AND indicator IN ({im}) AND iso3_o IN ({pm})",
         [iso3, *indicators, *partners],
+    )
+
+
+IGO_SHARED = Measure(
+    "igo_shared", "IGOs shared with an actor", "count",
+    "Intergovernmental organisations in which the country and the actor state are both full "
+    "members (COW IGO 3.0, to 2014).",
+    ("peace_science/cow_igo_ndy.csv.gz",),
+)  # fmt: skip
+
+
+def igo_shared(
+    wh: Warehouse, state: str, *, year: int | None = None, iso3: str | None = None
+) -> pd.DataFrame:
+    """:data:`IGO_SHARED` with ``state`` (USA or JPN) of every country (in ``year``; of one
+    country ``iso3``): columns ``iso3, year, value``."""
+    conds, params = ["indicator = 'igo_shared'", "iso3_d = ?", "iso3_o <> iso3_d"], [state]
+    if year is not None:
+        conds.append("year = ?")
+        params.append(int(year))
+    if iso3:
+        conds.append("iso3_o = ?")
+        params.append(iso3)
+    return wh.sql(
+        f"SELECT iso3_o AS iso3, year, value FROM dyad_year WHERE {' AND '.join(conds)}", params
+    )
+
+
+def igo_years(wh: Warehouse, state: str) -> tuple[int, ...]:
+    """Years with shared-IGO data for ``state``."""
+    return wh.cached(("igo_years", state), lambda: tuple(int(r[0]) for r in wh.rows(
+        "SELECT DISTINCT year FROM dyad_year WHERE indicator = 'igo_shared' AND iso3_d = ? "
+        "ORDER BY 1", [state])))  # fmt: skip
+
+
+def top_partners(wh: Warehouse, iso3: str, year: int, limit: int = 15) -> pd.DataFrame:
+    """The top trading partners of ``iso3`` in ``year`` (COW): partner, partner_name,
+    imports_usd, exports_usd, trade_usd, share_pct of the country's trade, and whether an ATOP
+    defence pact links them (defense_pact)."""
+    return wh.sql(
+        """
+        WITH f AS (
+            SELECT iso3_o AS partner, value AS imports, 0.0 AS exports FROM dyad_year
+            WHERE indicator = 'trade_cow' AND year = ? AND iso3_d = ? AND value IS NOT NULL
+            UNION ALL
+            SELECT iso3_d AS partner, 0.0, value FROM dyad_year
+            WHERE indicator = 'trade_cow' AND year = ? AND iso3_o = ? AND value IS NOT NULL
+        ), t AS (
+            SELECT partner, sum(imports) AS imports_usd, sum(exports) AS exports_usd,
+                   sum(imports) + sum(exports) AS trade_usd FROM f GROUP BY partner
+        )
+        SELECT t.partner, c.name AS partner_name, t.imports_usd, t.exports_usd, t.trade_usd,
+               100 * t.trade_usd / nullif(sum(t.trade_usd) OVER (), 0) AS share_pct,
+               a.value AS defense_pact
+        FROM t LEFT JOIN countries c ON c.iso3 = t.partner
+        LEFT JOIN dyad_year a ON a.indicator = 'atop_defense' AND a.iso3_o = ?
+            AND a.iso3_d = t.partner AND a.year = ?
+        ORDER BY t.trade_usd DESC, t.partner LIMIT ?
+        """,
+        [year, iso3, year, iso3, iso3, year, limit],
     )

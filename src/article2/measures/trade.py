@@ -28,6 +28,7 @@ __all__ = [
     "TRADE_SHARE",
     "TRADE_SOURCES",
     "actor_flows_panel",
+    "dyads",
     "flows",
     "latest_year",
     "share",
@@ -246,3 +247,12 @@ def world_totals(wh: Warehouse, source: str, year: int) -> dict:
                 "actors": actors.set_index("actor")}  # fmt: skip
 
     return wh.cached(("world", ind, int(year)), compute)
+
+
+def dyads(wh: Warehouse, source: str, year: int) -> pd.DataFrame:
+    """Every dyad's flow of a trade source in ``year``: columns ``iso3_o, iso3_d, value,
+    source_id``."""
+    return wh.sql(
+        "SELECT iso3_o, iso3_d, value, source_id FROM dyad_year WHERE indicator = ? AND year = ?",
+        [_indicator(source), int(year)],
+    )

@@ -421,10 +421,8 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
 
     @app.get("/api/sources", tags=["registry"], summary="Provenance of every raw file")
     def api_sources(format: FormatQ = "json") -> Response:
-        frame = store.sql(
-            "SELECT source_id, title, producer, license, citation, url, vintage, retrieved, "
-            "coverage, caveats FROM sources ORDER BY source_id"
-        )
+        frame = store.sources(("source_id", "title", "producer", "license", "citation", "url",
+                               "vintage", "retrieved", "coverage", "caveats"))
         return _table_response(frame, format, "sources", {})
 
     @app.get("/api/map/{indicator}", tags=["data"], summary="One indicator, all countries, a year")
@@ -766,7 +764,7 @@ def create_app(warehouse_path: Path | None = None) -> FastAPI:
 
     @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
     def sources_page(request: Request):
-        frame = store.sql("SELECT source_id, title, license, vintage FROM sources ORDER BY 1")
+        frame = store.sources(("source_id", "title", "license", "vintage"))
         return page(request, "sources.html", rows=_records(frame))
 
     return app

@@ -50,9 +50,11 @@ from typing import Literal
 
 import pandas as pd
 
-from article2 import paths, warehouse
+from article2 import warehouse
 from article2.measures import exposure as exp_m
 from article2.measures import finance as fin_m
+from article2.measures import identity
+from article2.measures import ties as ties_m
 from article2.measures import trade as trade_m
 from article2.measures.members import ACTOR_NAMES, slug
 
@@ -231,12 +233,6 @@ def registry() -> dict[str, Indicator]:
 
 # -- SQL templates: fixed text, user values only as parameters -----------------------------------
 
-_IGO_SQL = """
-SELECT iso3_o AS iso3, year, value FROM dyad_year
-WHERE indicator = 'igo_shared' AND iso3_d = ? AND iso3_o <> iso3_d {filter}
-"""
-
-
 class Store:
     """Read-only access to the warehouse for the web app, with per-request cursors and caches.
 
@@ -256,17 +252,16 @@ class Store:
         self.ties = functools.lru_cache(maxsize=1024)(self._ties)
         self.classification = functools.lru_cache(maxsize=64)(self._classification)
         self.share_panel = functools.lru_cache(maxsize=256)(self._share_panel)
-        self._country_table = self.sql(
-            "SELECT iso3, name, kind, un_region, un_subregion, un_code FROM countries ORDER BY iso3"
-        )
+        self._country_table = identity.countries(self.wh)
 
     def close(self) -> None:
         """Nothing to release: the handle belongs to its build (see
         :func:`article2.warehouse.open_warehouse`)."""
 
-    def sql(self, sql: str, params: list | tuple = ()) -> pd.DataFrame:
-        """Run a parameterised query on a fresh cursor of the handle."""
-        return self.wh.sql(sql, params)
+    def sources(self, columns: tuple[str, ...]) -> pd.DataFrame:
+        """``columns`` of the provenance table, one row per raw file
+        (:func:`article2.measures.identity.sources`)."""
+        return identity.sources(self.wh, None, columns)
 
     # -- identity ---------------------------------------------------------------------------------
 
@@ -286,7 +281,6 @@ class Store:
     # -- indicators -------------------------------------------------------------------------------
 
     def _compute(self, ind: Indicator, *, year: int | None, iso3: str | None) -> pd.DataFrame:
-        params: list = []
         if ind.kind in ("share", "balance"):
             panel = self.share_panel(_FLOW[ind.direction or "trade"], year, iso3)
 
@@ -313,11 +307,7 @@ class Store:
             if iso3:
                 frame = frame[frame["iso3"] == iso3]
         else:  # igo
-            filt = (" AND year = ?" if year is not None else "") + (" AND iso3_o = ?" if iso3 else "")
-            params = [ind.actor or ""]
-            params += [year] if year is not None else []
-            params += [iso3] if iso3 else []
-            frame = self.sql(_IGO_SQL.format(filter=filt), params)
+            frame = ties_m.igo_shared(self.wh, ind.actor or "", year=year, iso3=iso3)
         frame = frame[["iso3", "year", "value"]].copy()
         frame["year"] = frame["year"].astype(int)
         frame["value"] = frame["value"].astype(float)
@@ -350,9 +340,8 @@ class Store:
         from article2 import api
         from article2.agreements.map import LABELS
 
-        with paths.using_warehouse(self.path):
-            table = api.architecture(actor, at)
-            reg = api.agreement_registry().agreements
+        table = api.architecture(actor, at, wh=self.wh)
+        reg = api.agreement_registry(wh=self.wh).agreements
         cites = {
             r.agreement_id: f"{r.agreement_id}: {r.citation_body}, {r.citation_document}"
             for r in reg[reg["source"] == "curated"].itertuples()
@@ -392,17 +381,12 @@ class Store:
             return trade_m.years(self.wh, "cow")
         if ind.kind == "cn_finance":
             return tuple(sorted(int(y) for y in fin_m.pct_gdp(self.wh)["year"].unique()))
-        sql = ("SELECT DISTINCT year FROM dyad_year WHERE indicator = 'igo_shared' "
-               "AND iso3_d = ? ORDER BY 1")  # fmt: skip
-        return tuple(int(y) for y in self.sql(sql, [ind.actor or ""])["year"])
+        return ties_m.igo_years(self.wh, ind.actor or "")
 
     def _provenance(self, sources: tuple[str, ...]) -> dict[str, str]:
         """Provenance of ``sources``: ids, titles, licences and vintages, each "; "-joined."""
-        src = self.sql(
-            "SELECT source_id, title, license, vintage FROM sources WHERE list_contains(?, source_id) "
-            "ORDER BY source_id",
-            [list(sources)],
-        )
+        src = identity.sources(self.wh, list(sources))[["source_id", "title", "license",
+                                                          "vintage"]]  # fmt: skip
         if AGREEMENT_SOURCE in sources:
             src = pd.concat([src, pd.DataFrame([self._registry_provenance()])], ignore_index=True)
         return {
@@ -417,8 +401,7 @@ class Store:
         provenance is the registry itself (each row's ``citations`` cite the agreements)."""
         from article2 import api
 
-        with paths.using_warehouse(self.path):
-            checked = api.agreement_registry().agreements["checked"].dropna()
+        checked = api.agreement_registry(wh=self.wh).agreements["checked"].dropna()
         return {
             "source_id": AGREEMENT_SOURCE,
             "title": "Trade agreements and WTO accessions, curated with a citation per "
@@ -441,29 +424,9 @@ class Store:
         return trade_m.latest_year(self.wh, iso3, "cow")
 
     def _ties(self, iso3: str, year: int, limit: int = 15) -> pd.DataFrame:
-        """Top trading partners of ``iso3`` in ``year``: imports, exports, total, share (%)."""
-        frame = self.sql(
-            """
-            WITH f AS (
-                SELECT iso3_o AS partner, value AS imports, 0.0 AS exports FROM dyad_year
-                WHERE indicator = 'trade_cow' AND year = ? AND iso3_d = ? AND value IS NOT NULL
-                UNION ALL
-                SELECT iso3_d AS partner, 0.0, value FROM dyad_year
-                WHERE indicator = 'trade_cow' AND year = ? AND iso3_o = ? AND value IS NOT NULL
-            ), t AS (
-                SELECT partner, sum(imports) AS imports_usd, sum(exports) AS exports_usd,
-                       sum(imports) + sum(exports) AS trade_usd FROM f GROUP BY partner
-            )
-            SELECT t.partner, c.name AS partner_name, t.imports_usd, t.exports_usd, t.trade_usd,
-                   100 * t.trade_usd / nullif(sum(t.trade_usd) OVER (), 0) AS share_pct,
-                   a.value AS defense_pact
-            FROM t LEFT JOIN countries c ON c.iso3 = t.partner
-            LEFT JOIN dyad_year a ON a.indicator = 'atop_defense' AND a.iso3_o = ?
-                AND a.iso3_d = t.partner AND a.year = ?
-            ORDER BY t.trade_usd DESC, t.partner LIMIT ?
-            """,
-            [year, iso3, year, iso3, iso3, year, limit],
-        )
+        """Top trading partners of ``iso3`` in ``year``: imports, exports, total, share (%)
+        (:func:`article2.measures.ties.top_partners`)."""
+        frame = ties_m.top_partners(self.wh, iso3, year, limit)
         frame.insert(0, "year", year)
         frame.insert(0, "iso3", iso3)
         return frame

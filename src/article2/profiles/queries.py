@@ -1,290 +1,37 @@
-"""Presence profile of one target country: queries the warehouse, computes with the pure
-functions of :mod:`article2.indicators`, and returns a frozen :class:`Profile`.
-
-Actors: the United States, Japan, China, the EU as a bloc (members as of each year, from
-:func:`article2.countries.group_members`) and the alliance ``USA+JPN``. A bloc's flows are the
-sum of its members' flows with the target over the target's total (so the alliance's share is
-the sum of the two shares); when the target is itself an EU member, its flows with the other
-members are the EU's flows (intra-EU flows of the bloc are excluded from the bloc's world
-trade used for the intensity).
-
-Channels and their default year (the latest year with data for the channel, stated in the
-result's ``years``):
-
-- ``trade``: exports of the target to the actor and imports from it, from one trade source
-  (``cow``: COW Dyadic Trade 4.0, importer-reported, annual to 2014; ``comtrade``: UN Comtrade
-  via penppml, exporter-reported, every 4 years 1964–2016). Level, share, intensity,
-  bandwidth, asymmetry, 5- and 10-year changes. Default year: latest year with trade data for
-  the target in that source.
-- ``finance``: Chinese official finance (AidData GCDF 3.0, ``aiddata_gcdf/cow_gcdf.csv``),
-  ODA-like, OOF-like and vague kept apart, level and % of GDP; "no record" when AidData lists
-  none for the recipient-year; for other actors "no data in this snapshot". Default year: the
-  source's latest year.
-- ``ties``: ATOP alliance obligations by type (either direction), IGOs shared (COW IGO), trade
-  agreements in force at 31 December (the agreement registry the map reads: curated records
-  and DESTA-only agreements, :func:`article2.measures.agreements.agreements_in_force`).
-- ``economy``: GDP and population (World Bank WDI), GDP per capita, and Gapminder GDP per
-  capita with its projected growth (Gapminder projections, from the year after the latest
-  World Bank GDP year, over 10 years).
-"""
+"""What a profile reads: the measures it selects (trade shares, official finance, exposure,
+agreements in force, actor membership) and the warehouse facts it still queries itself
+(coverage, economy, alliances, IGOs), each returning figures of :mod:`article2.profiles.model`."""
 
 from __future__ import annotations
 
 import types
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
 
 from article2 import countries, warehouse
-from article2.indicators import alignment as al
 from article2.indicators import presence as pr
 from article2.measures import agreements as agreements_m
 from article2.measures import exposure as co
 from article2.measures import finance as finance_m
 from article2.measures import trade as trade_m
-from article2.measures.members import ACTORS, members
-
-__all__ = [
-    "ACTORS",
-    "Exposure",
-    "Figure",
-    "Profile",
-    "TradeSource",
-    "UnknownCountryError",
-    "YearOutOfCoverageError",
-    "build_profile",
-    "compare_frame",
-]
-
-TradeSource = Literal["cow", "comtrade", "imf"]
-_TRADE_SOURCES: tuple[str, ...] = get_args(TradeSource)
-#: trade source -> (indicator, label)
-TRADE_INDICATORS: dict[str, tuple[str, str]] = trade_m.TRADE_SOURCES
-FINANCE_SOURCE = finance_m.AIDDATA_SOURCE
-FINANCE_INDICATORS: dict[str, str] = finance_m.KINDS
-ATOP_TYPES: tuple[str, ...] = (
-    "atop_defense",
-    "atop_offense",
-    "atop_neutral",
-    "atop_nonagg",
-    "atop_consul",
+from article2.measures.members import members
+from article2.profiles.model import (
+    ACTORS,
+    AGREEMENT_CATALOGUE,
+    ATOP_TYPES,
+    FINANCE_INDICATORS,
+    FINANCE_SOURCE,
+    NO_RECORD,
+    NO_SNAPSHOT_DATA,
+    PROJECTION_YEARS,
+    TRADE_INDICATORS,
+    Exposure,
+    Figure,
+    UnknownCountryError,
+    _nan_to_none,
 )
-AGREEMENT_CATALOGUE = "desta"
-PROJECTION_YEARS = 10
-NO_SNAPSHOT_DATA = "no data in this snapshot"
-NO_RECORD = "no record"
-
-
-class UnknownCountryError(ValueError):
-    """An ISO3 code that is not in the warehouse's country table."""
-
-
-class YearOutOfCoverageError(ValueError):
-    """A year outside the coverage of every channel."""
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One number of a profile, with its provenance.
-
-    Attributes:
-        section: ``"trade"``, ``"finance"``, ``"ties"`` or ``"economy"``.
-        actor: ``"USA"``, ``"JPN"``, ``"CHN"``, ``"EU"``, ``"USA+JPN"``, or ``""`` for the
-            target itself (economy context).
-        channel: e.g. ``"exports"``, ``"imports"``, ``"ODA-like"``, ``"atop_defense"``.
-        value: the level (None when there is no data; then ``note`` says why).
-        unit: unit of ``value``.
-        share: share of the target's total in the channel (trade only).
-        intensity, bandwidth, asymmetry: see :mod:`article2.indicators.presence` (trade).
-        pct_gdp: the value as % of the target's GDP in the same year (official finance).
-        share_delta_5y, share_delta_10y: change of the share since the base years.
-        value_growth_5y, value_growth_10y: relative change of the level since the base years.
-        base_year_5y, base_year_10y: the base years used (latest year ≤ t − 5, ≤ t − 10).
-        year: the year of the value.
-        source_ids: the raw files the number comes from.
-        note: "no record", "no data in this snapshot", or another qualification.
-    """
-
-    section: str
-    actor: str
-    channel: str
-    value: float | None
-    unit: str
-    year: int | None
-    source_ids: tuple[str, ...]
-    share: float | None = None
-    intensity: float | None = None
-    bandwidth: float | None = None
-    asymmetry: float | None = None
-    pct_gdp: float | None = None
-    share_delta_5y: float | None = None
-    share_delta_10y: float | None = None
-    value_growth_5y: float | None = None
-    value_growth_10y: float | None = None
-    base_year_5y: int | None = None
-    base_year_10y: int | None = None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Exposure:
-    """One coercion-exposure measure of the target and its place among all countries.
-
-    Attributes:
-        measure: a key of :data:`article2.indicators.coercion.MEASURES`.
-        value: the target's value (None when undefined; ``note`` says why).
-        unit: unit of ``value``.
-        percentile: ``100 · #{countries at or below} / n`` (100 = most exposed).
-        n_countries: countries with the measure in the same year.
-        year: the year.
-        source_ids: raw files used.
-        note: qualification.
-    """
-
-    measure: str
-    value: float | None
-    unit: str
-    percentile: float | None
-    n_countries: int
-    year: int | None
-    source_ids: tuple[str, ...]
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Profile:
-    """The presence profile of one target country.
-
-    Attributes:
-        iso3, name: the target.
-        trade_source: ``"cow"`` or ``"comtrade"``; ``trade_source_label`` says what it is.
-        requested_year: the year asked for (None: latest per channel).
-        years: channel (``trade``, ``finance``, ``ties``, ``agreements``, ``economy``) -> the
-            year used (None when the channel has no data for the target).
-        figures: presence and context numbers, one per (section, actor, channel).
-        alignment: U.S.–Japan alignment per trade channel (:class:`~article2.indicators.
-            alignment.Alignment`).
-        exposure: coercion-exposure measures with percentiles.
-        notes: statements about coverage and choices made.
-    """
-
-    iso3: str
-    name: str
-    trade_source: str
-    trade_source_label: str
-    requested_year: int | None
-    years: Mapping[str, int | None]
-    figures: tuple[Figure, ...]
-    alignment: tuple[al.Alignment, ...]
-    exposure: tuple[Exposure, ...]
-    notes: tuple[str, ...] = field(default=())
-
-    def to_frame(self) -> pd.DataFrame:
-        """All numbers in one long table: presence figures, then alignment and exposure rows
-        (``section`` says which), each with value, unit, year and source ids."""
-        rows = [{**asdict(f), "source_ids": ";".join(f.source_ids)} for f in self.figures]
-        trade_sids = _sid_union(self.figures, "trade")
-        for a in self.alignment:
-            for measure, value, unit in (
-                ("overlap", a.overlap, "share"),
-                ("complementarity", a.complementarity, "0-1"),
-                ("balance_alliance_vs_china", a.balance, "0-1"),
-                ("balance_change_5y", a.balance_change_5y.delta, "0-1"),
-                ("balance_change_10y", a.balance_change_10y.delta, "0-1"),
-            ):
-                rows.append(
-                    {
-                        "section": "alignment",
-                        "actor": "USA+JPN",
-                        "channel": f"{a.channel}:{measure}",
-                        "value": value,
-                        "unit": unit,
-                        "year": a.year,
-                        "source_ids": ";".join(trade_sids),
-                        "note": f"lead {a.lead}; {a.pattern}" if measure == "overlap" else "",
-                    }
-                )
-        for e in self.exposure:
-            rows.append(
-                {
-                    "section": "exposure",
-                    "actor": "CHN",
-                    "channel": e.measure,
-                    "value": e.value,
-                    "unit": e.unit,
-                    "share": None,
-                    "percentile": e.percentile,
-                    "year": e.year,
-                    "source_ids": ";".join(e.source_ids),
-                    "note": e.note,
-                }
-            )
-        frame = pd.DataFrame(rows)
-        frame.insert(0, "iso3", self.iso3)
-        return frame
-
-    def to_dict(self) -> dict:
-        """JSON-ready nested dict: per section, actor and channel: value, unit, share, year and
-        source ids (NaN becomes None)."""
-        presence: dict[str, dict[str, dict[str, dict]]] = {}
-        for f in self.figures:
-            d = {k: _clean(v) for k, v in asdict(f).items() if k not in ("section", "actor")}
-            d["source_ids"] = list(f.source_ids)
-            presence.setdefault(f.section, {}).setdefault(f.actor or "target", {})[
-                d.pop("channel")
-            ] = d
-        return {
-            "iso3": self.iso3,
-            "name": self.name,
-            "trade_source": self.trade_source,
-            "trade_source_label": self.trade_source_label,
-            "requested_year": self.requested_year,
-            "years": dict(self.years),
-            "presence": presence,
-            "alignment": [
-                {k: _clean(v) for k, v in _flat_alignment(a).items()} for a in self.alignment
-            ],
-            "exposure": [
-                {**{k: _clean(v) for k, v in asdict(e).items()}, "source_ids": list(e.source_ids)}
-                for e in self.exposure
-            ],
-            "notes": list(self.notes),
-        }
-
-
-def _flat_alignment(a: al.Alignment) -> dict:
-    d = asdict(a)
-    for lag in (5, 10):
-        c = d.pop(f"balance_change_{lag}y")
-        d[f"balance_change_{lag}y"] = c["delta"]
-        d[f"balance_base_year_{lag}y"] = c["base_year"]
-    return d
-
-
-def _clean(v):
-    if isinstance(v, float) and np.isnan(v):
-        return None
-    if isinstance(v, np.generic):
-        return _clean(v.item())
-    if isinstance(v, tuple):
-        return list(v)
-    return v
-
-
-def _sid_union(figures: Sequence[Figure], section: str) -> tuple[str, ...]:
-    return tuple(sorted({s for f in figures if f.section == section for s in f.source_ids}))
-
-
-def _nan_to_none(x) -> float | None:
-    if x is None:
-        return None
-    x = float(x)
-    return None if np.isnan(x) else x
-
 
 # ----------------------------------------------------------------------------- cached lookups
 
@@ -783,78 +530,6 @@ def _economy(con, meta, iso3: str, requested: int | None):
     return t, figures, notes, gdp
 
 
-def _checked(trade_source: str, path) -> warehouse.Warehouse:
-    """Check ``trade_source`` and return the warehouse handle (raising when none is built)."""
-    if trade_source not in _TRADE_SOURCES:
-        raise ValueError(
-            f"unknown trade_source {trade_source!r}; allowed: {', '.join(_TRADE_SOURCES)}"
-        )
-    return warehouse.open_warehouse(path)
-
-
-def build_profile(
-    iso3: str,
-    *,
-    year: int | None = None,
-    trade_source: TradeSource = "cow",
-    path: Path | warehouse.Warehouse | None = None,
-) -> Profile:
-    """Compute the presence profile of ``iso3`` (see the module docstring).
-
-    Raises:
-        ValueError: ``trade_source`` not one of the allowed values.
-        UnknownCountryError: ``iso3`` is not a key of the warehouse's country table.
-        YearOutOfCoverageError: ``year`` is outside every channel's coverage.
-        WarehouseMissingError: no warehouse has been built.
-    """
-    wh = _checked(trade_source, path)
-    meta = _meta(wh)
-    code = _check_target(iso3, meta)
-    indicator, label = TRADE_INDICATORS[trade_source]
-    if year is not None:
-        year = int(year)
-        lows = [v[0] for v in meta.cov.values() if v[0] is not None]
-        highs = [v[1] for v in meta.cov.values() if v[1] is not None]
-        if not (min(lows) <= year <= max(highs)):
-            raise YearOutOfCoverageError(
-                f"year {year} is outside the warehouse's coverage ({min(lows)}–{max(highs)}): "
-                + _coverage_text(meta, indicator)
-            )
-    notes: list[str] = [f"trade source: {label}"]
-    with wh.cursor() as con:
-        te, econ, n_e, gdp = _economy(con, meta, code, year)
-        tt, trade, shares, intens, n_t = _trade(wh, meta, code, trade_source, year)
-        tf, fin, n_f = _finance(wh, meta, code, year, gdp)
-        ty, ties, n_y = _ties(con, wh, meta, code, year)
-    notes += n_t + n_f + n_y + n_e
-    alignment = tuple(
-        al.align(ch, tt, shares[ch], intens[ch]) for ch in ("exports", "imports") if tt is not None
-    )
-    exposure = _exposure(wh, meta, code, trade_source, tt, tf)
-    years = types.MappingProxyType(
-        {
-            "trade": tt,
-            "finance": tf,
-            "alliances": ty["ties"],
-            "igo": ty["igo"],
-            "agreements": ty["agreements"],
-            "economy": te,
-        }
-    )
-    return Profile(
-        iso3=code,
-        name=meta.names[code],
-        trade_source=trade_source,
-        trade_source_label=label,
-        requested_year=year,
-        years=years,
-        figures=tuple(econ + trade + fin + ties),
-        alignment=alignment,
-        exposure=exposure,
-        notes=tuple(notes),
-    )
-
-
 def _exposure(wh, meta, iso3, source, tt, tf) -> tuple[Exposure, ...]:
     indicator = TRADE_INDICATORS[source][0]
     trade_sid = meta.sids.get(indicator, ())
@@ -898,20 +573,3 @@ def _exposure(wh, meta, iso3, source, tt, tf) -> tuple[Exposure, ...]:
             )  # fmt: skip
         )
     return tuple(out)
-
-
-def compare_frame(profiles: Sequence[Profile]) -> pd.DataFrame:
-    """Several profiles side by side: one row per measure, one column per target."""
-    keyed = {}
-    for p in profiles:
-        f = p.to_frame()
-        f["measure"] = f["section"] + " · " + f["actor"].fillna("") + " · " + f["channel"]
-        keyed[p.iso3] = f.drop_duplicates("measure").set_index("measure")
-    measures: list[str] = []
-    for f in keyed.values():
-        measures += [m for m in f.index if m not in measures]
-    out = pd.DataFrame({"measure": measures})
-    for iso, f in keyed.items():
-        out[iso] = [f["value"].get(m) for m in measures]
-        out[f"{iso} share"] = [f["share"].get(m) if "share" in f else None for m in measures]
-    return out

@@ -133,7 +133,6 @@ SQL_NOT_YET_MOVED = frozenset({
     "index/inputs.py",
     "indicators/products.py",
     "models/data.py",
-    "profiles/queries.py",
 })  # fmt: skip
 _SQL = re.compile(
     r"\b(SELECT\s.+?\sFROM|INSERT\s+INTO|CREATE\s+(TABLE|VIEW)|DELETE\s+FROM)\b|\.execute\(|\.sql\(",

@@ -9,7 +9,14 @@ import pandas as pd
 from article2.measures import Measure, identity
 from article2.warehouse import Warehouse
 
-__all__ = ["AGREEMENTS_IN_FORCE", "agreements_in_force", "in_force_counts", "registry"]
+__all__ = [
+    "AGREEMENTS_IN_FORCE",
+    "agreements_in_force",
+    "catalogue_source_ids",
+    "catalogue_years",
+    "in_force_counts",
+    "registry",
+]
 
 
 def registry(wh: Warehouse):
@@ -74,3 +81,16 @@ def in_force_counts(wh: Warehouse, partners, year: int) -> pd.DataFrame:
         return out
 
     return wh.cached(("agreements_in_force", partners, int(year)), compute)
+
+
+def catalogue_source_ids(wh: Warehouse, catalogue: str = "desta") -> tuple[str, ...]:
+    """The raw files of an agreement catalogue's memberships."""
+    return wh.cached(("catalogue_sids", catalogue), lambda: tuple(r[0] for r in wh.rows(
+        "SELECT DISTINCT source_id FROM memberships WHERE catalogue = ?", [catalogue])))
+
+
+def catalogue_years(wh: Warehouse, catalogue: str = "desta") -> tuple[int | None, int | None]:
+    """First and last year of entry into force in an agreement catalogue."""
+    return wh.cached(("catalogue_years", catalogue), lambda: tuple(wh.rows(
+        "SELECT min(year(force)), max(year(force)) FROM memberships WHERE catalogue = ?",
+        [catalogue])[0]))  # fmt: skip

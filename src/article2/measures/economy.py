@@ -32,12 +32,15 @@ def gdp(wh: Warehouse, year: int | None = None) -> pd.DataFrame:
     return table[table["year"] == int(year)].reset_index(drop=True)
 
 
-def series(wh: Warehouse, iso3: str, indicators: tuple[str, ...]) -> pd.DataFrame:
+def series(
+    wh: Warehouse, iso3: str, indicators: tuple[str, ...], *, keep_missing: bool = False
+) -> pd.DataFrame:
     """One country's values of country-year ``indicators``: columns ``year, indicator, value,
-    source_id`` (rows with a value, by indicator and year)."""
+    source_id`` (rows with a value unless ``keep_missing``, by indicator and year)."""
     marks = ", ".join("?" * len(indicators))
+    missing = "" if keep_missing else " AND value IS NOT NULL"
     return wh.sql(
         f"SELECT year, indicator, value, source_id FROM country_year WHERE iso3 = ? "
-        f"AND indicator IN ({marks}) AND value IS NOT NULL ORDER BY indicator, year",
+        f"AND indicator IN ({marks}){missing} ORDER BY indicator, year",
         [iso3, *indicators],
     )

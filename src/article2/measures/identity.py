@@ -7,7 +7,16 @@ import pandas as pd
 
 from article2.warehouse import Warehouse
 
-__all__ = ["build_table", "countries", "countries_with_data", "quarantine_summary", "sources"]
+__all__ = [
+    "build_table",
+    "countries",
+    "countries_with_data",
+    "coverage",
+    "indicator_sources",
+    "names",
+    "quarantine_summary",
+    "sources",
+]
 
 
 def countries(wh: Warehouse) -> pd.DataFrame:
@@ -58,3 +67,33 @@ def quarantine_summary(wh: Warehouse) -> pd.DataFrame:
         "SELECT source_id, reason, count(DISTINCT row) AS rows FROM quarantine "
         "GROUP BY ALL ORDER BY source_id, rows DESC"
     )
+
+
+def names(wh: Warehouse) -> dict[str, str]:
+    """iso3 -> name of every key of the identity table."""
+    return wh.cached(("names",), lambda: dict(wh.rows("SELECT iso3, name FROM countries")))
+
+
+def indicator_sources(wh: Warehouse) -> dict[str, tuple[str, ...]]:
+    """Warehouse indicator -> the raw files it comes from (sorted)."""
+    def compute() -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for ind, sid in wh.rows("SELECT DISTINCT indicator, source_id FROM indicators "
+                                "ORDER BY 1, 2"):  # fmt: skip
+            out[ind] = (*out.get(ind, ()), sid)
+        return out
+
+    return wh.cached(("indicator_sources",), compute)
+
+
+def coverage(wh: Warehouse, table: str, indicator: str, source_id: str | None = None) -> tuple:
+    """First and last year of ``indicator`` in ``table`` (``dyad_year`` or ``country_year``),
+    of one ``source_id`` if given."""
+    if table not in ("dyad_year", "country_year"):
+        raise ValueError(f"unknown table {table!r}; allowed: dyad_year, country_year")
+    where, params = "indicator = ?", [indicator]
+    if source_id:
+        where += " AND source_id = ?"
+        params.append(source_id)
+    return wh.cached(("coverage", table, indicator, source_id), lambda: tuple(wh.rows(
+        f"SELECT min(year), max(year) FROM {table} WHERE {where}", params)[0]))  # fmt: skip

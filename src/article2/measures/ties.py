@@ -8,8 +8,8 @@ import pandas as pd
 from article2.measures import Measure
 from article2.warehouse import Warehouse
 
-__all__ = ["ATOP_INDICATORS", "IGO_SHARED", "dyad_rows", "igo_shared", "igo_years",
-           "top_partners"]
+__all__ = ["ATOP_INDICATORS", "IGO_SHARED", "dyad_rows", "dyads_with", "igo_shared",
+           "igo_years", "top_partners", "years_with"]
 
 ATOP_INDICATORS: tuple[str, ...] = (
     "atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul",
@@ -87,4 +87,28 @@ def top_partners(wh: Warehouse, iso3: str, year: int, limit: int = 15) -> pd.Dat
         ORDER BY t.trade_usd DESC, t.partner LIMIT ?
         """,
         [year, iso3, year, iso3, iso3, year, limit],
+    )
+
+
+def years_with(wh: Warehouse, indicator: str, iso3: str) -> list[int]:
+    """Years in which ``iso3`` has a row of dyad ``indicator`` as the second state."""
+    return [r[0] for r in wh.rows(
+        "SELECT DISTINCT year FROM dyad_year WHERE indicator = ? AND iso3_d = ?", [indicator, iso3]
+    )]  # fmt: skip
+
+
+def dyads_with(
+    wh: Warehouse, iso3: str, indicators: tuple[str, ...], year: int, partners: list[str]
+) -> pd.DataFrame:
+    """Rows of ``indicators`` in ``year`` between ``iso3`` and any of ``partners``, either
+    direction: columns ``iso3_o, iso3_d, indicator, value``."""
+    ph = ", ".join("?" for _ in partners)
+    ip = ", ".join("?" for _ in indicators)
+    return wh.sql(
+        f"""
+        SELECT iso3_o, iso3_d, indicator, value FROM dyad_year
+        WHERE indicator IN ({ip}) AND year = ?
+          AND ((iso3_d = ? AND iso3_o IN ({ph})) OR (iso3_o = ? AND iso3_d IN ({ph})))
+        """,
+        [*indicators, year, iso3, *partners, iso3, *partners],
     )

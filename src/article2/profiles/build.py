@@ -68,11 +68,10 @@ def build_profile(
                 + _coverage_text(meta, indicator)
             )
     notes: list[str] = [f"trade source: {label}"]
-    with wh.cursor() as con:
-        te, econ, n_e, gdp = _economy(con, meta, code, year)
-        tt, trade, shares, intens, n_t = _trade(wh, meta, code, trade_source, year)
-        tf, fin, n_f = _finance(wh, meta, code, year, gdp)
-        ty, ties, n_y = _ties(con, wh, meta, code, year)
+    te, econ, n_e, gdp = _economy(wh, meta, code, year)
+    tt, trade, shares, intens, n_t = _trade(wh, meta, code, trade_source, year)
+    tf, fin, n_f = _finance(wh, meta, code, year, gdp)
+    ty, ties, n_y = _ties(wh, meta, code, year)
     notes += n_t + n_f + n_y + n_e
     alignment = tuple(
         al.align(ch, tt, shares[ch], intens[ch]) for ch in ("exports", "imports") if tt is not None

@@ -13,8 +13,10 @@ import pandas as pd
 from article2 import countries, warehouse
 from article2.indicators import presence as pr
 from article2.measures import agreements as agreements_m
+from article2.measures import economy, identity
 from article2.measures import exposure as co
 from article2.measures import finance as finance_m
+from article2.measures import ties as ties_m
 from article2.measures import trade as trade_m
 from article2.measures.members import members
 from article2.profiles.model import (
@@ -43,42 +45,18 @@ def _meta(wh: warehouse.Warehouse) -> types.SimpleNamespace:
 
 
 def _read_meta(wh: warehouse.Warehouse) -> types.SimpleNamespace:
-    with wh.cursor() as con:
-        names = dict(con.execute("SELECT iso3, name FROM countries").fetchall())
-        sids: dict[str, tuple[str, ...]] = {}
-        for ind, sid in con.execute(
-            "SELECT DISTINCT indicator, source_id FROM indicators ORDER BY 1, 2"
-        ).fetchall():
-            sids[ind] = (*sids.get(ind, ()), sid)
-        cov = {}
-        for ind in [i for i, _ in TRADE_INDICATORS.values()] + ["atop_defense", "igo_shared"]:
-            cov[ind] = con.execute(
-                "SELECT min(year), max(year) FROM dyad_year WHERE indicator = ?", [ind]
-            ).fetchone()
-        cov["finance"] = con.execute(
-            "SELECT min(year), max(year) FROM country_year WHERE indicator = 'cn_of_oda' "
-            "AND source_id = ?",
-            [FINANCE_SOURCE],
-        ).fetchone()
-        cov["gdp_usd"] = con.execute(
-            "SELECT min(year), max(year) FROM country_year WHERE indicator = 'gdp_usd'"
-        ).fetchone()
-        cov["agreements"] = con.execute(
-            "SELECT min(year(force)), max(year(force)) FROM memberships WHERE catalogue = ?",
-            [AGREEMENT_CATALOGUE],
-        ).fetchone()
-        comtrade_years = tuple(
-            r[0]
-            for r in con.execute(
-                "SELECT DISTINCT year FROM dyad_year WHERE indicator = 'trade_comtrade' ORDER BY 1"
-            ).fetchall()
-        )
-        sources = {
-            r[0]: r[1] for r in con.execute("SELECT source_id, title FROM sources").fetchall()
-        }
+    cov = {}
+    for ind in [i for i, _ in TRADE_INDICATORS.values()] + ["atop_defense", "igo_shared"]:
+        cov[ind] = identity.coverage(wh, "dyad_year", ind)
+    cov["finance"] = identity.coverage(wh, "country_year", "cn_of_oda", FINANCE_SOURCE)
+    cov["gdp_usd"] = identity.coverage(wh, "country_year", "gdp_usd")
+    cov["agreements"] = agreements_m.catalogue_years(wh, AGREEMENT_CATALOGUE)
+    sources = dict(zip(*[identity.sources(wh, columns=("source_id", "title"))[c]
+                         for c in ("source_id", "title")], strict=True))  # fmt: skip
     return types.SimpleNamespace(
-        names=names, sids=sids, cov=cov, comtrade_years=comtrade_years, sources=sources
-    )
+        names=identity.names(wh), sids=identity.indicator_sources(wh), cov=cov,
+        comtrade_years=trade_m.years(wh, "comtrade"), sources=sources,
+    )  # fmt: skip
 
 
 def _members(wh: warehouse.Warehouse, year: int) -> tuple[tuple[str, str], ...]:
@@ -282,19 +260,13 @@ def _finance(wh, meta, iso3: str, requested: int | None, gdp: Mapping[int, float
     return t, figures, notes
 
 
-def _ties(con, wh, meta, iso3: str, requested: int | None):
+def _ties(wh, meta, iso3: str, requested: int | None):
     figures: list[Figure] = []
     notes: list[str] = []
     years: dict[str, int | None] = {}
     # alliances and IGOs: latest year with data for the target (or the requested year)
     for group, inds in (("ties", ATOP_TYPES), ("igo", ("igo_shared",))):
-        available = [
-            r[0]
-            for r in con.execute(
-                "SELECT DISTINCT year FROM dyad_year WHERE indicator = ? AND iso3_d = ?",
-                [inds[0], iso3],
-            ).fetchall()
-        ]
+        available = ties_m.years_with(wh, inds[0], iso3)
         t = _pick_year(available, requested)
         years[group] = t
         if t is None:
@@ -307,16 +279,7 @@ def _ties(con, wh, meta, iso3: str, requested: int | None):
         codes = sorted({m for _, m in members})
         rows = pd.DataFrame(columns=["iso3_o", "iso3_d", "indicator", "value"])
         if t is not None and codes:
-            ph = ", ".join("?" for _ in codes)
-            ip = ", ".join("?" for _ in inds)
-            rows = con.execute(
-                f"""
-                SELECT iso3_o, iso3_d, indicator, value FROM dyad_year
-                WHERE indicator IN ({ip}) AND year = ?
-                  AND ((iso3_d = ? AND iso3_o IN ({ph})) OR (iso3_o = ? AND iso3_d IN ({ph})))
-                """,
-                [*inds, t, iso3, *codes, iso3, *codes],
-            ).df()
+            rows = ties_m.dyads_with(wh, iso3, tuple(inds), t, codes)
         for actor in ACTORS:
             mem = [m for a, m in members if a == actor and m != iso3]
             for ind in inds:
@@ -394,12 +357,7 @@ def _ties(con, wh, meta, iso3: str, requested: int | None):
     else:
         ta = None
     years["agreements"] = ta
-    mem_sid = tuple(
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT source_id FROM memberships WHERE catalogue = ?", [AGREEMENT_CATALOGUE]
-        ).fetchall()
-    )
+    mem_sid = agreements_m.catalogue_source_ids(wh, AGREEMENT_CATALOGUE)
     members = _members(wh, ta) if ta is not None else ()
     for actor in ACTORS:
         mem = [m for a, m in members if a == actor and m != iso3]
@@ -433,12 +391,9 @@ def _ties(con, wh, meta, iso3: str, requested: int | None):
     return years, figures, notes
 
 
-def _economy(con, meta, iso3: str, requested: int | None):
-    rows = con.execute(
-        "SELECT indicator, year, value, source_id FROM country_year WHERE iso3 = ? "
-        "AND indicator IN ('gdp_usd', 'population', 'gm_gdp_pcap', 'gm_pop')",
-        [iso3],
-    ).df()
+def _economy(wh, meta, iso3: str, requested: int | None):
+    rows = economy.series(wh, iso3, ("gdp_usd", "population", "gm_gdp_pcap", "gm_pop"),
+                          keep_missing=True)  # fmt: skip
 
     def series(ind: str) -> dict[int, float]:
         r = rows[rows["indicator"] == ind]

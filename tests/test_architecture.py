@@ -130,7 +130,6 @@ SQL_ALLOWED = ("warehouse.py", "measures/", "schema.py", "sources/", "synthetic/
 SQL_NOT_YET_MOVED = frozenset({
     "agreements/registry.py",
     "dependence.py",
-    "index/inputs.py",
     "indicators/products.py",
     "models/data.py",
 })  # fmt: skip

@@ -8,8 +8,8 @@ import pandas as pd
 from article2.measures import Measure
 from article2.warehouse import Warehouse
 
-__all__ = ["ATOP_INDICATORS", "IGO_SHARED", "dyad_rows", "dyads_with", "igo_shared",
-           "igo_years", "top_partners", "years_with"]
+__all__ = ["ATOP_INDICATORS", "IGO_SHARED", "alliance_counts", "dyad_rows", "dyads_with",
+           "igo_mean", "igo_shared", "igo_years", "top_partners", "years_with"]
 
 ATOP_INDICATORS: tuple[str, ...] = (
     "atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul",
@@ -111,4 +111,42 @@ def dyads_with(
           AND ((iso3_d = ? AND iso3_o IN ({ph})) OR (iso3_o = ? AND iso3_d IN ({ph})))
         """,
         [*indicators, year, iso3, *partners, iso3, *partners],
+    )
+
+
+def alliance_counts(
+    wh: Warehouse, year: int, partners, indicators: tuple[str, ...]
+) -> pd.DataFrame:
+    """Per country in the ATOP year: how many of ``partners`` it has an obligation of any of
+    ``indicators`` with (either direction) in ``year``; 0 for countries without one (ATOP codes
+    every alliance). Columns ``iso3, value``."""
+    ph = ", ".join("?" for _ in indicators)
+    return wh.sql(
+        f"""
+        WITH r AS (SELECT iso3_o, iso3_d FROM dyad_year
+                   WHERE indicator IN ({ph}) AND year = ? AND value > 0),
+        pairs AS (SELECT iso3_d AS iso3, iso3_o AS p FROM r
+                  UNION SELECT iso3_o AS iso3, iso3_d AS p FROM r),
+        universe AS (SELECT DISTINCT iso3_o AS iso3 FROM dyad_year
+                     WHERE indicator = 'atop_defense' AND year = ?
+                     UNION SELECT DISTINCT iso3_d FROM dyad_year
+                     WHERE indicator = 'atop_defense' AND year = ?)
+        SELECT u.iso3, count(DISTINCT pairs.p) FILTER (WHERE pairs.p IN (SELECT iso3 FROM _partners))
+               AS value
+        FROM universe u LEFT JOIN pairs ON pairs.iso3 = u.iso3
+        GROUP BY u.iso3
+        """,
+        [*indicators, year, year, year],
+        tables={"_partners": pd.DataFrame({"iso3": list(partners)})},
+    )
+
+
+def igo_mean(wh: Warehouse, year: int, partners) -> pd.DataFrame:
+    """Per country: shared IGO memberships in ``year`` averaged over ``partners`` (columns
+    ``iso3, value``)."""
+    return wh.sql(
+        "SELECT iso3_d AS iso3, avg(value) AS value FROM dyad_year WHERE indicator = "
+        "'igo_shared' AND year = ? AND iso3_o IN (SELECT iso3 FROM _partners) GROUP BY 1",
+        [year],
+        tables={"_partners": pd.DataFrame({"iso3": list(partners)})},
     )

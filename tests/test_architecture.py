@@ -131,7 +131,6 @@ SQL_NOT_YET_MOVED = frozenset({
     "agreements/registry.py",
     "dependence.py",
     "indicators/products.py",
-    "models/data.py",
 })  # fmt: skip
 _SQL = re.compile(
     r"\b(SELECT\s.+?\sFROM|INSERT\s+INTO|CREATE\s+(TABLE|VIEW)|DELETE\s+FROM)\b|\.execute\(|\.sql\(",

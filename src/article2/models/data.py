@@ -10,7 +10,8 @@
   direct contiguity (``contiguity``) for every pair in a year
   (:func:`article2.models.geography.pair_geography`).
 
-Only this module queries the warehouse; the estimators and the solver take its tables.
+The tables come from :mod:`article2.measures.gravity` (one warehouse handle); the estimators
+and the solver take the panels.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from article2 import warehouse
+from article2.measures import gravity
 from article2.models import geography as geo
 
 __all__ = ["add_gravity_columns", "agtpa_panel", "comtrade_gdp", "comtrade_panel", "geography"]
@@ -62,17 +64,12 @@ def agtpa_panel(application: str, *, path: Path | None = None) -> pd.DataFrame:
     Raises:
         ValueError: the warehouse has no rows for ``application`` (the message lists those it has).
     """
-    df = warehouse.query(
-        "SELECT exporter, importer, pair_id, year, trade, dist, cntg, lang, clny, rta, source_id "
-        "FROM gravity_agtpa WHERE application = ? ORDER BY year, exporter, importer",
-        [application],
-        path=path,
-    )
+    wh = warehouse.open_warehouse(path)
+    df = gravity.agtpa(wh, application)
     if df.empty:
-        have = warehouse.query("SELECT DISTINCT application FROM gravity_agtpa", path=path)
         raise ValueError(
             f"no gravity_agtpa rows for application {application!r}; "
-            f"the warehouse has {sorted(have['application'])}"
+            f"the warehouse has {gravity.agtpa_applications(wh)}"
         )
     if df["rta"].isna().all():
         df = df.drop(columns="rta")
@@ -89,16 +86,7 @@ def comtrade_panel(years: tuple[int, ...], *, path: Path | None = None) -> pd.Da
     the extract's (zeros kept; exporter-reported). Economies without a COW capital (e.g. HKG,
     MAC, overseas territories) have no distance (NaN) and contig 0.
     """
-    df = warehouse.query(
-        "SELECT t.iso3_o AS exporter, t.iso3_d AS importer, t.year, t.value AS trade, "
-        "coalesce(a.dta_id, 0) AS dta_id, CAST(coalesce(a.dta_id, 0) > 0 AS INTEGER) AS rta, "
-        "t.source_id FROM dyad_year t LEFT JOIN dyad_agreement_dta a "
-        "ON a.iso3_o = t.iso3_o AND a.iso3_d = t.iso3_d AND a.year = t.year "
-        "WHERE t.indicator = 'trade_comtrade' AND t.iso3_o <> t.iso3_d "
-        "AND list_contains(?, t.year) ORDER BY t.year, exporter, importer",
-        [list(years)],
-        path=path,
-    )
+    df = gravity.comtrade_dta(warehouse.open_warehouse(path), years)
     if df.empty:
         raise ValueError(f"no trade_comtrade rows for years {years}")
     g = geography(tuple(sorted(df["year"].unique())), path=path)
@@ -116,23 +104,13 @@ def geography(years: tuple[int, ...], *, path: Path | None = None) -> pd.DataFra
     internal distance a quarter of the nearest foreign capital, Wei 1996; COW direct
     contiguity).
     """
-    caps = warehouse.query(
-        "SELECT iso3, capital, start_date, end_date, lat, lng, source_id FROM capitals",
-        path=path,
-    )
-    cont = warehouse.query(
-        "SELECT iso3_a, iso3_b, conttype, start_date, end_date, source_id FROM contiguity",
-        path=path,
-    )
+    wh = warehouse.open_warehouse(path)
+    caps = gravity.capitals(wh)
+    cont = gravity.contiguity(wh)
     return pd.concat([geo.pair_geography(caps, cont, int(y)) for y in years], ignore_index=True)
 
 
 def comtrade_gdp(year: int, *, path: Path | None = None) -> pd.Series:
     """GDP (current USD, World Bank ``gdp_usd``) by ISO3 for one year."""
-    df = warehouse.query(
-        "SELECT iso3, value FROM country_year WHERE indicator = 'gdp_usd' AND year = ? "
-        "AND value > 0",
-        [year],
-        path=path,
-    )
+    df = gravity.gdp_any(warehouse.open_warehouse(path), year)
     return df.set_index("iso3")["value"].rename("gdp_usd")

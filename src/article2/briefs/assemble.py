@@ -261,12 +261,13 @@ def brief_data(
 
 def _trade_table(wh: warehouse.Warehouse, iso3: str, first: int, last: int) -> pd.DataFrame:
     """Columns year, flow, actor, value, total, share: :func:`article2.measures.trade.shares`
-    of ``iso3`` in ``first..last`` (rows where the share is defined)."""
+    of ``iso3`` in ``first..last`` (years with trade; the share is missing where the country is
+    the actor, e.g. China's share of China's trade)."""
     cols = ["year", "flow", "actor", "value", "total", "share"]
     parts = [trade_m.shares(wh, "cow", flow=flow, iso3=iso3, first=first, last=last)
              for flow in ("exports", "imports")]  # fmt: skip
     out = pd.concat(parts, ignore_index=True)
-    out = out[(out["total"] > 0) & out["share"].notna()]
+    out = out[out["total"] > 0]
     if out.empty:
         return pd.DataFrame(columns=cols)
     order = {a: i for i, a in enumerate(ACTORS)}
@@ -356,6 +357,8 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
             f"bilateral trade (COW Dyadic Trade, importer-reported) for {year - WINDOW + 1}-{year}"
         )
     for r in trade.itertuples(index=False):
+        if pd.isna(r.share):
+            continue
         add(
             Figure(
                 f"trade.{r.flow}.share.{r.actor}.{r.year}",
@@ -382,7 +385,7 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
             )
         )
         share = g.set_index("actor")["share"]
-        if "USA+JPN" not in share or "CHN" not in share:
+        if pd.isna(share.get("USA+JPN")) or pd.isna(share.get("CHN")):
             continue
         add(
             Figure(

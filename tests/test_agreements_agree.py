@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from article2 import api, countries, paths, profiles
+from article2 import api, countries, paths, profiles, warehouse
+from article2.measures.agreements import agreements_in_force
 
 CASES = ["VNM", "KOR", "MMR", "IND"]
 YEARS = [2010, 2019]
@@ -24,13 +25,13 @@ def _states(actor: str, year: int) -> tuple[str, ...]:
 @pytest.mark.snapshot
 @pytest.mark.parametrize("year", YEARS)
 def test_profile_map_and_brief_agree(real_warehouse, year):
-    key = profiles._key(real_warehouse)
+    wh = warehouse.open_warehouse(real_warehouse)
     at = f"{year}-12-31"
     with paths.using_warehouse(real_warehouse):
         tables = {a: api.architecture(a, at).set_index("iso3") for a in ("USA", "JPN", "CHN", "EU")}
         for actor, table in tables.items():
             for iso3 in CASES:
-                ids = profiles.agreements_in_force(key, iso3, _states(actor, year), year)
+                ids = agreements_in_force(wh, iso3, _states(actor, year), year)
                 on_map = table.loc[iso3, "class"] == "agreement"
                 assert bool(ids) == on_map, (actor, iso3, year, ids)
                 if on_map:

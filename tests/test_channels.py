@@ -18,8 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 from article2 import paths, warehouse
-from article2.channels import build_channels
-from article2.measures import finance, people, us_aid, us_trade
+from article2.measures import official_finance as finance
+from article2.measures import people, us_aid, us_trade
+from article2.measures.channels import build_channels
 from article2.profiles import build_profile
 
 # ------------------------------------------------------------------------------- pure measures

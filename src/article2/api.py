@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -19,15 +19,11 @@ from article2.profiles import Profile, TradeSource, build_profile, compare_frame
 from article2.warehouse import BuildReport, build
 
 if TYPE_CHECKING:  # types only: these modules import this one at run time
-    from article2.briefs.render import BriefFormat
     from article2.index.config import Kind as SpecKind
 
 __all__ = [
     "CASE_COUNTRIES",
     "BuildReport",
-    "brief",
-    "brief_countries",
-    "brief_figures",
     "build",
     "countries",
     "quarantine",
@@ -35,8 +31,6 @@ __all__ = [
     "scenario_result",
     "sources",
     "unmapped",
-    "write_brief",
-    "write_case_briefs",
     "write_outputs",
     # trade architecture and recommendations
     "agreement_conflicts",
@@ -59,21 +53,23 @@ __all__ = [
 
 def sources() -> pd.DataFrame:
     """The provenance table: one row per raw file with origin, licence, SHA-256 and row counts."""
-    return warehouse.query("SELECT * FROM sources ORDER BY source_id")
+    from article2.measures import identity
+
+    return identity.build_table(warehouse.open_warehouse(), "sources")
 
 
 def unmapped() -> pd.DataFrame:
     """Codes in the sources that are not countries (unmapped or aggregates), with row counts."""
-    return warehouse.query("SELECT * FROM unmapped ORDER BY source_id, status, rows DESC")
+    from article2.measures import identity
+
+    return identity.build_table(warehouse.open_warehouse(), "unmapped")
 
 
 def quarantine(source_id: str | None = None) -> pd.DataFrame:
     """Rows rejected by the build, with row number, field, value and reason."""
-    if source_id:
-        return warehouse.query(
-            "SELECT * FROM quarantine WHERE source_id = ? ORDER BY row", [source_id]
-        )
-    return warehouse.query("SELECT * FROM quarantine ORDER BY source_id, row")
+    from article2.measures import identity
+
+    return identity.build_table(warehouse.open_warehouse(), "quarantine", source_id or None)
 
 
 def countries(query: str | None = None) -> pd.DataFrame:
@@ -82,16 +78,17 @@ def countries(query: str | None = None) -> pd.DataFrame:
 
 
 def write_outputs(folder: Path) -> list[Path]:
-    """Write the main job's outputs into ``folder`` and return their paths."""
+    """Write the main job's outputs into ``folder`` and return their paths (the case
+    countries' briefs are written by :func:`article2.briefs.write_case_briefs`, which the
+    ``run`` command calls after this)."""
+    from article2.measures import identity
+
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in {
         "sources.csv": sources(),
         "unmapped.csv": unmapped(),
-        "quarantine_summary.csv": warehouse.query(
-            "SELECT source_id, reason, count(DISTINCT row) AS rows FROM quarantine "
-            "GROUP BY ALL ORDER BY source_id, rows DESC"
-        ),
+        "quarantine_summary.csv": identity.quarantine_summary(warehouse.open_warehouse()),
     }.items():
         path = folder / name
         frame.to_csv(path, index=False)
@@ -119,7 +116,9 @@ def fetch_status() -> pd.DataFrame:
     from article2.sources import fetched
 
     try:
-        built = warehouse.query("SELECT source_id, vintage FROM sources")
+        from article2.measures import identity
+
+        built = identity.sources(warehouse.open_warehouse(), columns=("source_id", "vintage"))
     except WarehouseMissingError:
         built = None
     return fetched.status(paths.raw_dir(), built, stale_days=config.value("stale_days"))
@@ -155,15 +154,46 @@ def compare(
     )
 
 
-__all__ += ["Profile", "compare", "country_architecture", "profile"]
+def measure(
+    name: str, year: int, *, actor: str | None = None, flow: str = "trade", source: str = "cow"
+) -> pd.DataFrame:
+    """One measure of the measures layer for every country with a value in ``year``: columns
+    ``iso3, year, value, source_id`` (exposure measures add ``percentile`` and ``n``). Names:
+    :data:`article2.measures.catalogue.MEASURES` (``trade_share`` takes ``actor`` and
+    ``flow``).
+
+    >>> import article2.api as a2                                       # doctest: +SKIP
+    >>> a2.measure("china_finance_pct_gdp", 2014).query("iso3 == 'VNM'")  # doctest: +SKIP
+    """
+    from article2.measures import catalogue
+
+    return catalogue.table(
+        warehouse.open_warehouse(), name, year, actor=actor, flow=flow, source=source
+    )
+
+
+def measure_catalogue() -> pd.DataFrame:
+    """Every measure: name, label, unit, definition and source ids."""
+    from dataclasses import asdict
+
+    from article2.measures import catalogue
+
+    rows = [{**asdict(m), "source_ids": ";".join(m.source_ids)} for m in catalogue.MEASURES.values()]
+    return pd.DataFrame(rows)
+
+
+__all__ += ["Profile", "compare", "country_architecture", "measure", "measure_catalogue", "profile"]
 # --- trade architecture and recommendations -------------------------------------------------
 
 
-def agreement_registry():
-    """The agreement registry (curated facts + cleaned DESTA); see :mod:`article2.agreements`."""
+def agreement_registry(*, wh=None):
+    """The agreement registry (curated facts + cleaned DESTA); see :mod:`article2.agreements`.
+    Read once per build of the warehouse ``wh`` (a :class:`~article2.warehouse.Warehouse` or a
+    path; default: the user's)."""
     from article2.agreements.registry import load_registry
 
-    return load_registry()
+    handle = warehouse.open_warehouse(wh)
+    return handle.cached(("load_registry",), lambda: load_registry(handle.path))
 
 
 def agreements(
@@ -226,9 +256,10 @@ def agreement_conflicts() -> pd.DataFrame:
     return conflicts(reg.agreements, reg.memberships)
 
 
-def architecture(actor: str = "USA", at=None) -> pd.DataFrame:
+def architecture(actor: str = "USA", at=None, *, wh=None) -> pd.DataFrame:
     """The report's map as a table: every country's class for ``actor`` (USA, JPN, CHN, EU),
-    counting curated agreements and DESTA-only ones (the curated record wins on conflict)."""
+    counting curated agreements and DESTA-only ones (the curated record wins on conflict), in
+    the warehouse ``wh`` (default: the user's)."""
     import datetime as dt
 
     from article2.agreements import queries as q
@@ -236,7 +267,7 @@ def architecture(actor: str = "USA", at=None) -> pd.DataFrame:
     from article2.agreements.merge import merge
 
     q.check_actor(actor)
-    reg = agreement_registry()
+    reg = agreement_registry(wh=wh)
     merged = merge(reg.agreements, reg.memberships, reg.desta_overrides)
     return q.classify(
         merged.agreements,
@@ -264,21 +295,19 @@ def architecture_dates() -> tuple[str, ...]:
 ARCHITECTURE_ACTORS: tuple[str, ...] = ("USA", "JPN", "CHN", "EU")
 
 
-@functools.lru_cache(maxsize=32)
-def _architecture_cached(actor: str, at: str, warehouse_file: str) -> pd.DataFrame:
-    return architecture(actor, at)
-
-
-def country_architecture(iso3: str, at=None) -> pd.DataFrame:
+def country_architecture(iso3: str, at=None, *, wh=None) -> pd.DataFrame:
     """One country's class on the report's map for each actor (USA, JPN, CHN, EU) at ``at``
     (default today): columns of :func:`architecture` plus ``actor``. The world classification
-    is computed once per (actor, date, warehouse) and reused for every country."""
+    is computed once per (actor, date) and build of the warehouse (a cache of the
+    :class:`~article2.warehouse.Warehouse` handle, so a rebuild is never served a stale map)."""
     import datetime as dt
 
     at = str(pd.Timestamp(at or dt.date.today()).date())
+    handle = warehouse.open_warehouse(wh)
     rows = []
     for actor in ARCHITECTURE_ACTORS:
-        table = _architecture_cached(actor, at, str(warehouse.paths.warehouse_path()))
+        table = handle.cached(("architecture", actor, at),
+                              lambda a=actor: architecture(a, at, wh=handle))  # fmt: skip
         rows.append(table[table["iso3"] == iso3].assign(actor=actor))
     return pd.concat(rows, ignore_index=True)
 
@@ -303,10 +332,10 @@ def trade_coverage(
     allowed = ("trade_cow", "trade_comtrade")
     if indicator not in allowed:
         raise ValueError(f"unknown indicator {indicator!r}; allowed: {', '.join(allowed)}")
-    trade = warehouse.query(
-        "SELECT iso3_o, iso3_d, value, source_id FROM dyad_year WHERE indicator = ? AND year = ?",
-        [indicator, year],
-    )
+    from article2.measures import trade as trade_m
+
+    source = {"trade_cow": "cow", "trade_comtrade": "comtrade"}[indicator]
+    trade = trade_m.dyads(warehouse.open_warehouse(), source, year)
     at = pd.Timestamp(f"{year}-12-31")
     reg = agreement_registry()
     cls = architecture(actor, at)
@@ -491,65 +520,6 @@ def _write_capability_outputs(folder: Path) -> list[Path]:
     maps_dir.mkdir(exist_ok=True)
     for at in ("2019-01-01", dt.date.today().isoformat()):
         written.append(architecture_map("USA", at, maps_dir / f"architecture-USA-{at}.svg"))
-    written += write_case_briefs(folder / "briefs")
-    return written
-
-
-# --- country briefs (article2.briefs) ---------------------------------------------------
-
-
-def brief(iso3: str, *, year: int | None = None):
-    """Every number of a country brief (:class:`article2.briefs.BriefData`), from the warehouse."""
-    from article2 import briefs
-
-    return briefs.brief_data(iso3, year, path=warehouse.paths.warehouse_path())
-
-
-def brief_countries() -> list[str]:
-    """ISO3 keys of every country a brief can be written for (any observation in the warehouse)."""
-    from article2 import briefs
-
-    return briefs.brief_countries(warehouse.paths.warehouse_path())
-
-
-def brief_figures(data) -> pd.DataFrame:
-    """The figures of a brief as a table: key, label, value, unit, year, source_id, method."""
-    rows = [
-        {
-            "key": f.key,
-            "label": f.label,
-            "value": f.value,
-            "unit": f.unit,
-            "year": f.year,
-            "source_id": f.source_id,
-            "indicator": f.indicator,
-            "method": f.method,
-        }
-        for f in data.figures.values()
-    ]
-    return pd.DataFrame(rows)
-
-
-def write_brief(data, folder: Path, fmt: str = "html") -> Path:
-    """Write a brief (``fmt``: ``"html"``, ``"md"`` or ``"pdf"``) into ``folder``."""
-    from article2 import briefs
-
-    # briefs.write refuses any other format with a message that lists the allowed ones
-    return briefs.write(data, Path(folder), cast("BriefFormat", fmt))
-
-
-def write_case_briefs(folder: Path) -> list[Path]:
-    """HTML and (when Chromium is installed) PDF briefs of :data:`CASE_COUNTRIES`."""
-    from article2.briefs.render import chromium
-
-    formats = ["html", "pdf"] if chromium() else ["html"]
-    known = set(brief_countries())
-    written = []
-    for iso3 in CASE_COUNTRIES:
-        if iso3 not in known:
-            continue
-        data = brief(iso3)
-        written += [write_brief(data, folder, f) for f in formats]
     return written
 
 
@@ -576,9 +546,9 @@ def _spec_key(config) -> tuple:
     return (str(p.resolve()), p.stat().st_mtime_ns if p.is_file() else 0)
 
 
-def _wh_key() -> tuple[str, int]:
-    p = warehouse.paths.warehouse_path()
-    return (str(p), p.stat().st_mtime_ns if p.is_file() else 0)
+def _wh_key() -> tuple:
+    """The build of the warehouse in use (:attr:`article2.warehouse.Warehouse.version`)."""
+    return warehouse.open_warehouse().version
 
 
 @functools.lru_cache(maxsize=16)

@@ -49,11 +49,13 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "ACTORS",
     "CodeMapping",
     "CodeSystem",
     "Group",
     "UnknownCodeError",
     "UnmappedCodeWarning",
+    "actor_members",
     "country_table",
     "group_members",
     "map_codes",
@@ -585,6 +587,29 @@ def group_members(group: Group | str, year: int | None = None) -> tuple[str, ...
     else:
         held = rows["start_year"].fillna(year).le(year) & rows["end_year"].fillna(year).ge(year)
     return tuple(sorted(set(rows.loc[held.to_numpy(bool), "iso3"])))
+
+
+#: the actors whose presence article2 measures, in the order every surface shows them: the
+#: United States, Japan, China, the EU as a bloc (its members of each year) and the alliance
+#: of the United States and Japan. These codes are the one actor vocabulary of the project.
+ACTORS: tuple[str, ...] = ("USA", "JPN", "CHN", "EU", "USA+JPN")
+_FIXED_ACTORS: dict[str, tuple[str, ...]] = {
+    "USA": ("USA",), "JPN": ("JPN",), "CHN": ("CHN",), "USA+JPN": ("JPN", "USA"),
+}  # fmt: skip
+
+
+def actor_members(years) -> pd.DataFrame:
+    """Who makes up each actor of :data:`ACTORS` in each of ``years``: columns ``actor, year,
+    iso3`` (the EU: :func:`group_members` of that year; the others fixed). The warehouse build
+    writes this table once (``actor_members``); the measures read it from there."""
+    rows = []
+    for year in sorted({int(y) for y in years}):
+        for actor in ACTORS:
+            members = group_members("EU", year) if actor == "EU" else _FIXED_ACTORS[actor]
+            rows.extend((actor, year, iso3) for iso3 in members)
+    return pd.DataFrame(rows, columns=["actor", "year", "iso3"]).astype(
+        {"actor": str, "year": "int32", "iso3": str}
+    )
 
 
 _SEARCH_COLUMNS = (

@@ -143,6 +143,13 @@ TABLES: dict[str, tuple[str, str, str]] = {
         "Codes in a source that are not countries (unmapped, or aggregates), with row counts.",
         "source_id, code",
     ),
+    "actor_members": (
+        "actor VARCHAR, year INTEGER, iso3 VARCHAR",
+        "Who makes up each actor (USA, JPN, CHN, EU, USA+JPN) in each year of the warehouse's "
+        "coverage: the EU its members of that year, USA+JPN the two states; written at build "
+        "from article2.countries (see article2.measures.members).",
+        "actor, year, iso3",
+    ),
     "build_info": (
         "key VARCHAR PRIMARY KEY, value VARCHAR",
         "When and from what the warehouse was built.",

@@ -13,13 +13,20 @@ Only plausible values get in: readers quarantine rows with a year outside
 :data:`article2.sources._base.YEAR_MIN`..``YEAR_MAX`` or a non-finite number; should a reader
 let one through, the build stops with an error naming the file, table and column.
 
-``connect`` opens the warehouse read-only for queries.
+:class:`Warehouse` is the one read-only handle on a built warehouse: it owns the DuckDB
+connection (one cursor per query, so the web server's threads never share one), knows the build
+it came from (:attr:`Warehouse.version`) and owns every cache keyed on that build. It is passed
+explicitly to the measures and everything above them; :func:`open_warehouse` returns the handle
+of a file's current build (a rebuild in a running process gives a new handle, never a stale
+cache). ``connect`` and ``query`` remain for the build and for ad-hoc use.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +46,16 @@ from article2.provenance import Origin, load_manifest, sha256_file
 from article2.sources import fetched, reader_for
 from article2.sources._base import YEAR_MAX, YEAR_MIN, ReadResult
 
-__all__ = ["BuildReport", "SourceReport", "build", "connect", "exists", "query"]
+__all__ = [
+    "BuildReport",
+    "SourceReport",
+    "Warehouse",
+    "build",
+    "connect",
+    "exists",
+    "open_warehouse",
+    "query",
+]
 
 
 @dataclass(frozen=True)
@@ -104,6 +120,149 @@ def query(
     """Run a parameterised query on the warehouse and return a DataFrame."""
     with connect(path) as con:
         return con.execute(sql, params or []).df()
+
+
+class Warehouse:
+    """A read-only handle on one build of the warehouse.
+
+    Attributes:
+        path: the DuckDB file.
+        version: ``(path, mtime_ns, size, build_id)``: identifies the build; every cache of the
+            handle belongs to this build.
+
+    Raises:
+        WarehouseMissingError: when no warehouse has been built at ``path``.
+    """
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path else paths.warehouse_path()
+        if not self.path.is_file():
+            raise WarehouseMissingError(
+                f"no warehouse at {self.path}; run `article2 build` (or set ARTICLE2_HOME)"
+            )
+        stat = self.path.stat()
+        # A database instance of its own, with the file attached read-only: DuckDB shares one
+        # instance per path within a process, which would keep serving the replaced file
+        # after a rebuild; an in-memory instance per handle never does.
+        self._con = duckdb.connect()
+        path_sql = str(self.path).replace("'", "''")
+        self._con.execute(f"ATTACH '{path_sql}' AS wh (READ_ONLY)")
+        self._con.execute("USE wh")
+        self._lock = threading.Lock()
+        self._cache: dict = {}
+        self._computing: dict = {}
+        info = dict(self._con.execute("SELECT key, value FROM build_info").fetchall())
+        self.build_id = info.get("build_id") or info.get("built_at", "")
+        self.version = (str(self.path), stat.st_mtime_ns, stat.st_size, self.build_id)
+
+    def __repr__(self) -> str:
+        return f"Warehouse({str(self.path)!r}, build={self.build_id!r})"
+
+    def current(self) -> bool:
+        """Whether the file on disk is still the build this handle reads."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return False
+        return (stat.st_mtime_ns, stat.st_size) == self.version[1:3]
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new cursor on the handle's connection (one per query and thread)."""
+        with self._lock:
+            cur = self._con.cursor()
+        cur.execute("USE wh")
+        return cur
+
+    def sql(
+        self, sql: str, params: list | tuple = (), *, tables: dict[str, pd.DataFrame] | None = None
+    ) -> pd.DataFrame:
+        """Run a parameterised query on a fresh cursor; ``tables`` are registered as views of
+        that cursor only (name -> frame)."""
+        cur = self.cursor()
+        try:
+            for name, frame in (tables or {}).items():
+                cur.register(name, frame)
+            return cur.execute(sql, list(params)).df()
+        finally:
+            cur.close()
+
+    def rows(self, sql: str, params: list | tuple = ()) -> list[tuple]:
+        """Run a parameterised query and return its rows as tuples."""
+        cur = self.cursor()
+        try:
+            return cur.execute(sql, list(params)).fetchall()
+        finally:
+            cur.close()
+
+    def cached(self, key, compute: Callable[[], object]):
+        """The value of ``compute()`` for ``key``, computed once per build (thread-safe: a
+        second thread asking for the same key waits for the first)."""
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+            event = self._computing.get(key)
+            if event is None:
+                event = self._computing[key] = threading.Event()
+                owner = True
+            else:
+                owner = False
+        if not owner:
+            event.wait()
+            with self._lock:
+                if key in self._cache:
+                    return self._cache[key]
+            return self.cached(key, compute)
+        try:
+            value = compute()
+            with self._lock:
+                self._cache[key] = value
+            return value
+        finally:
+            with self._lock:
+                self._computing.pop(key, None)
+            event.set()
+
+    def close(self) -> None:
+        self._con.close()
+
+
+_HANDLES: dict[str, Warehouse] = {}
+_HANDLES_LOCK = threading.Lock()
+
+
+def open_warehouse(where: Warehouse | Path | str | None = None) -> Warehouse:
+    """The handle to use: ``where`` itself when it is a :class:`Warehouse`, else the handle of
+    the current build of the file ``where`` (default: :func:`article2.paths.warehouse_path`).
+    A file rebuilt since its handle was opened gets a new handle (and so fresh caches).
+
+    Raises:
+        WarehouseMissingError: when no warehouse has been built there.
+    """
+    if isinstance(where, Warehouse):
+        return where
+    path = Path(where) if where else paths.warehouse_path()
+    key = str(path.resolve()) if path.exists() else str(path)
+    with _HANDLES_LOCK:
+        handle = _HANDLES.get(key)
+        if handle is not None and handle.current():
+            return handle
+        handle = Warehouse(path)
+        _HANDLES[key] = handle
+        return handle
+
+
+def _actor_members(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The actor membership table for every year of the build's coverage (through this year,
+    for date-based measures such as agreements in force)."""
+    lo, hi = con.execute(
+        "SELECT min(y), max(y) FROM (SELECT min(year) AS y FROM country_year UNION ALL "
+        "SELECT max(year) FROM country_year UNION ALL SELECT min(year) FROM dyad_year "
+        "UNION ALL SELECT max(year) FROM dyad_year)"
+    ).fetchall()[0]
+    if lo is None:
+        return pd.DataFrame(columns=["actor", "year", "iso3"])
+    hi = max(int(hi), dt.date.today().year)
+    return countries.actor_members(range(int(lo), hi + 1))
 
 
 def _verify(origin: Origin, file: Path) -> None:
@@ -321,7 +480,9 @@ def build(
                 con.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?)", indicator_rows)
             plausibility.check(con)
             _sort_tables(con)
+            _insert(con, "actor_members", _actor_members(con), "article2/countries")
             info = {
+                "build_id": uuid.uuid4().hex,
                 "built_at": started.isoformat(timespec="seconds"),
                 "snapshot": str(snap or ""),
                 "fetched": ", ".join(sorted({f"{f.source}@{f.vintage}" for f in online})),

@@ -545,8 +545,9 @@ def load_registry(path=None) -> Registry:
     from article2 import warehouse
 
     curated = load_curated()
-    da = warehouse.query("SELECT * FROM agreements WHERE catalogue = 'desta'", path=path)
-    dm = warehouse.query("SELECT * FROM memberships WHERE catalogue = 'desta'", path=path)
+    wh = warehouse.open_warehouse(path)
+    da = wh.sql("SELECT * FROM agreements WHERE catalogue = 'desta'")
+    dm = wh.sql("SELECT * FROM memberships WHERE catalogue = 'desta'")
     clean = clean_desta(da, dm)
     desta_agr = pd.DataFrame(
         {

@@ -1,8 +1,10 @@
-"""Collect every number of a country brief from the warehouse, with its unit, year and source.
+"""Collect every number of a country brief, with its unit, year and source.
 
-This is the only module of :mod:`article2.briefs` that queries the warehouse; all SQL is here
-and parameterised. Figures that are computed (shares, sums, ratios, percentiles) are computed
-by the pure functions at the bottom of this module from the tables the queries return.
+Every number is selected from the measures layer (:mod:`article2.measures`) through one
+:class:`~article2.warehouse.Warehouse` handle: trade shares from
+:func:`article2.measures.trade.shares`, Chinese official finance from
+:mod:`article2.measures.finance`, exposure from :func:`article2.measures.exposure.exposure`,
+agreements from the build's merged registry. This module holds no SQL.
 
 Trade: Correlates of War Dyadic Trade 4.0 (``trade_cow``: imports of d from o as reported by
 the importer d, current USD, 1870-2014). A country's imports from actor A are
@@ -19,17 +21,19 @@ holds no official finance of the other actors.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
-from article2 import countries as _countries
 from article2 import warehouse
-from article2.indicators import presence
+from article2.measures import agreements as agreements_m
+from article2.measures import economy, identity, ties
+from article2.measures import exposure as exposure_m
+from article2.measures import finance as finance_m
+from article2.measures import trade as trade_m
+from article2.measures.members import ACTORS, members_of
 
 __all__ = [
     "ACTORS",
@@ -39,12 +43,8 @@ __all__ = [
     "Figure",
     "brief_data",
     "brief_countries",
-    "exposure_table",
-    "trade_shares",
 ]
 
-#: actors in the order briefs show them
-ACTORS: tuple[str, ...] = ("USA", "JPN", "CHN", "EU", "USA+JPN")
 ACTOR_NAMES = {
     "USA": "the United States",
     "JPN": "Japan",
@@ -55,8 +55,8 @@ ACTOR_NAMES = {
 TRADE_SOURCE = "cow_trade/cow_dyadic_trade_4.0.csv.gz"
 TRADE_INDICATOR = "trade_cow"
 AIDDATA_SOURCE = "aiddata_gcdf/cow_gcdf.csv"
-OF_INDICATORS = ("cn_of_oda", "cn_of_oof", "cn_of_vague")
-ATOP_INDICATORS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
+OF_INDICATORS = tuple(finance_m.KINDS)
+ATOP_INDICATORS = ties.ATOP_INDICATORS
 #: years of trade history shown in charts and tables, ending in the brief's year
 WINDOW = 25
 
@@ -131,76 +131,30 @@ class BriefData:
         return self.trade.empty
 
 
-# --------------------------------------------------------------------------- queries
+# --------------------------------------------------------------------------- selection
 
 
-def _q(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFrame:
-    return con.execute(sql, params).df()
-
-
-def brief_countries(path: Path | None = None) -> list[str]:
+def brief_countries(path: Path | warehouse.Warehouse | None = None) -> list[str]:
     """Every country (kind 'country' or 'historical') with at least one observation."""
-    sql = """
-        SELECT c.iso3 FROM countries c
-        WHERE c.kind IN ('country', 'historical') AND (
-            EXISTS (SELECT 1 FROM country_year y WHERE y.iso3 = c.iso3)
-            OR EXISTS (SELECT 1 FROM dyad_year d WHERE d.iso3_d = c.iso3 AND d.indicator = ?))
-        ORDER BY c.iso3"""
-    return warehouse.query(sql, [TRADE_INDICATOR], path=path)["iso3"].tolist()
+    return identity.countries_with_data(warehouse.open_warehouse(path), TRADE_INDICATOR)
 
 
-def _trade_partner_flows(con, iso3: str, first: int, last: int) -> pd.DataFrame:
-    """Imports of ``iso3`` by partner (flow='imports') and partners' imports from it
-    (flow='exports'), columns: year, flow, partner, value."""
-    sql = """
-        SELECT year, 'imports' AS flow, iso3_o AS partner, value FROM dyad_year
-        WHERE indicator = ? AND source_id = ? AND iso3_d = ? AND year BETWEEN ? AND ?
-        UNION ALL
-        SELECT year, 'exports' AS flow, iso3_d AS partner, value FROM dyad_year
-        WHERE indicator = ? AND source_id = ? AND iso3_o = ? AND year BETWEEN ? AND ?"""
-    p = [TRADE_INDICATOR, TRADE_SOURCE, iso3, first, last]
-    return _q(con, sql, p + p)
-
-
-def _latest_trade_year(con, iso3: str) -> int | None:
-    sql = "SELECT max(year) FROM dyad_year WHERE indicator = ? AND source_id = ? AND iso3_d = ?"
-    value = con.execute(sql, [TRADE_INDICATOR, TRADE_SOURCE, iso3]).fetchone()[0]
-    return None if value is None else int(value)
-
-
-def _country_values(con, iso3: str, indicators: tuple[str, ...]) -> pd.DataFrame:
-    marks = ", ".join("?" * len(indicators))
-    sql = f"""SELECT year, indicator, value, source_id FROM country_year
-              WHERE iso3 = ? AND indicator IN ({marks}) AND value IS NOT NULL
-              ORDER BY indicator, year"""
-    return _q(con, sql, [iso3, *indicators])
-
-
-def _dyad_values(con, iso3: str, indicators: tuple[str, ...], partners: tuple[str, ...]):
-    im = ", ".join("?" * len(indicators))
-    pm = ", ".join("?" * len(partners))
-    sql = f"""SELECT iso3_o AS partner, year, indicator, value, source_id FROM dyad_year
-              WHERE iso3_d = ? AND indicator IN ({im}) AND iso3_o IN ({pm})"""
-    return _q(con, sql, [iso3, *indicators, *partners])
-
-
-def _agreements_in_force(con, path: Path, iso3: str, year: int) -> pd.DataFrame:
+def _agreements_in_force(wh: warehouse.Warehouse, iso3: str, year: int) -> pd.DataFrame:
     """Trade agreements in force on 31 December of ``year`` with ``iso3`` as a party, and
     which of the actors (or any EU member of that year) are parties too: the agreement
     registry's query (curated records and DESTA-only agreements, the curated record winning
     on conflict), the same one the profile and the architecture map count."""
     from article2.agreements import queries as q
-    from article2.profiles import _agreement_registry, _key
 
-    reg = _agreement_registry(_key(path))
+    reg = agreements_m.registry(wh)
     at = f"{year}-12-31"
-    everyone = [r[0] for r in con.execute("SELECT iso3 FROM countries").fetchall()]
+    everyone = identity.countries(wh)["iso3"].tolist()
     cols = ["agreement_id", "title", "force", "with_USA", "with_JPN", "with_CHN", "with_EU"]
     partners = {
         "USA": {"USA"},
         "JPN": {"JPN"},
         "CHN": {"CHN"},
-        "EU": set(_countries.group_members("EU", year)),
+        "EU": set(members_of(wh, "EU", year)),
     }
     found = q.agreements_with_each(
         reg.agreements, reg.memberships, iso3, {"any": everyone, **partners}, at,
@@ -228,198 +182,68 @@ def _agreements_in_force(con, path: Path, iso3: str, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values(["force", "title"]).reset_index(drop=True)
 
 
-def _sources(con, ids: list[str]) -> pd.DataFrame:
-    if not ids:
-        return pd.DataFrame(columns=["source_id", "title", "producer", "license", "vintage", "url"])
-    marks = ", ".join("?" * len(ids))
-    sql = f"""SELECT source_id, title, producer, license, vintage, url FROM sources
-              WHERE source_id IN ({marks}) ORDER BY source_id"""
-    return _q(con, sql, ids)
-
-
-def _exposure_inputs(path: Path, year: int) -> pd.DataFrame:
-    """Cached per warehouse file version (path, modification time) and year."""
-    stat = path.stat()
-    return _exposure_inputs_cached(str(path), stat.st_mtime_ns, year)
-
-
-@functools.lru_cache(maxsize=8)
-def _exposure_inputs_cached(path_key: str, _mtime: int, year: int) -> pd.DataFrame:
-    """Per country in ``year``: GDP, imports total and from China, exports to China, import
-    HHI and cumulative Chinese official finance 2000..year (wide table)."""
-    sql = """
-        WITH imp AS (
-            SELECT iso3_d AS iso3, sum(value) AS imports,
-                   sum(value) FILTER (WHERE iso3_o = 'CHN') AS imports_chn,
-                   count(*) AS n_partners
-            FROM dyad_year WHERE indicator = ? AND source_id = ? AND year = ?
-            GROUP BY iso3_d HAVING sum(value) > 0),
-        hhi AS (
-            SELECT d.iso3_d AS iso3, sum(power(d.value / imp.imports, 2)) AS import_hhi
-            FROM dyad_year d JOIN imp ON imp.iso3 = d.iso3_d
-            WHERE d.indicator = ? AND d.source_id = ? AND d.year = ? GROUP BY d.iso3_d),
-        exp AS (
-            SELECT iso3_o AS iso3, sum(value) AS exports_chn FROM dyad_year
-            WHERE indicator = ? AND source_id = ? AND year = ? AND iso3_d = 'CHN'
-            GROUP BY iso3_o),
-        gdp AS (
-            SELECT iso3, value AS gdp FROM country_year
-            WHERE indicator = 'gdp_usd' AND year = ? AND value > 0),
-        fin AS (
-            SELECT iso3, sum(value) AS cn_of FROM country_year
-            WHERE indicator IN ('cn_of_oda', 'cn_of_oof', 'cn_of_vague') AND source_id = ?
-              AND year <= ? GROUP BY iso3)
-        SELECT coalesce(imp.iso3, gdp.iso3) AS iso3, gdp.gdp, imp.imports, imp.imports_chn,
-               hhi.import_hhi, exp.exports_chn, fin.cn_of
-        FROM imp FULL JOIN gdp ON gdp.iso3 = imp.iso3
-        LEFT JOIN hhi ON hhi.iso3 = coalesce(imp.iso3, gdp.iso3)
-        LEFT JOIN exp ON exp.iso3 = coalesce(imp.iso3, gdp.iso3)
-        LEFT JOIN fin ON fin.iso3 = coalesce(imp.iso3, gdp.iso3)"""
-    t = [TRADE_INDICATOR, TRADE_SOURCE, year]
-    return warehouse.query(sql, [*t, *t, *t, year, AIDDATA_SOURCE, year], path=Path(path_key))
-
-
-# --------------------------------------------------------------------------- pure computation
-
-
-def trade_shares(flows: pd.DataFrame, eu_members: dict[int, tuple[str, ...]]) -> pd.DataFrame:
-    """Each actor's share of a country's imports and exports per year.
-
-    Args:
-        flows: columns year, flow, partner, value (USD), one row per partner-year-flow.
-        eu_members: year -> EU member ISO3 keys of that year.
-
-    Returns:
-        Columns year, flow, actor, value, total, share with one row per year, flow and actor
-        of :data:`ACTORS` (years whose total is zero are dropped). ``share = value / total``.
-    """
-    cols = ["year", "flow", "actor", "value", "total", "share"]
-    f = flows.dropna(subset=["value"])
-    if f.empty:
-        return pd.DataFrame(columns=cols)
-    members = pd.DataFrame(
-        [
-            (actor, int(y), m)
-            for y in sorted(f["year"].unique())
-            for actor, ms in (
-                ("USA", ("USA",)),
-                ("JPN", ("JPN",)),
-                ("CHN", ("CHN",)),
-                ("EU", eu_members.get(int(y), ())),
-                ("USA+JPN", ("USA", "JPN")),
-            )
-            for m in ms
-        ],
-        columns=["actor", "year", "iso3"],
-    )
-    parts = []
-    for flow, g in f.groupby("flow", sort=True):
-        shares = presence.actor_flows(g[["partner", "year", "value"]], members)
-        # an actor with no members that year (the EU before 1958) still gets a zero row
-        grid = g.groupby("year", as_index=False)["value"].sum().rename(columns={"value": "total"})
-        grid = grid.merge(pd.DataFrame({"actor": list(ACTORS)}), how="cross")
-        out = grid.merge(shares[["actor", "year", "value"]], on=["actor", "year"], how="left")
-        parts.append(out.assign(flow=flow))
-    out = pd.concat(parts, ignore_index=True)
-    out = out[out["total"] > 0].fillna({"value": 0.0})
-    out["share"] = out["value"] / out["total"]
-    out["year"] = out["year"].astype(int)
-    order = {a: i for i, a in enumerate(ACTORS)}
-    out = out.sort_values(
-        ["flow", "year", "actor"], key=lambda s: s.map(order) if s.name == "actor" else s
-    )
-    return out[cols].reset_index(drop=True)
-
-
-def exposure_table(inputs: pd.DataFrame) -> pd.DataFrame:
-    """Country-level coercion-exposure measures (METHODS.md) and their percentiles.
-
-    Args:
-        inputs: one row per country with iso3, gdp, imports, imports_chn, import_hhi,
-            exports_chn, cn_of (any may be NaN).
-
-    Returns:
-        Long table iso3, measure, value, percentile, n: ``exports_chn_gdp`` (exports to China /
-        GDP), ``imports_chn_share`` (imports from China / total imports), ``import_hhi``
-        (Herfindahl index of import partners), ``cn_of_gdp`` (cumulative Chinese official
-        finance commitments / GDP; countries without an AidData record are left out, not
-        zeroed). ``percentile`` = 100 x share of the ``n`` countries with a value that have a
-        value <= this one (higher = more exposed).
-    """
-    t = inputs.set_index("iso3")
-    measures = {
-        "exports_chn_gdp": t["exports_chn"].fillna(0.0).where(t["imports"].notna()) / t["gdp"],
-        "imports_chn_share": t["imports_chn"].fillna(0.0) / t["imports"],
-        "import_hhi": t["import_hhi"],
-        "cn_of_gdp": t["cn_of"] / t["gdp"],
-    }
-    rows = []
-    for measure, s in measures.items():
-        s = s.replace([np.inf, -np.inf], np.nan).dropna()
-        pct = s.rank(method="max", pct=True) * 100.0
-        rows.append(
-            pd.DataFrame(
-                {
-                    "iso3": s.index,
-                    "measure": measure,
-                    "value": s.to_numpy(),
-                    "percentile": pct.to_numpy(),
-                    "n": len(s),
-                }
-            )
-        )
-    return pd.concat(rows, ignore_index=True)
-
-
 # --------------------------------------------------------------------------- assembly
 
+#: exposure measures a brief shows: measure -> (label, unit as briefs print it)
 _EXPOSURE_LABELS = {
-    "exports_chn_gdp": ("Exports to China, % of GDP", "percent"),
-    "imports_chn_share": ("China's share of imports", "percent"),
-    "import_hhi": ("Concentration of import partners (HHI)", "index"),
-    "cn_of_gdp": ("Chinese official finance since 2000, % of GDP", "percent"),
+    "exports_to_china_pct_gdp": ("Exports to China, % of GDP", "% of GDP"),
+    "china_share_imports": ("China's share of imports", "share"),
+    "china_share_exports": ("China's share of exports", "share"),
+    "hhi_import_partners": ("Concentration of import partners (HHI)", "index"),
+    "hhi_export_partners": ("Concentration of export partners (HHI)", "index"),
+    "china_finance_pct_gdp": (finance_m.CN_OF_PCT_GDP.label, "% of GDP"),
+    "cn_of_cum_pct_gdp": (finance_m.CN_OF_CUM_PCT_GDP.label, "% of GDP"),
 }
 
 
-def brief_data(iso3: str, year: int | None = None, *, path: Path | None = None) -> BriefData:
+def _exposure_all(wh: warehouse.Warehouse, year: int) -> pd.DataFrame:
+    """Long table iso3, measure, value, percentile, n, source_id of every exposure measure a
+    brief shows, in ``year`` (the cumulative finance measure: 2000..``year``)."""
+    parts = [exposure_m.exposure(wh, m, year).assign(measure=m) for m in exposure_m.MEASURES]
+    cum = exposure_m.ranked(finance_m.cumulative_pct_gdp(wh, year))
+    parts.append(cum.assign(measure=finance_m.CN_OF_CUM_PCT_GDP.name))
+    return pd.concat(parts, ignore_index=True)
+
+
+def brief_data(
+    iso3: str, year: int | None = None, *, path: Path | warehouse.Warehouse | None = None
+) -> BriefData:
     """Collect the :class:`BriefData` of ``iso3`` for ``year`` (default: the latest year with
     trade data for the country, else the latest year with GDP, else 2014).
 
     Raises:
         ValueError: when ``iso3`` is not a key of the identity table.
     """
-    path = Path(path) if path else Path(warehouse.paths.warehouse_path())
+    wh = warehouse.open_warehouse(path)
     iso3 = iso3.upper()
-    with warehouse.connect(path) as con:
-        ident = _q(con, "SELECT name, un_code FROM countries WHERE iso3 = ?", [iso3])
-        if ident.empty:
-            raise ValueError(
-                f"unknown country {iso3!r}: not a key of the identity table "
-                "(search with `article2 countries NAME`)"
-            )
-        name = str(ident["name"].iloc[0])
-        un_code = None if pd.isna(ident["un_code"].iloc[0]) else int(ident["un_code"].iloc[0])
-        if year is None:
-            year = _latest_trade_year(con, iso3)
-            if year is None:
-                gdp_years = _country_values(con, iso3, ("gdp_usd",))
-                year = int(gdp_years["year"].max()) if len(gdp_years) else 2014
-        first = year - WINDOW + 1
-        flows = _trade_partner_flows(con, iso3, first, year)
-        eu = {y: _countries.group_members("EU", y) for y in range(first, year + 1)}
-        trade = trade_shares(flows, eu)
-        macro = _country_values(con, iso3, ("gdp_usd", "population", "gm_gdp_pcap", "gm_pop"))
-        finance = _country_values(con, iso3, OF_INDICATORS)
-        finance = finance[finance["source_id"] == AIDDATA_SOURCE]
-        ties = _dyad_values(con, iso3, (*ATOP_INDICATORS, "igo_shared"), ("USA", "JPN", "CHN"))
-        agreements = _agreements_in_force(con, path, iso3, year)
-        exposure_all = exposure_table(_exposure_inputs(path, year))
-        figures, missing = _figures(
-            iso3, year, trade, macro, finance, ties, agreements, exposure_all
+    table = identity.countries(wh)
+    ident = table[table["iso3"] == iso3]
+    if ident.empty:
+        raise ValueError(
+            f"unknown country {iso3!r}: not a key of the identity table "
+            "(search with `article2 countries NAME`)"
         )
-        exposure = _exposure_rows(iso3, year, exposure_all)
-        used = sorted({s for f in figures.values() for s in f.source_id.split(";")})
-        sources = _sources(con, used)
+    name = str(ident["name"].iloc[0])
+    un_code = None if pd.isna(ident["un_code"].iloc[0]) else int(ident["un_code"].iloc[0])
+    if year is None:
+        year = trade_m.latest_year(wh, iso3, "cow")
+        if year is None:
+            gdp_years = economy.series(wh, iso3, ("gdp_usd",))
+            year = int(gdp_years["year"].max()) if len(gdp_years) else 2014
+    first = year - WINDOW + 1
+    trade = _trade_table(wh, iso3, first, year)
+    macro = economy.series(wh, iso3, ("gdp_usd", "population", "gm_gdp_pcap", "gm_pop"))
+    finance = finance_m.by_kind(wh)
+    finance = finance[finance["iso3"] == iso3]
+    tie_rows = ties.dyad_rows(wh, iso3, (*ATOP_INDICATORS, "igo_shared"), ("USA", "JPN", "CHN"))
+    agreements = _agreements_in_force(wh, iso3, year)
+    exposure_all = _exposure_all(wh, year)
+    figures, missing = _figures(
+        iso3, year, trade, macro, finance, tie_rows, agreements, exposure_all
+    )
+    exposure = _exposure_rows(iso3, year, exposure_all)
+    used = sorted({s for f in figures.values() for s in f.source_id.split(";")})
+    sources = identity.sources(wh, used)
     return BriefData(
         iso3=iso3,
         name=name,
@@ -431,8 +255,27 @@ def brief_data(iso3: str, year: int | None = None, *, path: Path | None = None) 
         agreements=agreements,
         sources=sources,
         missing=tuple(missing),
-        warehouse=str(path),
+        warehouse=str(wh.path),
     )
+
+
+def _trade_table(wh: warehouse.Warehouse, iso3: str, first: int, last: int) -> pd.DataFrame:
+    """Columns year, flow, actor, value, total, share: :func:`article2.measures.trade.shares`
+    of ``iso3`` in ``first..last`` (years with trade; the share is missing where the country is
+    the actor, e.g. China's share of China's trade)."""
+    cols = ["year", "flow", "actor", "value", "total", "share"]
+    parts = [trade_m.shares(wh, "cow", flow=flow, iso3=iso3, first=first, last=last)
+             for flow in ("exports", "imports")]  # fmt: skip
+    out = pd.concat(parts, ignore_index=True)
+    out = out[out["total"] > 0]
+    if out.empty:
+        return pd.DataFrame(columns=cols)
+    order = {a: i for i, a in enumerate(ACTORS)}
+    out = out.sort_values(
+        ["flow", "year", "actor"], key=lambda s: s.map(order) if s.name == "actor" else s
+    )
+    out["year"] = out["year"].astype(int)
+    return out[cols].reset_index(drop=True)
 
 
 def _exposure_rows(iso3: str, year: int, table: pd.DataFrame) -> pd.DataFrame:
@@ -514,6 +357,8 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
             f"bilateral trade (COW Dyadic Trade, importer-reported) for {year - WINDOW + 1}-{year}"
         )
     for r in trade.itertuples(index=False):
+        if pd.isna(r.share):
+            continue
         add(
             Figure(
                 f"trade.{r.flow}.share.{r.actor}.{r.year}",
@@ -540,6 +385,8 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
             )
         )
         share = g.set_index("actor")["share"]
+        if pd.isna(share.get("USA+JPN")) or pd.isna(share.get("CHN")):
+            continue
         add(
             Figure(
                 f"trade.{flow}.balance.{y}",
@@ -640,16 +487,14 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
     # exposure
     mine = exposure_all[exposure_all["iso3"] == iso3]
     for r in mine.itertuples(index=False):
-        sid = {"cn_of_gdp": f"{AIDDATA_SOURCE};wb_gdp/gdp.csv", "import_hhi": TRADE_SOURCE}.get(
-            r.measure, f"{TRADE_SOURCE};wb_gdp/gdp.csv"
-        )
+        sid = r.source_id
         label, unit = _EXPOSURE_LABELS[r.measure]
         add(
             Figure(
                 f"exposure.{r.measure}",
                 label,
                 float(r.value),
-                "index" if unit == "index" else "share",
+                unit,
                 year,
                 sid,
                 r.measure,

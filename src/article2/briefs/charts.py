@@ -82,8 +82,13 @@ def trade_share_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:
 
 def balance_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:
     """The allies' combined share minus China's share, in percentage points, per year."""
-    wide = trade.pivot_table(index=["year", "flow"], columns="actor", values="share").reset_index()
+    wide = trade.pivot_table(index=["year", "flow"], columns="actor", values="share",
+                             dropna=False).reset_index()  # fmt: skip
+    wide = wide.reindex(columns=[*wide.columns.drop(["USA+JPN", "CHN"], errors="ignore"),
+                                 "USA+JPN", "CHN"])  # fmt: skip
+    # China's brief: China is not its own partner, so there is no balance to show
     wide["balance"] = (wide["USA+JPN"] - wide["CHN"]) * 100.0
+    wide = wide.dropna(subset=["balance"])
     wide["leader"] = wide["balance"].map(lambda b: "USA+JPN ahead" if b >= 0 else "China ahead")
     panels = [
         alt.Chart(wide[wide["flow"] == flow])

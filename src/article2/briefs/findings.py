@@ -217,10 +217,10 @@ def exposure_findings(data: BriefData) -> tuple[Finding, ...]:
     """Country-level exposure to China and where it ranks among countries with data."""
     out = []
     for measure, what in (
-        ("exports_chn_gdp", "{c} exports to China were {v} of its GDP"),
-        ("imports_chn_share", "China supplied {v} of {c} imports"),
+        ("exports_to_china_pct_gdp", "{c} exports to China were {v} of its GDP"),
+        ("china_share_imports", "China supplied {v} of {c} imports"),
         (
-            "cn_of_gdp",
+            "cn_of_cum_pct_gdp",
             "Chinese official finance commitments to {n} since 2000 came to {v} of its GDP",
         ),
     ):
@@ -254,6 +254,6 @@ def agreements_findings(data: BriefData) -> tuple[Finding, ...]:
 def headline_findings(data: BriefData) -> tuple[Finding, ...]:
     """The issue in numbers: the few findings a reader sees first."""
     out = list(balance_findings(data)[:1])
-    out += [f for f in exposure_findings(data) if "exports_chn_gdp" in f.keys[0]]
+    out += [f for f in exposure_findings(data) if "exports_to_china_pct_gdp" in f.keys[0]]
     out += list(finance_findings(data))
     return tuple(out)

@@ -19,6 +19,8 @@ def fmt_value(value: float, unit: str) -> str:
         return "n/a"
     if unit == "share":
         return f"{value * 100:.1f}%"
+    if unit == "% of GDP":
+        return f"{value:.2f}%" if abs(value) < 1 else f"{value:.1f}%"
     if unit == "share_diff":
         return f"{value * 100:+.1f} pp"
     if unit == "index":

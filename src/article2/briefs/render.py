@@ -160,7 +160,7 @@ def _key_figures(data: BriefData) -> Table:
         (f"trade.imports.share.USA+JPN.{y}", "U.S. + Japan share of imports"),
         (f"trade.exports.share.CHN.{y}", "China's share of exports"),
         (f"trade.exports.share.USA+JPN.{y}", "U.S. + Japan share of exports"),
-        ("exposure.exports_chn_gdp", "Exports to China, % of GDP"),
+        ("exposure.exports_to_china_pct_gdp", "Exports to China, % of GDP"),
         ("finance.cn_of.total", "Chinese official finance commitments (AidData)"),
     ):
         f = data.get(key)

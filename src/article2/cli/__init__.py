@@ -11,6 +11,7 @@ from article2.cli import (
     data,  # noqa: F401  (registers build, sources, countries, run)
     fetch,  # noqa: F401  (registers fetch)
     index,  # noqa: F401  (registers index, rank, index-config)
+    measures,  # noqa: F401  (registers measure)
     products,  # noqa: F401  (registers load-baci, generate-baci, dependencies)
     profile,  # noqa: F401  (registers profile, compare)
     scenario,  # noqa: F401  (registers scenario run, scenario show)

@@ -13,7 +13,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from article2 import api, paths
+from article2 import briefs, paths
 from article2.cli._app import (
     Format,
     app,
@@ -43,8 +43,8 @@ def _one(args: tuple[str, int | None, str, str]) -> dict:
     iso3, year, fmt, out = args
     started = time.perf_counter()
     try:
-        data = api.brief(iso3, year=year)
-        path = api.write_brief(data, Path(out), fmt)
+        data = briefs.brief(iso3, year=year)
+        path = briefs.write_brief(data, Path(out), fmt)
         return {
             "iso3": iso3,
             "year": data.year,
@@ -106,17 +106,17 @@ def brief(
     try:
         if country is not None:
             if fmt.value in ("json", "csv", "table"):
-                data = api.brief(country, year=year)
-                emit(api.brief_figures(data), Format(fmt.value), title=f"{data.name} {data.year}")
+                data = briefs.brief(country, year=year)
+                emit(briefs.brief_figures(data), Format(fmt.value), title=f"{data.name} {data.year}")
                 return
-            data = api.brief(country, year=year)
+            data = briefs.brief(country, year=year)
             with writing(folder, "--out" if out is not None else "output folder"):
-                path = api.write_brief(data, folder, fmt.value)
+                path = briefs.write_brief(data, folder, fmt.value)
             console.print(f"brief: {path}", highlight=False)
             return
         if fmt.value not in ("html", "md", "pdf"):
             raise fail("--all writes files: use --format html, md or pdf")
-        countries = api.brief_countries()
+        countries = briefs.brief_countries()
     except WarehouseMissingError as exc:
         raise fail(str(exc)) from exc
     except ValueError as exc:

@@ -40,7 +40,7 @@ def serve(
     except ValueError as exc:
         raise fail(str(exc)) from exc
     if not warehouse.exists():
-        from article2.cli.data import _build, _print_report
+        from article2.cli._build import _build, _print_report
 
         _print_report(_build(None))
     n = workers or os.cpu_count() or 1

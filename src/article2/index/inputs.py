@@ -1,17 +1,19 @@
 """Indicator inputs of the presence index and the case-study selection, from the warehouse.
 
-One read-only DuckDB connection and a handful of set-based queries per call build a long
-table ``iso3, indicator, value, year, source_id`` for every country at once (no per-country
+Set-based selections from the measures layer (one :class:`~article2.warehouse.Warehouse`
+handle) build a long table ``iso3, indicator, value, year, source_id`` for every country at once (no per-country
 loop). Which raw file a number comes from travels in ``source_id``.
 
 Missing data is explicit: a country-indicator pair without data has no row (NaN in the
 matrix) and is never read as zero. The zeros that do appear are real zeros of a census
 source: no ATOP alliance row between two states means no obligation (ATOP codes every
-alliance), no DESTA membership means no agreement, and an AidData recipient-year row of 0
+alliance), no membership in the agreement registry means no agreement, and an AidData recipient-year row of 0
 means no Chinese commitment that year.
 
 Years: the trade-based indicators (COW, to 2014) and IGOs (to 2014) use the index year
-exactly; ATOP (to 2018) and DESTA (to 2020) use the latest year at or before it. For the
+exactly; ATOP (to 2018) uses the latest year at or before it; agreements in force (the merged
+registry of :mod:`article2.measures.agreements`, as the profile and the map count them) the
+index year. For the
 selection, growth is projected by Gapminder from the year after the latest World Bank GDP
 year, size and governance take each country's latest observation, and trade-based criteria
 use the trade year. Each row states its year.
@@ -22,11 +24,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
-from article2 import countries, paths, warehouse
+from article2 import warehouse
+from article2.measures import agreements as agreements_m
+from article2.measures import economy, identity
+from article2.measures import exposure as exposure_m
+from article2.measures import finance as finance_m
+from article2.measures import ties as ties_m
+from article2.measures import trade as trade_m
+from article2.measures.members import members_of
 
 __all__ = [
     "CORE_INDICATORS",
@@ -37,52 +45,43 @@ __all__ = [
 ]
 
 TRADE = "trade_cow"
-AIDDATA = "aiddata_gcdf/cow_gcdf.csv"
 DESTA = "desta"
 ATOP_ALL = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 #: the inputs whose common latest year is the default index year
 CORE_INDICATORS: tuple[str, ...] = (TRADE, "igo_shared", "atop_defense")
-FINANCE_WINDOW = 5
+FINANCE_WINDOW = finance_m.MEAN_WINDOW
 GROWTH_HORIZONS = (10, 20)
 GOVERNANCE = {"corruption_cpi": "gm_cpi", "democracy_eiu": "gm_democracy_eiu",
               "freedom_fh": "gm_freedom_fh"}  # fmt: skip
 _COLUMNS = ["iso3", "indicator", "value", "year", "source_id"]
 
 
-def _open(path: Path | None) -> duckdb.DuckDBPyConnection:
-    return warehouse.connect(Path(path) if path else paths.warehouse_path())
+def actor_members(actor: str, year: int, *, path=None) -> tuple[str, ...]:
+    """ISO3 keys that make up ``actor`` in ``year``: :func:`article2.measures.members.members_of`."""
+    return members_of(warehouse.open_warehouse(path), actor, year)
 
 
-def actor_members(actor: str, year: int) -> tuple[str, ...]:
-    """ISO3 keys that make up ``actor`` in ``year`` (the EU: members that year)."""
-    if actor == "EU":
-        return countries.group_members("EU", year)
-    if actor == "USA+JPN":
-        return ("JPN", "USA")
-    return (actor,)
+def _share(wh, actor: str, year: int, flow: str) -> pd.DataFrame:
+    """iso3, value: ``actor``'s share of each country's ``flow`` (:mod:`article2.measures.trade`)."""
+    t = trade_m.shares(wh, "cow", flow=flow, year=year)
+    return t.loc[t["actor"] == actor, ["iso3", "share"]].rename(columns={"share": "value"})
 
 
 def default_year(path: Path | None = None) -> int:
     """The latest year in which every core input (COW trade, shared IGOs, ATOP) has data."""
-    with _open(path) as con:
-        ends = [
-            con.execute("SELECT max(year) FROM dyad_year WHERE indicator = ?", [i]).fetchall()[0][0]
-            for i in CORE_INDICATORS
-        ]
+    wh = warehouse.open_warehouse(path)
+    ends = [identity.coverage(wh, "dyad_year", i)[1] for i in CORE_INDICATORS]
     if any(e is None for e in ends):
         raise ValueError(f"the warehouse lacks a core input: {dict(zip(CORE_INDICATORS, ends, strict=True))}")
     return int(min(ends))
 
 
-def _sid(con, indicator: str) -> str:
-    rows = con.execute(
-        "SELECT DISTINCT source_id FROM indicators WHERE indicator = ? ORDER BY 1", [indicator]
-    ).fetchall()
-    return ";".join(r[0] for r in rows)
+def _sid(wh, indicator: str) -> str:
+    return ";".join(identity.indicator_sources(wh).get(indicator, ()))
 
 
-def _latest_at(con, sql_max: str, params: list, year: int) -> int | None:
-    hi = con.execute(sql_max, params).fetchall()[0][0]
+def _latest_at(wh, indicator: str, year: int) -> int | None:
+    hi = identity.coverage(wh, "dyad_year", indicator)[1]
     return None if hi is None else int(min(hi, year))
 
 
@@ -95,70 +94,14 @@ def _frame(rows: pd.DataFrame, indicator: str, year, sid: str) -> pd.DataFrame:
     return out[_COLUMNS]
 
 
-def _trade_sums(con, year: int, partners: Sequence[str]) -> pd.DataFrame:
-    """Per country: total exports/imports and those with ``partners`` in ``year``."""
-    con.register("_partners", pd.DataFrame({"iso3": list(partners)}))
-    return con.execute(
-        """
-        WITH f AS (SELECT iso3_o, iso3_d, value FROM dyad_year WHERE indicator = ? AND year = ?),
-        x AS (SELECT iso3_o AS iso3, sum(value) AS x_tot,
-                     coalesce(sum(value) FILTER (WHERE iso3_d IN (SELECT iso3 FROM _partners)), 0)
-                       AS x_act
-              FROM f GROUP BY 1),
-        m AS (SELECT iso3_d AS iso3, sum(value) AS m_tot,
-                     coalesce(sum(value) FILTER (WHERE iso3_o IN (SELECT iso3 FROM _partners)), 0)
-                       AS m_act
-              FROM f GROUP BY 1)
-        SELECT coalesce(x.iso3, m.iso3) AS iso3, x_tot, x_act, m_tot, m_act
-        FROM x FULL JOIN m ON x.iso3 = m.iso3
-        """,
-        [TRADE, year],
-    ).df()
+def _agreements(wh, year: int, partners: Sequence[str]) -> pd.DataFrame:
+    """Per country of the agreement registry: agreements in force on 31 December of ``year``
+    shared with any of ``partners``: :func:`article2.measures.agreements.in_force_counts`, the
+    rule and registry the profile and the map count."""
+    return agreements_m.in_force_counts(wh, partners, year)
 
 
-def _alliances(con, year: int, partners: Sequence[str], indicators: Sequence[str]) -> pd.DataFrame:
-    """Per country: number of ``partners`` with an obligation of any of ``indicators``
-    (either direction) in ``year``; countries in the ATOP year without one get 0."""
-    con.register("_partners", pd.DataFrame({"iso3": list(partners)}))
-    ph = ", ".join("?" for _ in indicators)
-    return con.execute(
-        f"""
-        WITH r AS (SELECT iso3_o, iso3_d FROM dyad_year
-                   WHERE indicator IN ({ph}) AND year = ? AND value > 0),
-        pairs AS (SELECT iso3_d AS iso3, iso3_o AS p FROM r
-                  UNION SELECT iso3_o AS iso3, iso3_d AS p FROM r),
-        universe AS (SELECT DISTINCT iso3_o AS iso3 FROM dyad_year
-                     WHERE indicator = 'atop_defense' AND year = ?
-                     UNION SELECT DISTINCT iso3_d FROM dyad_year
-                     WHERE indicator = 'atop_defense' AND year = ?)
-        SELECT u.iso3, count(DISTINCT pairs.p) FILTER (WHERE pairs.p IN (SELECT iso3 FROM _partners))
-               AS value
-        FROM universe u LEFT JOIN pairs ON pairs.iso3 = u.iso3
-        GROUP BY u.iso3
-        """,
-        [*indicators, year, year, year],
-    ).df()
-
-
-def _agreements(con, year: int, partners: Sequence[str]) -> pd.DataFrame:
-    """Per DESTA country: agreements in force on 31 December of ``year`` shared with any of
-    ``partners`` (same rule as :func:`article2.profiles.agreements_in_force`)."""
-    con.register("_partners", pd.DataFrame({"iso3": list(partners)}))
-    return con.execute(
-        """
-        WITH live AS (SELECT agreement_id, iso3 FROM memberships
-                      WHERE catalogue = ? AND force <= make_date(?, 12, 31)
-                        AND coalesce(end_date, DATE '9999-12-31') > make_date(?, 12, 31)),
-        universe AS (SELECT DISTINCT iso3 FROM memberships WHERE catalogue = ?)
-        SELECT u.iso3, count(DISTINCT p.agreement_id) AS value
-        FROM universe u
-        LEFT JOIN live t ON t.iso3 = u.iso3
-        LEFT JOIN live p ON p.agreement_id = t.agreement_id AND p.iso3 <> t.iso3
-             AND p.iso3 IN (SELECT iso3 FROM _partners)
-        GROUP BY u.iso3
-        """,
-        [DESTA, year, year, DESTA],
-    ).df()
+_SID_AGREEMENTS = ";".join(agreements_m.AGREEMENTS_IN_FORCE.source_ids)
 
 
 def presence_inputs(actor: str, year: int, *, path: Path | None = None) -> pd.DataFrame:
@@ -167,65 +110,34 @@ def presence_inputs(actor: str, year: int, *, path: Path | None = None) -> pd.Da
 
     Countries: every country with COW trade data in ``year``, except the actor's members.
     """
-    members = actor_members(actor, year)
+    wh = warehouse.open_warehouse(path)
+    members = members_of(wh, actor, year)
     out = []
-    with _open(path) as con:
-        tr = _trade_sums(con, year, members)
-        if tr.empty:
-            raise ValueError(f"no COW trade data in {year}: the index needs it (COW ends 2014)")
-        sid = _sid(con, TRADE)
-        tr["exp"] = tr["x_act"] / tr["x_tot"].where(tr["x_tot"] > 0)
-        tr["imp"] = tr["m_act"] / tr["m_tot"].where(tr["m_tot"] > 0)
-        out.append(_frame(tr.rename(columns={"exp": "value"}), "trade_share_exports", year, sid))
-        out.append(
-            _frame(tr.drop(columns="exp").rename(columns={"imp": "value"}),
-                   "trade_share_imports", year, sid)  # fmt: skip
-        )
-        universe = set(tr["iso3"])
-        if actor == "CHN":
-            lo = year - FINANCE_WINDOW + 1
-            fin = con.execute(
-                """
-                WITH a AS (SELECT iso3, year, sum(value) AS v FROM country_year
-                           WHERE source_id = ? AND indicator IN ('cn_of_oda', 'cn_of_oof',
-                                 'cn_of_vague') AND year BETWEEN ? AND ? GROUP BY 1, 2)
-                SELECT a.iso3, 100 * avg(a.v) / any_value(g.value) AS value
-                FROM a JOIN country_year g ON g.iso3 = a.iso3 AND g.indicator = 'gdp_usd'
-                     AND g.year = ?
-                WHERE g.value > 0 GROUP BY a.iso3
-                """,
-                [AIDDATA, lo, year, year],
-            ).df()
-            sid_f = f"{AIDDATA};{_sid(con, 'gdp_usd')}"
-            out.append(_frame(fin, "official_finance_pct_gdp", year, sid_f))
-        ya = _latest_at(con, "SELECT max(year) FROM dyad_year WHERE indicator = ?",
-                        ["atop_defense"], year)  # fmt: skip
-        if ya is not None:
-            n = len(members)
-            sid_a = _sid(con, "atop_defense")
-            for name, inds in (("alliance_defense", ("atop_defense",)), ("alliance_any", ATOP_ALL)):
-                al = _alliances(con, ya, members, inds)
-                al["value"] = al["value"] / n
-                out.append(_frame(al, name, ya, sid_a))
-        yi = _latest_at(con, "SELECT max(year) FROM dyad_year WHERE indicator = ?",
-                        ["igo_shared"], year)  # fmt: skip
-        if yi is not None:
-            con.register("_partners", pd.DataFrame({"iso3": list(members)}))
-            igo = con.execute(
-                "SELECT iso3_d AS iso3, avg(value) AS value FROM dyad_year WHERE indicator = "
-                "'igo_shared' AND year = ? AND iso3_o IN (SELECT iso3 FROM _partners) GROUP BY 1",
-                [yi],
-            ).df()
-            out.append(_frame(igo, "igo_shared", yi, _sid(con, "igo_shared")))
-        yd = _latest_at(con, "SELECT max(year(force)) FROM memberships WHERE catalogue = ?",
-                        [DESTA], year)  # fmt: skip
-        if yd is not None:
-            sid_d = ";".join(
-                r[0] for r in con.execute(
-                    "SELECT DISTINCT source_id FROM memberships WHERE catalogue = ?", [DESTA]
-                ).fetchall()
-            )  # fmt: skip
-            out.append(_frame(_agreements(con, yd, members), "agreements_in_force", yd, sid_d))
+    flows = trade_m.flows(wh, "cow", year=year)
+    if flows.empty:
+        raise ValueError(f"no COW trade data in {year}: the index needs it (COW ends 2014)")
+    sid = ";".join(trade_m.source_ids(wh, "cow"))
+    out.append(_frame(_share(wh, actor, year, "exports"), "trade_share_exports", year, sid))
+    out.append(_frame(_share(wh, actor, year, "imports"), "trade_share_imports", year, sid))
+    universe = set(flows["iso3"])
+    if actor == "CHN":
+        fin = finance_m.mean5_pct_gdp(wh, year)
+        sid_f = ";".join(finance_m.CN_OF_MEAN5_PCT_GDP.source_ids)
+        out.append(_frame(fin, "official_finance_pct_gdp", year, sid_f))
+    ya = _latest_at(wh, "atop_defense", year)
+    if ya is not None:
+        n = len(members)
+        sid_a = _sid(wh, "atop_defense")
+        for name, inds in (("alliance_defense", ("atop_defense",)), ("alliance_any", ATOP_ALL)):
+            al = ties_m.alliance_counts(wh, ya, members, inds)
+            al["value"] = al["value"] / n
+            out.append(_frame(al, name, ya, sid_a))
+    yi = _latest_at(wh, "igo_shared", year)
+    if yi is not None:
+        igo = ties_m.igo_mean(wh, yi, members)
+        out.append(_frame(igo, "igo_shared", yi, _sid(wh, "igo_shared")))
+    out.append(_frame(_agreements(wh, year, members), "agreements_in_force", year,
+                      _SID_AGREEMENTS))  # fmt: skip
     frame = pd.concat(out, ignore_index=True)
     frame = frame[frame["iso3"].isin(universe) & ~frame["iso3"].isin(members)]
     return frame.dropna(subset=["value"]).reset_index(drop=True)
@@ -236,91 +148,49 @@ def selection_inputs(
 ) -> pd.DataFrame:
     """Long table of the selection inputs (names of
     :data:`article2.index.config.SELECTION_SOURCES`) for ``candidates``."""
-    cand = pd.DataFrame({"iso3": list(candidates)})
+    wh = warehouse.open_warehouse(path)
+    cand = list(candidates)
     out = []
-    with _open(path) as con:
-        con.register("_cand", cand)
-        # projected growth of GDP = Gapminder GDP per capita (PPP) x population
-        gdp_end = con.execute(
-            "SELECT max(year) FROM country_year WHERE indicator = 'gdp_usd'"
-        ).fetchall()[0][0]
-        p0 = int(gdp_end) + 1
-        g = con.execute(
-            """
-            SELECT a.iso3, a.year, a.value * b.value AS gdp
-            FROM country_year a JOIN country_year b ON b.iso3 = a.iso3 AND b.year = a.year
-                 AND b.indicator = 'gm_pop'
-            WHERE a.indicator = 'gm_gdp_pcap' AND a.year IN (?, ?, ?)
-              AND a.iso3 IN (SELECT iso3 FROM _cand)
-            """,
-            [p0, p0 + GROWTH_HORIZONS[0], p0 + GROWTH_HORIZONS[1]],
-        ).df()
-        wide = g.pivot_table(index="iso3", columns="year", values="gdp")
-        sid_g = f"{_sid(con, 'gm_gdp_pcap')};{_sid(con, 'gm_pop')}"
-        for h in GROWTH_HORIZONS:
-            if p0 in wide and p0 + h in wide:
-                cagr = (wide[p0 + h] / wide[p0]) ** (1.0 / h) - 1.0
-                out.append(_frame(cagr.rename("value").reset_index(), f"gdp_growth_{h}y",
-                                  p0 + h, sid_g))  # fmt: skip
-        # size: log10 GDP, latest year per country
-        size = con.execute(
-            """
-            SELECT iso3, arg_max(value, year) AS gdp, max(year) AS year FROM country_year
-            WHERE indicator = 'gdp_usd' AND value > 0 AND iso3 IN (SELECT iso3 FROM _cand)
-            GROUP BY 1
-            """
-        ).df()
-        size["value"] = np.log10(size["gdp"])
-        out.append(_frame(size, "gdp_log", size["year"], _sid(con, "gdp_usd")))
-        # exposure to China and the presence balance, in the trade year
-        sid_t = _sid(con, TRADE)
-        chn = _trade_sums(con, trade_year, ["CHN"])
-        uj = _trade_sums(con, trade_year, ["USA", "JPN"])
-        gdp_t = con.execute(
-            "SELECT iso3, value AS gdp FROM country_year WHERE indicator = 'gdp_usd' AND year = ?",
-            [trade_year],
-        ).df()
-        chn = chn.merge(gdp_t, on="iso3", how="left")
-        chn["value"] = chn["m_act"] / chn["m_tot"].where(chn["m_tot"] > 0)
-        out.append(_frame(chn, "china_share_imports", trade_year, sid_t))
-        chn["value"] = 100 * chn["x_act"] / chn["gdp"].where(chn["gdp"] > 0)
-        out.append(_frame(chn, "exports_to_china_pct_gdp", trade_year,
-                          f"{sid_t};{_sid(con, 'gdp_usd')}"))  # fmt: skip
-        tot = (chn["x_tot"].fillna(0) + chn["m_tot"].fillna(0)).where(lambda s: s > 0)
-        s_c = (chn["x_act"] + chn["m_act"]) / tot
-        b = uj.set_index("iso3")
-        s_uj = ((b["x_act"] + b["m_act"]).reindex(chn["iso3"]).to_numpy()) / tot.to_numpy()
-        with np.errstate(all="ignore"):
-            beta = s_uj / (s_uj + s_c.to_numpy())
-        chn["value"] = 1.0 - np.abs(2.0 * beta - 1.0)
-        out.append(_frame(chn, "presence_contest", trade_year, sid_t))
-        # alliances and agreements: latest year of each source
-        ya = con.execute(
-            "SELECT max(year) FROM dyad_year WHERE indicator = 'atop_defense'"
-        ).fetchall()[0][0]
-        al = _alliances(con, int(ya), ["USA", "JPN"], ("atop_defense",))
-        out.append(_frame(al, "alliance_usa_jpn", int(ya), _sid(con, "atop_defense")))
-        yd = con.execute(
-            "SELECT max(year(force)) FROM memberships WHERE catalogue = ?", [DESTA]
-        ).fetchall()[0][0]
-        sid_d = ";".join(
-            r[0] for r in con.execute(
-                "SELECT DISTINCT source_id FROM memberships WHERE catalogue = ?", [DESTA]
-            ).fetchall()
-        )  # fmt: skip
-        out.append(_frame(_agreements(con, int(yd), ["USA", "JPN"]), "agreements_usa_jpn",
-                          int(yd), sid_d))  # fmt: skip
-        out.append(_frame(_agreements(con, int(yd), ["CHN"]), "agreements_chn", int(yd), sid_d))
-        # governance: latest observation per country (projections excluded: <= last observed)
-        for name, ind in GOVERNANCE.items():
-            gv = con.execute(
-                """
-                SELECT iso3, arg_max(value, year) AS value, max(year) AS year FROM country_year
-                WHERE indicator = ? AND iso3 IN (SELECT iso3 FROM _cand) GROUP BY 1
-                """,
-                [ind],
-            ).df()
-            out.append(_frame(gv, name, gv["year"], _sid(con, ind)))
+    # projected growth of GDP = Gapminder GDP per capita (PPP) x population
+    gdp_end = identity.coverage(wh, "country_year", "gdp_usd")[1]
+    p0 = int(gdp_end) + 1
+    g = economy.gapminder_gdp(wh, (p0, p0 + GROWTH_HORIZONS[0], p0 + GROWTH_HORIZONS[1]),
+                              cand)  # fmt: skip
+    wide = g.pivot_table(index="iso3", columns="year", values="gdp")
+    sid_g = f"{_sid(wh, 'gm_gdp_pcap')};{_sid(wh, 'gm_pop')}"
+    for h in GROWTH_HORIZONS:
+        if p0 in wide and p0 + h in wide:
+            cagr = (wide[p0 + h] / wide[p0]) ** (1.0 / h) - 1.0
+            out.append(_frame(cagr.rename("value").reset_index(), f"gdp_growth_{h}y",
+                              p0 + h, sid_g))  # fmt: skip
+    # size: log10 GDP, latest year per country
+    size = economy.latest(wh, "gdp_usd", cand, positive=True)
+    size["value"] = np.log10(size["value"])
+    out.append(_frame(size, "gdp_log", size["year"], _sid(wh, "gdp_usd")))
+    # exposure to China and the presence balance, in the trade year
+    sid_t = ";".join(trade_m.source_ids(wh, "cow"))
+    for name in ("china_share_imports", "exports_to_china_pct_gdp"):
+        e = exposure_m.exposure(wh, name, trade_year)
+        out.append(_frame(e, name, trade_year, e["source_id"].iloc[0] if len(e) else sid_t))
+    s_c = _share(wh, "CHN", trade_year, "trade").set_index("iso3")["value"]
+    s_uj = _share(wh, "USA+JPN", trade_year, "trade").set_index("iso3")["value"]
+    with np.errstate(all="ignore"):
+        beta = s_uj / (s_uj + s_c.reindex(s_uj.index))
+    contest = (1.0 - np.abs(2.0 * beta - 1.0)).rename("value").reset_index()
+    out.append(_frame(contest, "presence_contest", trade_year, sid_t))
+    # alliances and agreements: latest year of each source
+    ya = identity.coverage(wh, "dyad_year", "atop_defense")[1]
+    al = ties_m.alliance_counts(wh, int(ya), ["USA", "JPN"], ("atop_defense",))
+    out.append(_frame(al, "alliance_usa_jpn", int(ya), _sid(wh, "atop_defense")))
+    yd = agreements_m.catalogue_years(wh, DESTA)[1]
+    out.append(_frame(_agreements(wh, int(yd), ["USA", "JPN"]), "agreements_usa_jpn",
+                      int(yd), _SID_AGREEMENTS))  # fmt: skip
+    out.append(_frame(_agreements(wh, int(yd), ["CHN"]), "agreements_chn", int(yd),
+                      _SID_AGREEMENTS))  # fmt: skip
+    # governance: latest observation per country (projections excluded: <= last observed)
+    for name, ind in GOVERNANCE.items():
+        gv = economy.latest(wh, ind, cand)
+        out.append(_frame(gv, name, gv["year"], _sid(wh, ind)))
     frame = pd.concat(out, ignore_index=True)
     frame = frame[frame["iso3"].isin(set(candidates))]
     return frame.dropna(subset=["value"]).reset_index(drop=True)

@@ -1,124 +1,146 @@
-"""Who finances: official finance to a country by actor, side by side, each in its own terms.
+"""Official finance per actor. The snapshot holds Chinese official finance only (AidData's
+Global Chinese Development Finance 3.0, commitments aggregated by recipient and year,
+``aiddata_gcdf/cow_gcdf.csv``; ODA-like, OOF-like and vague, constant 2021 USD); the other
+actors have no official-finance data here.
 
-The actors' figures measure different things and are never added or ranked as one quantity:
+Each definition is its own measure, with its own name:
 
-- ``USA`` — ``us_aid_obligations`` / ``us_aid_disbursements``: **all** U.S. foreign assistance,
-  military included, by U.S. fiscal year (ForeignAssistance.gov; see :mod:`.us_aid`), current
-  USD.
-- ``CHN`` — ``cn_official_finance``: Chinese official finance commitments (ODA-like + OOF-like +
-  vague official finance) by commitment year, constant 2021 USD (AidData GCDF 3.0), with its
-  parts ``cn_of_oda``, ``cn_of_oof``, ``cn_of_vague``. Recipient-years without a record are
-  absent, not zero.
-- ``JPN`` and ``EU`` — ``dac_oda``: official development assistance, gross disbursements, by
-  calendar year, current USD (OECD DAC2A, once fetched with ``article2 fetch oecd_dac2a``);
-  the EU is the sum of the bilateral ODA of the countries that were EU members in that year
-  (the EU institutions' own ODA is a DAC aggregate code and is not included).
+- :data:`CN_OF` ``cn_of`` — commitments in the year (ODA-like + OOF-like + vague);
+- :data:`CN_OF_PCT_GDP` ``cn_of_pct_gdp`` — commitments in the year as % of GDP that year;
+- :data:`CN_OF_CUM_PCT_GDP` ``cn_of_cum_pct_gdp`` — commitments summed over the AidData window
+  up to the year (2000..year) as % of GDP in the year;
+- :data:`CN_OF_MEAN5_PCT_GDP` ``cn_of_mean5_pct_gdp`` — mean yearly commitment over the five
+  years ending in the year (years with a record) as % of GDP in the year.
 
-Every row carries its unit and source; :data:`DEFINITIONS` says in words what each actor's
-figure is.
+A recipient-year absent from AidData has no record, which is not zero: such countries have no
+value. The ratios divide constant-2021 dollars by current dollars (World Bank GDP): an
+approximation, closest for years near 2021.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
 import pandas as pd
 
-from article2.measures import us_aid
-from article2.measures._channels import TIDY_COLUMNS, Measure, empty, join_ids
+from article2.measures import Measure
+from article2.measures.economy import GDP_SOURCE, gdp
+from article2.warehouse import Warehouse
 
-__all__ = ["CN_INDICATORS", "CN_SOURCE", "DEFINITIONS", "MEASURES", "official_finance"]
+__all__ = [
+    "AIDDATA_SOURCE",
+    "CN_OF",
+    "CN_OF_CUM_PCT_GDP",
+    "CN_OF_MEAN5_PCT_GDP",
+    "CN_OF_PCT_GDP",
+    "KINDS",
+    "MEAN_WINDOW",
+    "by_kind",
+    "commitments",
+    "coverage",
+    "cumulative_pct_gdp",
+    "mean5_pct_gdp",
+    "pct_gdp",
+]
 
-CN_INDICATORS = ("cn_of_oda", "cn_of_oof", "cn_of_vague")
-#: AidData's recipient-years come in two files with the same figures in two code systems (COW
-#: and Gleditsch-Ward); the COW file is the one read, as in the profile's finance section
-CN_SOURCE = "aiddata_gcdf/cow_gcdf.csv"
-DAC_INDICATOR = "oda_dac_usd"
+AIDDATA_SOURCE = "aiddata_gcdf/cow_gcdf.csv"
+#: warehouse indicator -> kind of flow
+KINDS: dict[str, str] = {"cn_of_oda": "ODA-like", "cn_of_oof": "OOF-like", "cn_of_vague": "vague"}
+MEAN_WINDOW = 5
+_PCT = "% of GDP (constant-2021 USD commitments / current-USD GDP)"
 
-DEFINITIONS = {
-    "USA": us_aid.DEFINITION_NOTE,
-    "CHN": "Chinese official finance: commitments (ODA-like, OOF-like and vague official "
-    "finance) by commitment year, constant 2021 USD (AidData GCDF 3.0); no record is not zero.",
-    "JPN": "Japanese ODA: gross disbursements by calendar year, current USD (OECD DAC2A).",
-    "EU": "EU members' bilateral ODA: gross disbursements by calendar year, current USD (OECD "
-    "DAC2A); the EU institutions' own ODA is not included.",
-}
-
-MEASURES: dict[str, Measure] = {
-    m.name: m
-    for m in (
-        us_aid.MEASURES["us_aid_obligations"],
-        us_aid.MEASURES["us_aid_disbursements"],
-        Measure("cn_official_finance", "constant 2021 USD",
-                "Chinese official finance commitments to the country in the year: ODA-like, "
-                "OOF-like and vague official finance together (AidData GCDF 3.0)",
-                ("aiddata_gcdf",)),
-        Measure("cn_of_oda", "constant 2021 USD", "Chinese ODA-like commitments",
-                ("aiddata_gcdf",)),
-        Measure("cn_of_oof", "constant 2021 USD", "Chinese OOF-like commitments",
-                ("aiddata_gcdf",)),
-        Measure("cn_of_vague", "constant 2021 USD",
-                "Chinese vague official finance commitments", ("aiddata_gcdf",)),
-        Measure("dac_oda", "current USD",
-                "official development assistance, gross disbursements, from the partner "
-                "(the EU: its members' bilateral ODA) to the country in the calendar year",
-                ("oecd_dac2a",)),
-    )
-}  # fmt: skip
-
-Members = Callable[[int], Sequence[str]]
+CN_OF = Measure(
+    "cn_of", "Chinese official finance commitments", "constant 2021 USD",
+    "ODA-like + OOF-like + vague commitments to the recipient in the year (AidData GCDF 3.0); "
+    "no value when AidData has no record for the recipient-year.",
+    (AIDDATA_SOURCE,),
+)  # fmt: skip
+CN_OF_PCT_GDP = Measure(
+    "cn_of_pct_gdp", "Chinese official finance in the year, % of GDP", _PCT,
+    "100 x Chinese official finance commitments in the year (cn_of) / GDP in the same year.",
+    (AIDDATA_SOURCE, GDP_SOURCE),
+)  # fmt: skip
+CN_OF_CUM_PCT_GDP = Measure(
+    "cn_of_cum_pct_gdp", "Chinese official finance since 2000 (cumulative), % of GDP", _PCT,
+    "100 x Chinese official finance commitments summed over the AidData years up to the year "
+    "(2000..year) / GDP in the year.",
+    (AIDDATA_SOURCE, GDP_SOURCE),
+)  # fmt: skip
+CN_OF_MEAN5_PCT_GDP = Measure(
+    "cn_of_mean5_pct_gdp", "Chinese official finance, 5-year mean, % of GDP", _PCT,
+    f"100 x mean yearly commitment over the {MEAN_WINDOW} years ending in the year (years with "
+    "an AidData record) / GDP in the year.",
+    (AIDDATA_SOURCE, GDP_SOURCE),
+)  # fmt: skip
 
 
-def official_finance(
-    us: pd.DataFrame, cn: pd.DataFrame, dac: pd.DataFrame, iso3: str, eu_members: Members
-) -> pd.DataFrame:
-    """Official finance to ``iso3`` per actor and year, as a tidy table (partner = the actor).
+def by_kind(wh: Warehouse) -> pd.DataFrame:
+    """Columns ``iso3, year, indicator, value, source_id``: every AidData recipient-year row
+    of the three kinds."""
+    return wh.cached(("cn_of_rows",), lambda: wh.sql(
+        "SELECT iso3, year, indicator, value, source_id FROM country_year "
+        "WHERE source_id = ? AND indicator IN ('cn_of_oda', 'cn_of_oof', 'cn_of_vague') "
+        "AND value IS NOT NULL ORDER BY iso3, year, indicator", [AIDDATA_SOURCE]
+    ).astype({"year": int}))  # fmt: skip
 
-    Args:
-        us: the tidy table of :func:`article2.measures.us_aid.us_assistance` for ``iso3``.
-        cn: ``country_year`` rows of ``cn_of_oda``, ``cn_of_oof``, ``cn_of_vague`` for
-            ``iso3`` (``iso3, year, indicator, value, source_id``); only the rows of
-            :data:`CN_SOURCE` are used (the other AidData file repeats the same figures).
-        dac: ``dyad_year`` rows of ``oda_dac_usd`` with ``iso3_d`` = ``iso3`` (``iso3_o`` the
-            donor, ``year``, ``value``, ``source_id``); empty when DAC2A was not fetched.
-        iso3: the recipient.
-        eu_members: year -> ISO3 of the EU members that year.
-    """
-    parts = []
-    if not us.empty:
-        parts.append(us[us["measure"].isin(["us_aid_obligations", "us_aid_disbursements"])])
-    cn = cn[
-        (cn["iso3"] == iso3)
-        & cn["indicator"].isin(list(CN_INDICATORS))
-        & (cn["source_id"] == CN_SOURCE)
-    ]
-    if not cn.empty:
-        per = cn.assign(measure=cn["indicator"], source_ids=cn["source_id"])
-        total = cn.groupby("year", as_index=False)["value"].sum()
-        total = total.assign(measure="cn_official_finance", source_ids=join_ids(cn["source_id"]))
-        both = pd.concat([per, total], ignore_index=True)
-        parts.append(
-            both.assign(iso3=iso3, partner="CHN", unit="constant 2021 USD")[list(TIDY_COLUMNS)]
-        )
-    dac = dac[(dac["iso3_d"] == iso3)]
-    if not dac.empty:
-        jpn = dac[dac["iso3_o"] == "JPN"]
-        members = pd.DataFrame(
-            [(y, m) for y in dac["year"].unique() for m in eu_members(int(y)) if m != iso3],
-            columns=["year", "iso3_o"],
-        ).astype({"year": dac["year"].dtype})
-        eu = dac.merge(members, on=["year", "iso3_o"])
-        for partner, rows in (("JPN", jpn), ("EU", eu)):
-            if rows.empty:
-                continue
-            g = rows.groupby("year", as_index=False)["value"].sum()
-            parts.append(
-                g.assign(iso3=iso3, partner=partner, measure="dac_oda", unit="current USD",
-                         source_ids=join_ids(rows["source_id"]))[list(TIDY_COLUMNS)]
-            )  # fmt: skip
-    parts = [p for p in parts if not p.empty]
-    if not parts:
-        return empty()
-    out = pd.concat(parts, ignore_index=True)
-    out["year"] = out["year"].astype("Int64")
-    return out.sort_values(["partner", "measure", "year"]).reset_index(drop=True)
+
+def coverage(wh: Warehouse) -> tuple[int | None, int | None]:
+    """First and last AidData year."""
+    rows = by_kind(wh)
+    if rows.empty:
+        return None, None
+    return int(rows["year"].min()), int(rows["year"].max())
+
+
+def commitments(wh: Warehouse, year: int | None = None) -> pd.DataFrame:
+    """``cn_of``: columns ``iso3, year, value, source_id`` (recipient-years with a record)."""
+    def compute() -> pd.DataFrame:
+        r = by_kind(wh)
+        out = r.groupby(["iso3", "year"], as_index=False)["value"].sum()
+        out["source_id"] = AIDDATA_SOURCE
+        return out
+
+    table = wh.cached(("cn_of",), compute)
+    return table if year is None else table[table["year"] == int(year)].reset_index(drop=True)
+
+
+def _with_gdp(wh: Warehouse, num: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    """``100 · num / GDP`` by iso3 (and year: ``num``'s years when ``year`` is None)."""
+    g = gdp(wh, year)[["iso3", "year", "value"]].rename(columns={"value": "gdp"})
+    if year is None:
+        out = num[["iso3", "year", "value"]].merge(g, on=["iso3", "year"])
+    else:
+        out = num[["iso3", "value"]].merge(g, on="iso3")
+    out["value"] = 100.0 * out["value"] / out["gdp"]
+    out["year"] = out["year"].astype(int)
+    out["source_id"] = f"{AIDDATA_SOURCE};{GDP_SOURCE}"
+    return out[["iso3", "year", "value", "source_id"]].sort_values(["iso3", "year"],
+                                                                   ignore_index=True)
+
+
+def pct_gdp(wh: Warehouse, year: int | None = None) -> pd.DataFrame:
+    """``cn_of_pct_gdp`` of every recipient with a record and GDP in ``year`` (None: every
+    year)."""
+    return wh.cached(("cn_of_pct_gdp", year),
+                     lambda: _with_gdp(wh, commitments(wh, year), year))  # fmt: skip
+
+
+def cumulative_pct_gdp(wh: Warehouse, year: int) -> pd.DataFrame:
+    """``cn_of_cum_pct_gdp`` of every recipient with a record in 2000..``year`` and GDP in
+    ``year``."""
+    def compute() -> pd.DataFrame:
+        c = commitments(wh)
+        num = c[c["year"] <= int(year)].groupby("iso3", as_index=False)["value"].sum()
+        return _with_gdp(wh, num, year)
+
+    return wh.cached(("cn_of_cum_pct_gdp", int(year)), compute)
+
+
+def mean5_pct_gdp(wh: Warehouse, year: int) -> pd.DataFrame:
+    """``cn_of_mean5_pct_gdp`` of every recipient with a record in the five years ending in
+    ``year`` and GDP in ``year``."""
+    def compute() -> pd.DataFrame:
+        c = commitments(wh)
+        window = c[(c["year"] > int(year) - MEAN_WINDOW) & (c["year"] <= int(year))]
+        num = window.groupby("iso3", as_index=False)["value"].mean()
+        return _with_gdp(wh, num, year)
+
+    return wh.cached(("cn_of_mean5_pct_gdp", int(year)), compute)

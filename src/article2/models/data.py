@@ -13,7 +13,8 @@
   in a year (:func:`article2.models.geography.pair_geography`, :func:`~article2.models.
   geography.with_geodist`).
 
-Only this module queries the warehouse; the estimators and the solver take its tables.
+The tables come from :mod:`article2.measures.gravity` (one warehouse handle); the estimators
+and the solver take the panels.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from article2 import warehouse
+from article2.measures import gravity
 from article2.models import geography as geo
 
 __all__ = ["add_gravity_columns", "agtpa_panel", "comtrade_gdp", "comtrade_panel", "geography"]
@@ -65,17 +67,12 @@ def agtpa_panel(application: str, *, path: Path | None = None) -> pd.DataFrame:
     Raises:
         ValueError: the warehouse has no rows for ``application`` (the message lists those it has).
     """
-    df = warehouse.query(
-        "SELECT exporter, importer, pair_id, year, trade, dist, cntg, lang, clny, rta, source_id "
-        "FROM gravity_agtpa WHERE application = ? ORDER BY year, exporter, importer",
-        [application],
-        path=path,
-    )
+    wh = warehouse.open_warehouse(path)
+    df = gravity.agtpa(wh, application)
     if df.empty:
-        have = warehouse.query("SELECT DISTINCT application FROM gravity_agtpa", path=path)
         raise ValueError(
             f"no gravity_agtpa rows for application {application!r}; "
-            f"the warehouse has {sorted(have['application'])}"
+            f"the warehouse has {gravity.agtpa_applications(wh)}"
         )
     if df["rta"].isna().all():
         df = df.drop(columns="rta")
@@ -97,16 +94,7 @@ def comtrade_panel(
     exporter-reported). Pairs neither geography covers have no distance (NaN) and contig 0.
     ``geodist=False`` gives the capital-distance geography alone.
     """
-    df = warehouse.query(
-        "SELECT t.iso3_o AS exporter, t.iso3_d AS importer, t.year, t.value AS trade, "
-        "coalesce(a.dta_id, 0) AS dta_id, CAST(coalesce(a.dta_id, 0) > 0 AS INTEGER) AS rta, "
-        "t.source_id FROM dyad_year t LEFT JOIN dyad_agreement_dta a "
-        "ON a.iso3_o = t.iso3_o AND a.iso3_d = t.iso3_d AND a.year = t.year "
-        "WHERE t.indicator = 'trade_comtrade' AND t.iso3_o <> t.iso3_d "
-        "AND list_contains(?, t.year) ORDER BY t.year, exporter, importer",
-        [list(years)],
-        path=path,
-    )
+    df = gravity.comtrade_dta(warehouse.open_warehouse(path), years)
     if df.empty:
         raise ValueError(f"no trade_comtrade rows for years {years}")
     g = geography(tuple(sorted(df["year"].unique())), path=path, geodist=geodist)
@@ -130,43 +118,19 @@ def geography(
     or with ``geodist=False``, the capital-distance geography alone (``geo_source``
     ``"capitals"``).
     """
-    caps = warehouse.query(
-        "SELECT iso3, capital, start_date, end_date, lat, lng, source_id FROM capitals",
-        path=path,
-    )
-    cont = warehouse.query(
-        "SELECT iso3_a, iso3_b, conttype, start_date, end_date, source_id FROM contiguity",
-        path=path,
-    )
+    wh = warehouse.open_warehouse(path)
+    caps = gravity.capitals(wh)
+    cont = gravity.contiguity(wh)
     capital_geo = pd.concat(
         [geo.pair_geography(caps, cont, int(y)) for y in years], ignore_index=True
     )
-    has_table = geodist and bool(
-        warehouse.query(
-            "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'geodist'",
-            path=path,
-        )["n"].item()
-    )  # a warehouse built before GeoDist was read has no such table
-    pairs = (
-        warehouse.query(
-            "SELECT iso3_o, iso3_d, dist, contig, comlang_off, colony, source_id FROM geodist",
-            path=path,
-        )
-        if has_table
-        else pd.DataFrame()
-    )
+    pairs = gravity.geodist_pairs(wh) if geodist else pd.DataFrame()
     if pairs.empty:
         return capital_geo.assign(geo_source="capitals", comlang_off=np.nan, colony=np.nan)
-    areas = warehouse.query("SELECT iso3, area, source_id FROM geodist_countries", path=path)
-    return geo.with_geodist(capital_geo, geo.geodist_geography(pairs, areas))
+    return geo.with_geodist(capital_geo, geo.geodist_geography(pairs, gravity.geodist_areas(wh)))
 
 
 def comtrade_gdp(year: int, *, path: Path | None = None) -> pd.Series:
     """GDP (current USD, World Bank ``gdp_usd``) by ISO3 for one year."""
-    df = warehouse.query(
-        "SELECT iso3, value FROM country_year WHERE indicator = 'gdp_usd' AND year = ? "
-        "AND value > 0",
-        [year],
-        path=path,
-    )
+    df = gravity.gdp_any(warehouse.open_warehouse(path), year)
     return df.set_index("iso3")["value"].rename("gdp_usd")

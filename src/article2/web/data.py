@@ -33,24 +33,30 @@ Indicators available from the warehouse today:
     at a date, each country's class — trade agreement in force with the actor, WTO member
     without one, neither (categorical). Map layers only.
 
-Trade shares are :func:`article2.indicators.presence_panel.actor_flows_panel`, the profile's
-:func:`~article2.indicators.presence.actor_flows` for all countries at once.
+Every number comes from the measures layer (:mod:`article2.measures`), the same functions the
+profile, the brief and the index read: trade shares from :func:`article2.measures.trade.shares`,
+Chinese official finance from :func:`article2.measures.finance.pct_gdp`, exposure from
+:func:`article2.measures.exposure.exposure`. Actors are the codes of
+:data:`article2.measures.members.ACTORS`; indicator names carry their URL form
+(:func:`article2.measures.members.slug`: ``USA+JPN`` -> ``usajpn``).
 """
 
 from __future__ import annotations
 
 import functools
-import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
-from article2 import countries, paths, warehouse
-from article2.indicators import coercion as co
-from article2.indicators.presence_panel import actor_flows_panel
+from article2 import warehouse
+from article2.measures import exposure as exp_m
+from article2.measures import finance as fin_m
+from article2.measures import identity
+from article2.measures import ties as ties_m
+from article2.measures import trade as trade_m
+from article2.measures.members import ACTOR_NAMES, slug
 
 __all__ = [
     "ACTORS",
@@ -82,15 +88,9 @@ AGREEMENT_FIRST_YEAR = 1948
 #: sources of :meth:`Store.ties`
 TIES_SOURCES = (TRADE_SOURCE, ATOP_SOURCE)
 
-#: actor code -> label; EU membership varies by year, the others are fixed sets
-ACTORS: dict[str, str] = {
-    "usa": "the United States",
-    "jpn": "Japan",
-    "chn": "China",
-    "eu": "the EU",
-    "usajpn": "the United States and Japan",
-}
-_FIXED_ACTORS = {"usa": ("USA",), "jpn": ("JPN",), "chn": ("CHN",), "usajpn": ("JPN", "USA")}
+#: actor code -> label (the one actor vocabulary, :data:`article2.measures.members.ACTORS`)
+ACTORS: dict[str, str] = dict(ACTOR_NAMES)
+_FLOW = {"trade": "trade", "import": "imports", "export": "exports"}
 _DIRECTION_LABEL = {"trade": "Trade", "import": "Imports", "export": "Exports"}
 
 #: columns every download carries, after the data columns
@@ -138,7 +138,7 @@ def _build_registry() -> dict[str, Indicator]:
     reg: dict[str, Indicator] = {}
     for direction in ("trade", "import", "export"):
         for actor, label in ACTORS.items():
-            name = f"{direction}_share_{actor}"
+            name = f"{direction}_share_{slug(actor)}"
             what = {"trade": "trade (imports + exports)", "import": "imports",
                     "export": "exports"}[direction]  # fmt: skip
             reg[name] = Indicator(
@@ -147,13 +147,13 @@ def _build_registry() -> dict[str, Indicator]:
                 unit="% of the country's " + what,
                 description=(
                     f"Share of the country's {what} that is with {label}"
-                    + (" (EU members in that year)" if actor == "eu" else "")
+                    + (" (EU members in that year)" if actor == "EU" else "")
                     + ". COW Dyadic Trade 4.0, importer-reported, current USD, to 2014."
                 ),
                 kind="share",
                 sources=(TRADE_SOURCE,),
                 actor=actor,
-                direction=direction,
+                direction=direction,  # type: ignore[arg-type]
                 warehouse_indicators=("trade_cow",),
             )
     reg["balance_usajpn_chn"] = Indicator(
@@ -168,18 +168,18 @@ def _build_registry() -> dict[str, Indicator]:
     )
     reg["cn_finance_pct_gdp"] = Indicator(
         name="cn_finance_pct_gdp",
-        label="Chinese official finance, % of GDP",
+        label=fin_m.CN_OF_PCT_GDP.label,
         unit="% of GDP",
-        description="Chinese official finance commitments (AidData GCDF 3.0: ODA-like + OOF-like "
-        "+ vague, constant 2021 USD) as % of GDP (World Bank, current USD). Numerator in "
-        "constant, denominator in current dollars: an approximation, closest near 2021.",
+        description=fin_m.CN_OF_PCT_GDP.definition + " AidData GCDF 3.0 (constant 2021 USD) "
+        "over World Bank GDP (current USD): an approximation, closest near 2021.",
         kind="cn_finance",
-        sources=(AIDDATA_SOURCE, GDP_SOURCE),
+        sources=fin_m.CN_OF_PCT_GDP.source_ids,
+        measure=fin_m.CN_OF_PCT_GDP.name,
         warehouse_indicators=("cn_of_oda", "cn_of_oof", "cn_of_vague", "gdp_usd"),
     )
-    for actor in ("usa", "jpn"):
-        reg[f"igo_shared_{actor}"] = Indicator(
-            name=f"igo_shared_{actor}",
+    for actor in ("USA", "JPN"):
+        reg[f"igo_shared_{slug(actor)}"] = Indicator(
+            name=f"igo_shared_{slug(actor)}",
             label=f"IGOs shared with {ACTORS[actor]}",
             unit="count",
             description=f"Intergovernmental organisations in which the country and "
@@ -189,7 +189,7 @@ def _build_registry() -> dict[str, Indicator]:
             actor=actor,
             warehouse_indicators=("igo_shared",),
         )
-    for measure, (unit, label) in co.MEASURES.items():
+    for measure, (unit, label) in exp_m.MEASURES.items():
         finance = measure == "china_finance_pct_gdp"
         reg[f"exposure_{measure}"] = Indicator(
             name=f"exposure_{measure}",
@@ -233,62 +233,17 @@ def registry() -> dict[str, Indicator]:
 
 # -- SQL templates: fixed text, user values only as parameters -----------------------------------
 
-# a country's flows with each partner: its imports (as it reports them) and its exports (as the
-# partner reports its imports), the rows article2.profiles reads for the profile's trade shares
-_FLOWS_SQL = """
-SELECT * FROM (
-    SELECT iso3_d AS iso3, iso3_o AS partner, year, value, 'import' AS direction
-    FROM dyad_year WHERE indicator = 'trade_cow' AND value IS NOT NULL {imp_filter}
-    UNION ALL
-    SELECT iso3_o AS iso3, iso3_d AS partner, year, value, 'export' AS direction
-    FROM dyad_year WHERE indicator = 'trade_cow' AND value IS NOT NULL {exp_filter}
-) WHERE list_contains(?, direction)
-"""
-
-_CN_FINANCE_SQL = """
-SELECT f.iso3, f.year, 100 * sum(f.value) / any_value(g.value) AS value
-FROM country_year f
-JOIN country_year g ON g.iso3 = f.iso3 AND g.year = f.year AND g.indicator = 'gdp_usd'
-    AND g.source_id = ? AND g.value > 0
-WHERE f.indicator IN ('cn_of_oda', 'cn_of_oof', 'cn_of_vague') AND f.source_id = ?
-    AND f.value IS NOT NULL {filter}
-GROUP BY f.iso3, f.year
-HAVING count(*) = 3
-"""
-
-_IGO_SQL = """
-SELECT iso3_o AS iso3, year, value FROM dyad_year
-WHERE indicator = 'igo_shared' AND iso3_d = ? AND iso3_o <> iso3_d {filter}
-"""
-
-
-def _actor_members(years: Iterable[int]) -> pd.DataFrame:
-    rows: list[tuple[str, int, str]] = []
-    for year in years:
-        for actor in ACTORS:
-            members = (
-                countries.group_members("EU", year) if actor == "eu" else _FIXED_ACTORS[actor]
-            )
-            rows.extend((actor, year, iso3) for iso3 in members)
-    return pd.DataFrame(rows, columns=["actor", "year", "iso3"])
-
-
 class Store:
     """Read-only access to the warehouse for the web app, with per-request cursors and caches.
 
-    One DuckDB connection is opened read-only; each query runs on its own cursor so that the
-    server's worker threads never share one. Results are cached (the warehouse cannot change
-    under a read-only connection).
+    It holds the :class:`~article2.warehouse.Warehouse` handle of the build it serves (each
+    query runs on its own cursor, so the server's worker threads never share one); its caches
+    belong to that handle's build.
     """
 
-    def __init__(self, path: Path | None = None) -> None:
-        self._con = warehouse.connect(path, read_only=True)
-        self.path = Path(path) if path else paths.warehouse_path()
-        self._lock = threading.Lock()
-        years = [r[0] for r in self._con.execute(
-            "SELECT DISTINCT year FROM dyad_year WHERE indicator = 'trade_cow' ORDER BY 1"
-        ).fetchall()]  # fmt: skip
-        self._members = _actor_members(years)
+    def __init__(self, path: Path | warehouse.Warehouse | None = None) -> None:
+        self.wh = warehouse.open_warehouse(path)
+        self.path = self.wh.path
         # bound caches per instance (functools.lru_cache on methods would pin self globally)
         self.indicator_values = functools.lru_cache(maxsize=512)(self._indicator_values)
         self.country_series = functools.lru_cache(maxsize=2048)(self._country_series)
@@ -297,22 +252,16 @@ class Store:
         self.ties = functools.lru_cache(maxsize=1024)(self._ties)
         self.classification = functools.lru_cache(maxsize=64)(self._classification)
         self.share_panel = functools.lru_cache(maxsize=256)(self._share_panel)
-        self._country_table = self.sql(
-            "SELECT iso3, name, kind, un_region, un_subregion, un_code FROM countries ORDER BY iso3"
-        )
+        self._country_table = identity.countries(self.wh)
 
     def close(self) -> None:
-        self._con.close()
+        """Nothing to release: the handle belongs to its build (see
+        :func:`article2.warehouse.open_warehouse`)."""
 
-    def sql(self, sql: str, params: list | tuple = ()) -> pd.DataFrame:
-        """Run a parameterised query on a fresh cursor."""
-        with self._lock:
-            cur = self._con.cursor()
-        try:
-            cur.register("actor_members", self._members)
-            return cur.execute(sql, list(params)).df()
-        finally:
-            cur.close()
+    def sources(self, columns: tuple[str, ...]) -> pd.DataFrame:
+        """``columns`` of the provenance table, one row per raw file
+        (:func:`article2.measures.identity.sources`)."""
+        return identity.sources(self.wh, None, columns)
 
     # -- identity ---------------------------------------------------------------------------------
 
@@ -332,28 +281,20 @@ class Store:
     # -- indicators -------------------------------------------------------------------------------
 
     def _compute(self, ind: Indicator, *, year: int | None, iso3: str | None) -> pd.DataFrame:
-        params: list = []
         if ind.kind in ("share", "balance"):
-            directions = ("import", "export") if ind.direction in (None, "trade") else (
-                ind.direction,)
-            panel, targets = self.share_panel(directions, year, iso3)
+            panel = self.share_panel(_FLOW[ind.direction or "trade"], year, iso3)
 
             def share(actor: str) -> pd.DataFrame:
                 frame = panel[panel["actor"] == actor][["iso3", "year", "share"]]
                 frame = frame.rename(columns={"share": "value"})
                 frame["value"] = 100 * frame["value"].astype(float)
-                # a single-country actor is not a partner of itself
-                if actor in _FIXED_ACTORS and len(_FIXED_ACTORS[actor]) == 1:
-                    frame.loc[frame["iso3"] == _FIXED_ACTORS[actor][0], "value"] = None
-                # targets with flows but none in a year when the actor has no members (the EU
-                # before 1958) have no row: their share is missing
-                return targets.merge(frame, on=["iso3", "year"], how="left")
+                return frame
 
             if ind.kind == "share":
                 frame = share(ind.actor or "")
             else:
-                allies = share("usajpn").set_index(["iso3", "year"])["value"]
-                china = share("chn").set_index(["iso3", "year"])["value"]
+                allies = share("USA+JPN").set_index(["iso3", "year"])["value"]
+                china = share("CHN").set_index(["iso3", "year"])["value"]
                 frame = (allies - china).rename("value").reset_index()
         elif ind.kind == "exposure":
             if year is None or iso3 is not None:
@@ -362,19 +303,11 @@ class Store:
         elif ind.kind == "agreement":
             raise ValueError(f"{ind.name} is a classification: use Store.classification")
         elif ind.kind == "cn_finance":
-            filt = (" AND f.year = ?" if year is not None else "") + (
-                " AND f.iso3 = ?" if iso3 else ""
-            )
-            params = [GDP_SOURCE, AIDDATA_SOURCE]
-            params += [year] if year is not None else []
-            params += [iso3] if iso3 else []
-            frame = self.sql(_CN_FINANCE_SQL.format(filter=filt), params)
+            frame = fin_m.pct_gdp(self.wh, year)
+            if iso3:
+                frame = frame[frame["iso3"] == iso3]
         else:  # igo
-            filt = (" AND year = ?" if year is not None else "") + (" AND iso3_o = ?" if iso3 else "")
-            params = [_FIXED_ACTORS[ind.actor or ""][0]]
-            params += [year] if year is not None else []
-            params += [iso3] if iso3 else []
-            frame = self.sql(_IGO_SQL.format(filter=filt), params)
+            frame = ties_m.igo_shared(self.wh, ind.actor or "", year=year, iso3=iso3)
         frame = frame[["iso3", "year", "value"]].copy()
         frame["year"] = frame["year"].astype(int)
         frame["value"] = frame["value"].astype(float)
@@ -388,39 +321,17 @@ class Store:
         frame.insert(1, "name", frame["iso3"].map(names))
         return frame
 
-    def _share_panel(
-        self, directions: tuple[str, ...], year: int | None, iso3: str | None
-    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Every actor's flows and share for the targets selected (one country over all
-        years, or all countries in one year), and the (iso3, year) pairs with flows. One panel
-        serves all actors: the share indicators of a country or a year reuse it."""
-        conds, cparams = [], []
-        if year is not None:
-            conds.append("AND year = ?")
-            cparams.append(year)
-        imp = " ".join(conds + (["AND iso3_d = ?"] if iso3 else []))
-        exp = " ".join(conds + (["AND iso3_o = ?"] if iso3 else []))
-        flow_params = cparams + ([iso3] if iso3 else [])
-        flows = self.sql(_FLOWS_SQL.format(imp_filter=imp, exp_filter=exp),
-                         [*flow_params, *flow_params, list(directions)])
-        years = sorted(flows["year"].unique()) if len(flows) else []
-        panel = actor_flows_panel(flows[["iso3", "partner", "year", "value"]],
-                                  self._members[self._members["year"].isin(years)])
-        return panel, flows[["iso3", "year"]].drop_duplicates()
+    def _share_panel(self, flow: str, year: int | None, iso3: str | None) -> pd.DataFrame:
+        """Every actor's share for the targets selected (one country over all years, or all
+        countries in one year): :func:`article2.measures.trade.shares`."""
+        return trade_m.shares(self.wh, "cow", flow=flow, year=year, iso3=iso3)
 
     def _exposure(self, ind: Indicator, year: int) -> pd.DataFrame:
-        """One coercion-exposure measure of every country in ``year``, with its percentile."""
-        from article2 import profiles
-
-        finance_years = self.available_years("cn_finance_pct_gdp")
-        table = profiles.exposure_table(
-            year, finance_year=year if year in finance_years else None, path=self.path
-        )
-        m = ind.measure or ""
-        frame = table[["iso3", m, f"{m}_percentile", f"{m}_n"]].rename(
-            columns={m: "value", f"{m}_percentile": "percentile", f"{m}_n": "n_countries"})
-        frame.insert(1, "year", int(year))
-        frame["value"] = frame["value"].astype(float)
+        """One coercion-exposure measure of every country with a value in ``year``, with its
+        percentile: :func:`article2.measures.exposure.exposure`."""
+        frame = exp_m.exposure(self.wh, ind.measure or "", year)
+        frame = frame[["iso3", "year", "value", "percentile", "n"]].rename(
+            columns={"n": "n_countries"})
         return frame.sort_values("iso3", ignore_index=True)
 
     def _classification(self, actor: str, at: str) -> pd.DataFrame:
@@ -429,9 +340,8 @@ class Store:
         from article2 import api
         from article2.agreements.map import LABELS
 
-        with paths.using_warehouse(self.path):
-            table = api.architecture(actor, at)
-            reg = api.agreement_registry().agreements
+        table = api.architecture(actor, at, wh=self.wh)
+        reg = api.agreement_registry(wh=self.wh).agreements
         cites = {
             r.agreement_id: f"{r.agreement_id}: {r.citation_body}, {r.citation_document}"
             for r in reg[reg["source"] == "curated"].itertuples()
@@ -468,28 +378,15 @@ class Store:
                 "cn_finance_pct_gdp" if ind.measure == "china_finance_pct_gdp" else "trade_share_usa"
             )
         if ind.kind in ("share", "balance"):
-            sql = "SELECT DISTINCT year FROM dyad_year WHERE indicator = 'trade_cow' ORDER BY 1"
-            params: list = []
-        elif ind.kind == "cn_finance":
-            sql = (
-                "SELECT DISTINCT f.year FROM country_year f JOIN country_year g "
-                "ON g.iso3 = f.iso3 AND g.year = f.year AND g.indicator = 'gdp_usd' "
-                "AND g.source_id = ? WHERE f.indicator = 'cn_of_oda' AND f.source_id = ? ORDER BY 1"
-            )
-            params = [GDP_SOURCE, AIDDATA_SOURCE]
-        else:
-            sql = ("SELECT DISTINCT year FROM dyad_year WHERE indicator = 'igo_shared' "
-                   "AND iso3_d = ? ORDER BY 1")  # fmt: skip
-            params = [_FIXED_ACTORS[ind.actor or ""][0]]
-        return tuple(int(y) for y in self.sql(sql, params)["year"])
+            return trade_m.years(self.wh, "cow")
+        if ind.kind == "cn_finance":
+            return tuple(sorted(int(y) for y in fin_m.pct_gdp(self.wh)["year"].unique()))
+        return ties_m.igo_years(self.wh, ind.actor or "")
 
     def _provenance(self, sources: tuple[str, ...]) -> dict[str, str]:
         """Provenance of ``sources``: ids, titles, licences and vintages, each "; "-joined."""
-        src = self.sql(
-            "SELECT source_id, title, license, vintage FROM sources WHERE list_contains(?, source_id) "
-            "ORDER BY source_id",
-            [list(sources)],
-        )
+        src = identity.sources(self.wh, list(sources))[["source_id", "title", "license",
+                                                          "vintage"]]  # fmt: skip
         if AGREEMENT_SOURCE in sources:
             src = pd.concat([src, pd.DataFrame([self._registry_provenance()])], ignore_index=True)
         return {
@@ -504,8 +401,7 @@ class Store:
         provenance is the registry itself (each row's ``citations`` cite the agreements)."""
         from article2 import api
 
-        with paths.using_warehouse(self.path):
-            checked = api.agreement_registry().agreements["checked"].dropna()
+        checked = api.agreement_registry(wh=self.wh).agreements["checked"].dropna()
         return {
             "source_id": AGREEMENT_SOURCE,
             "title": "Trade agreements and WTO accessions, curated with a citation per "
@@ -524,38 +420,13 @@ class Store:
     # -- ties -------------------------------------------------------------------------------------
 
     def latest_trade_year(self, iso3: str) -> int | None:
-        rows = self.sql(
-            "SELECT max(year) AS y FROM dyad_year WHERE indicator = 'trade_cow' "
-            "AND (iso3_d = ? OR iso3_o = ?) AND value > 0",
-            [iso3, iso3],
-        )
-        y = rows["y"].iloc[0]
-        return None if pd.isna(y) else int(y)
+        """:func:`article2.measures.trade.latest_year` (COW)."""
+        return trade_m.latest_year(self.wh, iso3, "cow")
 
     def _ties(self, iso3: str, year: int, limit: int = 15) -> pd.DataFrame:
-        """Top trading partners of ``iso3`` in ``year``: imports, exports, total, share (%)."""
-        frame = self.sql(
-            """
-            WITH f AS (
-                SELECT iso3_o AS partner, value AS imports, 0.0 AS exports FROM dyad_year
-                WHERE indicator = 'trade_cow' AND year = ? AND iso3_d = ? AND value IS NOT NULL
-                UNION ALL
-                SELECT iso3_d AS partner, 0.0, value FROM dyad_year
-                WHERE indicator = 'trade_cow' AND year = ? AND iso3_o = ? AND value IS NOT NULL
-            ), t AS (
-                SELECT partner, sum(imports) AS imports_usd, sum(exports) AS exports_usd,
-                       sum(imports) + sum(exports) AS trade_usd FROM f GROUP BY partner
-            )
-            SELECT t.partner, c.name AS partner_name, t.imports_usd, t.exports_usd, t.trade_usd,
-                   100 * t.trade_usd / nullif(sum(t.trade_usd) OVER (), 0) AS share_pct,
-                   a.value AS defense_pact
-            FROM t LEFT JOIN countries c ON c.iso3 = t.partner
-            LEFT JOIN dyad_year a ON a.indicator = 'atop_defense' AND a.iso3_o = ?
-                AND a.iso3_d = t.partner AND a.year = ?
-            ORDER BY t.trade_usd DESC, t.partner LIMIT ?
-            """,
-            [year, iso3, year, iso3, iso3, year, limit],
-        )
+        """Top trading partners of ``iso3`` in ``year``: imports, exports, total, share (%)
+        (:func:`article2.measures.ties.top_partners`)."""
+        frame = ties_m.top_partners(self.wh, iso3, year, limit)
         frame.insert(0, "year", year)
         frame.insert(0, "iso3", iso3)
         return frame

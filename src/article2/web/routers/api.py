@@ -84,10 +84,8 @@ def router(web: Web) -> APIRouter:
              responses={**JSON_OR_CSV, **ERRORS})
     async def api_sources(format: FormatQ = "json") -> Response:
         def compute() -> tuple:
-            frame = web.store.sql(
-                "SELECT source_id, title, producer, license, citation, url, vintage, retrieved, "
-                "coverage, caveats FROM sources ORDER BY source_id"
-            )
+            frame = web.store.sources(("source_id", "title", "producer", "license", "citation",
+                                       "url", "vintage", "retrieved", "coverage", "caveats"))
             return table_body(frame, format, "sources", {})
 
         return response(await web.cached("table", ("sources", format), compute))

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from article2.agreements.map import COLOURS as CLASS_COLOURS
 from article2.agreements.map import LABELS as CLASS_LABELS
+from article2.measures.members import slug
 from article2.web import capabilities, charts
 from article2.web.context import DEFAULT_INDICATOR, ApiError, Web, records
 from article2.web.data import Indicator
@@ -73,8 +74,8 @@ def router(web: Web) -> APIRouter:
     def country_html(key: str) -> bytes:
         info = store.country(key)
         shares = []
-        for actor in ("usa", "jpn", "chn", "eu"):
-            f = store.country_series(f"trade_share_{actor}", key).assign(
+        for actor in ("USA", "JPN", "CHN", "EU"):
+            f = store.country_series(f"trade_share_{slug(actor)}", key).assign(
                 series=charts.actor_label(actor))
             shares.append(f)
         share_frame = pd.concat(shares, ignore_index=True).dropna(subset=["value"])
@@ -104,7 +105,7 @@ def router(web: Web) -> APIRouter:
                 caps[name] = {"ok": True, "result": web.capability(name, key)}
             except ApiError as exc:
                 caps[name] = {"ok": False, "message": exc.message}
-        from article2.indicators.coercion import MEASURES
+        from article2.measures.exposure import MEASURES
 
         return web.render("country.html", info=info, iso3=key, specs=specs, latest=latest,
                           ties=ties, ties_year=ty, caps=caps,
@@ -152,7 +153,7 @@ def router(web: Web) -> APIRouter:
     @pages.get("/sources", response_class=HTMLResponse)
     async def sources_page():
         def compute() -> bytes:
-            frame = store.sql("SELECT source_id, title, license, vintage FROM sources ORDER BY 1")
+            frame = store.sources(("source_id", "title", "license", "vintage"))
             return web.render("sources.html", rows=records(frame))
 
         return HTMLResponse(await web.cached("page", ("sources",), compute))

@@ -2,7 +2,7 @@
 actor side by side: U.S., China, Japan, EU), recent U.S. trade and who moves (migrants,
 students), from the warehouse through :mod:`article2.measures`.
 
-:func:`build_channels` runs one query per channel (DuckDB SQL, read-only) and hands the rows to
+:func:`build_channels` runs one query per channel on the warehouse handle and hands the rows to
 the pure measures of :mod:`article2.measures.us_aid`, :mod:`~article2.measures.us_trade` and
 :mod:`~article2.measures.people`. The result, :class:`Channels`, holds one tidy table per
 channel (columns of :data:`article2.measures._channels.TIDY_COLUMNS`) and, per channel, the
@@ -17,13 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
-from article2 import countries, paths
-from article2.errors import WarehouseMissingError
-from article2.measures import finance, people, us_aid, us_trade
+from article2 import countries, warehouse
+from article2.measures import official_finance as finance
+from article2.measures import people, us_aid, us_trade
 from article2.measures._channels import latest
 
 __all__ = ["CHANNELS", "Channels", "ChannelYear", "build_channels"]
@@ -124,10 +123,6 @@ class Channels:
         }
 
 
-def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFrame:
-    return con.execute(sql, params).fetch_df()
-
-
 @functools.lru_cache(maxsize=128)
 def _eu_members(year: int) -> tuple[str, ...]:
     return countries.group_members("EU", year)
@@ -153,91 +148,72 @@ def _latest(
     return ChannelYear(channel, label, year, tuple(ids), said, left_out)
 
 
-def build_channels(
-    iso3: str, *, path: Path | None = None, con: duckdb.DuckDBPyConnection | None = None
-) -> Channels:
-    """The new channels of ``iso3`` from the warehouse at ``path`` (default: the current one),
-    or through an open read-only connection ``con`` (left open).
+def build_channels(iso3: str, *, path: Path | warehouse.Warehouse | None = None) -> Channels:
+    """The new channels of ``iso3`` from the warehouse handle ``path`` (or the handle of the
+    warehouse file ``path``; default: the current one).
 
     Raises:
         WarehouseMissingError: no warehouse has been built.
     """
-    own = con is None
-    if con is None:
-        path = Path(path) if path else paths.warehouse_path()
-        if not path.is_file():
-            raise WarehouseMissingError(f"no warehouse at {path}; run `article2 build` first")
-        con = duckdb.connect(str(path), read_only=True)
-    try:
-        aid = _query(
-            con,
-            "SELECT iso3, year, indicator, value, source_id FROM country_year "
-            "WHERE iso3 = ? AND list_contains(?, indicator)",
-            [iso3, list(us_aid.INDICATORS)],
+    wh = warehouse.open_warehouse(path)
+    aid = wh.sql(
+        "SELECT iso3, year, indicator, value, source_id FROM country_year "
+        "WHERE iso3 = ? AND list_contains(?, indicator)",
+        [iso3, list(us_aid.INDICATORS)],
+    )
+    gdp = wh.sql(
+        "SELECT iso3, year, value, source_id FROM country_year "
+        "WHERE iso3 = ? AND indicator = 'gdp_usd'",
+        [iso3],
+    )
+    dots = wh.sql(
+        "SELECT iso3_o, iso3_d, year, indicator, value, source_id FROM dyad_year "
+        "WHERE indicator IN (?, ?) AND (iso3_o = ? OR iso3_d = ?)",
+        [us_trade.EXPORTS, us_trade.IMPORTS, iso3, iso3],
+    )
+    stock = wh.sql(
+        "SELECT iso3_o, iso3_d, year, value, source_id FROM dyad_year "
+        "WHERE indicator = 'migrant_stock' AND (iso3_o = ? OR iso3_d = ?)",
+        [iso3, iso3],
+    )
+    cn = wh.sql(
+        "SELECT iso3, year, indicator, value, source_id FROM country_year "
+        "WHERE iso3 = ? AND list_contains(?, indicator)",
+        [iso3, list(finance.CN_INDICATORS)],
+    )
+    dac = wh.sql(
+        "SELECT iso3_o, iso3_d, year, value, source_id FROM dyad_year "
+        "WHERE indicator = ? AND iso3_d = ?",
+        [finance.DAC_INDICATOR, iso3],
+    )
+    studs = wh.sql(
+        "SELECT iso3_o, iso3_d, year, value, source_id FROM dyad_year "
+        "WHERE indicator = 'intl_students' AND iso3_o = ?",
+        [iso3],
+    )
+    partial = us_aid.partial_years(
+        wh.sql(
+            "SELECT year, count(DISTINCT iso3) AS n FROM country_year "
+            "WHERE indicator = 'us_aid_obligations_current' GROUP BY year",
+            [],
         )
-        gdp = _query(
-            con,
-            "SELECT iso3, year, value, source_id FROM country_year "
-            "WHERE iso3 = ? AND indicator = 'gdp_usd'",
-            [iso3],
-        )
-        dots = _query(
-            con,
-            "SELECT iso3_o, iso3_d, year, indicator, value, source_id FROM dyad_year "
-            "WHERE indicator IN (?, ?) AND (iso3_o = ? OR iso3_d = ?)",
-            [us_trade.EXPORTS, us_trade.IMPORTS, iso3, iso3],
-        )
-        stock = _query(
-            con,
-            "SELECT iso3_o, iso3_d, year, value, source_id FROM dyad_year "
-            "WHERE indicator = 'migrant_stock' AND (iso3_o = ? OR iso3_d = ?)",
-            [iso3, iso3],
-        )
-        cn = _query(
-            con,
-            "SELECT iso3, year, indicator, value, source_id FROM country_year "
-            "WHERE iso3 = ? AND list_contains(?, indicator)",
-            [iso3, list(finance.CN_INDICATORS)],
-        )
-        dac = _query(
-            con,
-            "SELECT iso3_o, iso3_d, year, value, source_id FROM dyad_year "
-            "WHERE indicator = ? AND iso3_d = ?",
-            [finance.DAC_INDICATOR, iso3],
-        )
-        studs = _query(
-            con,
-            "SELECT iso3_o, iso3_d, year, value, source_id FROM dyad_year "
-            "WHERE indicator = 'intl_students' AND iso3_o = ?",
-            [iso3],
-        )
-        partial = us_aid.partial_years(
-            _query(
-                con,
-                "SELECT year, count(DISTINCT iso3) AS n FROM country_year "
-                "WHERE indicator = 'us_aid_obligations_current' GROUP BY year",
-                [],
-            )
-        )
-        caveats = dict(
-            con.execute(
-                "SELECT source_id, coalesce(caveats, '') FROM sources WHERE list_contains(?, "
-                "dataset)",
+    )
+    caveats = dict(
+        wh.rows(
+            "SELECT source_id, coalesce(caveats, '') FROM sources WHERE list_contains(?, "
+            "dataset)",
+            [
                 [
-                    [
-                        "us_aid",
-                        "imf_dots_us",
-                        "undesa_migrant_stock",
-                        "oecd_students",
-                        "aiddata_gcdf",
-                        "oecd_dac2a",
-                    ]
-                ],
-            ).fetchall()
+                    "us_aid",
+                    "imf_dots_us",
+                    "undesa_migrant_stock",
+                    "oecd_students",
+                    "aiddata_gcdf",
+                    "oecd_dac2a",
+                ]
+            ],
         )
-    finally:
-        if own:
-            con.close()
+    )
     us = us_aid.us_assistance(aid, gdp)
     tables = {
         "us_aid": us,

@@ -307,7 +307,7 @@ def country_architecture(iso3: str, at=None, *, wh=None) -> pd.DataFrame:
     rows = []
     for actor in ARCHITECTURE_ACTORS:
         table = handle.cached(("architecture", actor, at),
-                              lambda a=actor: architecture(a, at, wh=handle))  # fmt: skip
+                              functools.partial(architecture, actor, at, wh=handle))  # fmt: skip
         rows.append(table[table["iso3"] == iso3].assign(actor=actor))
     return pd.concat(rows, ignore_index=True)
 

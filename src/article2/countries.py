@@ -602,7 +602,7 @@ def actor_members(years) -> pd.DataFrame:
     """Who makes up each actor of :data:`ACTORS` in each of ``years``: columns ``actor, year,
     iso3`` (the EU: :func:`group_members` of that year; the others fixed). The warehouse build
     writes this table once (``actor_members``); the measures read it from there."""
-    rows = []
+    rows: list[tuple[str, int, str]] = []
     for year in sorted({int(y) for y in years}):
         for actor in ACTORS:
             members = group_members("EU", year) if actor == "EU" else _FIXED_ACTORS[actor]

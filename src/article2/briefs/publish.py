@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
 from article2 import api, warehouse
 from article2.briefs.assemble import BriefData, brief_countries, brief_data
-from article2.briefs.render import chromium, write
+from article2.briefs.render import BriefFormat, chromium, write
 
 __all__ = ["brief", "brief_figures", "write_brief", "write_case_briefs"]
 
@@ -39,7 +40,8 @@ def brief_figures(data: BriefData) -> pd.DataFrame:
 
 def write_brief(data: BriefData, folder: Path, fmt: str = "html") -> Path:
     """Write a brief (``fmt``: ``"html"``, ``"md"`` or ``"pdf"``) into ``folder``."""
-    return write(data, Path(folder), fmt)
+    # write refuses any other format with a message that lists the allowed ones
+    return write(data, Path(folder), cast(BriefFormat, fmt))
 
 
 def write_case_briefs(folder: Path, path=None) -> list[Path]:

@@ -180,9 +180,11 @@ def selection_inputs(
     out.append(_frame(contest, "presence_contest", trade_year, sid_t))
     # alliances and agreements: latest year of each source
     ya = identity.coverage(wh, "dyad_year", "atop_defense")[1]
+    yd = agreements_m.catalogue_years(wh, DESTA)[1]
+    if ya is None or yd is None:
+        raise ValueError("the warehouse holds no ATOP alliances or DESTA agreements")
     al = ties_m.alliance_counts(wh, int(ya), ["USA", "JPN"], ("atop_defense",))
     out.append(_frame(al, "alliance_usa_jpn", int(ya), _sid(wh, "atop_defense")))
-    yd = agreements_m.catalogue_years(wh, DESTA)[1]
     out.append(_frame(_agreements(wh, int(yd), ["USA", "JPN"]), "agreements_usa_jpn",
                       int(yd), _SID_AGREEMENTS))  # fmt: skip
     out.append(_frame(_agreements(wh, int(yd), ["CHN"]), "agreements_chn", int(yd),

@@ -43,7 +43,8 @@ def igo_shared(
 ) -> pd.DataFrame:
     """:data:`IGO_SHARED` with ``state`` (USA or JPN) of every country (in ``year``; of one
     country ``iso3``): columns ``iso3, year, value``."""
-    conds, params = ["indicator = 'igo_shared'", "iso3_d = ?", "iso3_o <> iso3_d"], [state]
+    conds = ["indicator = 'igo_shared'", "iso3_d = ?", "iso3_o <> iso3_d"]
+    params: list[str | int] = [state]
     if year is not None:
         conds.append("year = ?")
         params.append(int(year))

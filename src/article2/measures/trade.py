@@ -84,7 +84,8 @@ def flows(
     """Columns ``iso3, flow, partner, year, value``: each country's imports from and exports to
     every partner (rows with a value), for one country and/or one year or a range of years."""
     ind = _indicator(source)
-    conds, params = ["indicator = ?", "value IS NOT NULL"], [ind]
+    conds = ["indicator = ?", "value IS NOT NULL"]
+    params: list[str | int] = [ind]
     if year is not None:
         conds.append("year = ?")
         params.append(int(year))

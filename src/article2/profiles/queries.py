@@ -135,10 +135,10 @@ def _trade(wh, meta, iso3: str, source: str, requested: int | None):
                 )
         return t, figures, shares, intens, notes
     window = [y for y in years if t - 20 <= y <= t]
-    world = trade_m.world_totals(wh, source, t)
+    totals = trade_m.world_totals(wh, source, t)
     world = types.SimpleNamespace(
-        total=world["total"], log_min=world["log_min"], log_max=world["log_max"],
-        actors=world["actors"],
+        total=totals["total"], log_min=totals["log_min"], log_max=totals["log_max"],
+        actors=totals["actors"],
     )  # fmt: skip
     alone = {a for a in ACTORS if not [m for x, m in _members(wh, t) if x == a and m != iso3]}
     in_eu = iso3 in {m for a, m in _members(wh, t) if a == "EU"}

@@ -153,7 +153,7 @@ def _build_registry() -> dict[str, Indicator]:
                 kind="share",
                 sources=(TRADE_SOURCE,),
                 actor=actor,
-                direction=direction,  # type: ignore[arg-type]
+                direction=direction,
                 warehouse_indicators=("trade_cow",),
             )
     reg["balance_usajpn_chn"] = Indicator(

@@ -2,7 +2,8 @@
 layers.
 
 Layers, lowest first (a module may import its own layer and the layers below, never above):
-base (config, paths, provenance, errors, countries, schema, hs) -> sources -> warehouse ->
+base (config, paths, provenance, errors, countries, schema, hs, validation, strict) -> sources ->
+warehouse (and the build's plausibility checks) ->
 measures (and the agreement registry it reads) -> computation (indicators, models,
 recommendations, dependence, profiles, index) -> api -> presentation (cli, web, briefs). Within the presentation layer the
 packages must not form a cycle. The check reads every module's imports with ``ast``, including
@@ -21,9 +22,9 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "article2"
 
 LAYERS: dict[str, int] = {
     **dict.fromkeys(("config", "paths", "provenance", "errors", "countries", "schema", "hs",
-                     "data", "__init__", "__main__"), 0),
+                     "data", "validation", "strict", "__init__", "__main__"), 0),
     **dict.fromkeys(("sources", "synthetic"), 1),
-    "warehouse": 2,
+    **dict.fromkeys(("warehouse", "plausibility"), 2),  # plausibility: the build's own checks
     **dict.fromkeys(("measures", "agreements"), 3),
     **dict.fromkeys(("indicators", "models", "recommendations", "dependence",
                      "profiles", "index"), 4),
@@ -124,7 +125,7 @@ def test_the_checker_sees_a_violation(tmp_path):
 # --------------------------------------------------------------------------- SQL
 
 #: where SQL may be written
-SQL_ALLOWED = ("warehouse.py", "measures/", "schema.py", "sources/", "synthetic/")
+SQL_ALLOWED = ("warehouse.py", "plausibility.py", "measures/", "schema.py", "sources/", "synthetic/")
 #: modules that still hold SQL of their own, each to move into the measures layer (this list
 #: may only shrink: a new module with SQL fails the test)
 SQL_NOT_YET_MOVED = frozenset({

@@ -12,8 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import socket
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -29,6 +27,8 @@ from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
+from tests.fixtures.live_server import serving  # noqa: E402
+
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 pytestmark = [
     pytest.mark.e2e,
@@ -41,11 +41,6 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--window-size=1300,1500")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def server(real_warehouse):
@@ -54,17 +49,8 @@ def server(real_warehouse):
 
     # the browser's page loads, not the limits, are under test: no rate limit, no time limit
     app = create_app(real_warehouse, limits=Limits(rate=0, time_limit=600))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with serving(app) as url:
+        yield url
     app.state.store.close()
 
 

@@ -13,26 +13,20 @@ run (about 500 requests, 1-2 minutes on two cores); the seed makes it reproducib
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import threading
-import time
 
 import pytest
 
 pytest.importorskip("schemathesis")
 uvicorn = pytest.importorskip("uvicorn")
 
+from tests.fixtures.live_server import serving  # noqa: E402
+
 pytestmark = [pytest.mark.snapshot, pytest.mark.slow]
 MAX_EXAMPLES = 10
 SEED = 1
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -42,17 +36,8 @@ def server(real_warehouse):
 
     # the answers are under test, not the limits: no rate limit, no time limit in reach
     app = create_app(real_warehouse, limits=Limits(rate=0, time_limit=600))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield app, f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with serving(app) as url:
+        yield app, url
     app.state.store.close()
 
 

@@ -35,7 +35,7 @@ change:
 
 @pytest.mark.parametrize(
     "name",
-    ["../../../../x", "'/tmp/evil'", "a/b", "'..'", ".hidden", "'a\\\\b'", "5", "''", "x..y",
+    ["../../../../x", "'/tmp/evil'", "a/b", "'..'", ".hidden", "'a\\\\b'", "x..y",
      "'-rf'", "'" + "a" * 101 + "'", "'nul\\0'"],
 )
 def test_scenario_name_cannot_leave_the_result_folder(tmp_path, name):
@@ -44,6 +44,16 @@ def test_scenario_name_cannot_leave_the_result_folder(tmp_path, name):
     with pytest.raises(ValueError, match=r"bad\.yaml: key 'name' .* not allowed") as err:
         scenarios.load_scenario(f)
     assert "letters, digits" in str(err.value)
+
+
+@pytest.mark.parametrize(("name", "problem"), [("5", "expected a string"), ("''", "at least 1")])
+def test_scenario_name_of_the_wrong_type_is_refused_by_the_schema(tmp_path, name, problem):
+    """A number or an empty name never reaches the file-name rule: the scenario schema
+    refuses it first, naming the file and the key."""
+    f = tmp_path / "bad.yaml"
+    f.write_text(SCENARIO.format(name=name))
+    with pytest.raises(ValueError, match=rf"bad\.yaml: name: .*{problem}"):
+        scenarios.load_scenario(f)
 
 
 def test_scenario_name_refused_by_the_cli_before_anything_is_written(tmp_path, monkeypatch):

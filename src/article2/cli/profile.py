@@ -177,6 +177,19 @@ def _series(t: pd.DataFrame, measure: str, partner: str = "USA") -> dict[int, fl
     return {int(y): v for y, v in zip(sub["year"], sub["value"], strict=True)}
 
 
+def _year_rows(t: Table, first: str, table: pd.DataFrame,
+               cols: tuple[tuple[str, str, str], ...], year_label) -> None:
+    """Columns ``first`` then one per (label, measure, number kind) of ``cols``, and a row for
+    each of the last :data:`_CHANNEL_YEARS` years with a value of any of the measures."""
+    t.add_column(first)
+    for label, _, _ in cols:
+        t.add_column(label, justify="right")
+    series = {m: _series(table, m) for _, m, _ in cols}
+    years = sorted({y for s in series.values() for y in s})[-_CHANNEL_YEARS:]
+    for y in years:
+        t.add_row(year_label(y), *(_num(series[m].get(y), k) for _, m, k in cols))
+
+
 def _print_channels(p: Profile) -> None:
     """The new channels: U.S. assistance by fiscal year, U.S. goods trade, who moves."""
     ch = p.channels
@@ -193,15 +206,9 @@ def _print_channels(p: Profile) -> None:
             ("disbursements, constant", "us_aid_disbursements_constant", ""),
             ("obligations % GDP", "us_aid_obligations_pct_gdp", "x"),
             ("disbursements % GDP", "us_aid_disbursements_pct_gdp", "x"))  # fmt: skip
-    t.add_column("fiscal year")
-    for label, _, _ in cols:
-        t.add_column(label, justify="right")
-    series = {m: _series(aid, m) for _, m, _ in cols}
-    years = sorted({y for s in series.values() for y in s})[-_CHANNEL_YEARS:]
     partial = latest["us_aid"].partial
-    for y in years:
-        label = f"FY{y} (partial)" if y in partial else f"FY{y}"
-        t.add_row(label, *(_num(series[m].get(y), k) for _, m, k in cols))
+    _year_rows(t, "fiscal year", aid, cols,
+               lambda y: f"FY{y} (partial)" if y in partial else f"FY{y}")  # fmt: skip
     console.print(t)
     fin = ch.tables["finance"]
     t = Table(title=f"Who finances {p.name} — each actor in its own terms (not summed or ranked)")
@@ -232,13 +239,7 @@ def _print_channels(p: Profile) -> None:
             ("total, change 5y", "us_goods_trade_growth_5y", "%"),
             ("exports % GDP", "us_exports_to_pct_gdp", "x"),
             ("imports % GDP", "us_imports_from_pct_gdp", "x"))  # fmt: skip
-    t.add_column("year")
-    for label, _, _ in cols:
-        t.add_column(label, justify="right")
-    series = {m: _series(trade, m) for _, m, _ in cols}
-    years = sorted({y for s in series.values() for y in s})[-_CHANNEL_YEARS:]
-    for y in years:
-        t.add_row(str(y), *(_num(series[m].get(y), k) for _, m, k in cols))
+    _year_rows(t, "year", trade, cols, str)
     console.print(t)
     mig, stu = ch.tables["migrants"], ch.tables["students"]
     my = latest["migrants"].year

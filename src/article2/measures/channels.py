@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from article2 import countries, warehouse
+from article2.measures import economy, people, us_aid, us_trade
 from article2.measures import official_finance as finance
-from article2.measures import people, us_aid, us_trade
 from article2.measures._channels import latest
 
 __all__ = ["CHANNELS", "Channels", "ChannelYear", "build_channels"]
@@ -161,11 +161,8 @@ def build_channels(iso3: str, *, path: Path | warehouse.Warehouse | None = None)
         "WHERE iso3 = ? AND list_contains(?, indicator)",
         [iso3, list(us_aid.INDICATORS)],
     )
-    gdp = wh.sql(
-        "SELECT iso3, year, value, source_id FROM country_year "
-        "WHERE iso3 = ? AND indicator = 'gdp_usd'",
-        [iso3],
-    )
+    gdp = economy.gdp(wh)  # the layer's one GDP (one source: no year counted twice)
+    gdp = gdp[gdp["iso3"] == iso3].reset_index(drop=True)
     dots = wh.sql(
         "SELECT iso3_o, iso3_d, year, indicator, value, source_id FROM dyad_year "
         "WHERE indicator IN (?, ?) AND (iso3_o = ? OR iso3_d = ?)",

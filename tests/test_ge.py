@@ -187,13 +187,17 @@ def test_cli_scenario_run_json(real_warehouse, monkeypatch, tmp_path):
         app, ["scenario", "run", "examples/scenarios/agtpa-nafta.yaml", "--format", "json"]
     )
     assert out.exit_code == 0, out.output
-    records = json.loads(out.stdout)
+    doc = json.loads(out.stdout)
+    records = doc["table"]
     assert len(records) == 69
     can = next(r for r in records if r["iso3"] == "CAN")
     assert set(can) >= {"iso3", "exports_cdl", "exports_full", "real_gdp", "imr", "omr"}
     assert can["exports_cdl"] == pytest.approx(35.0, abs=0.02)
+    assert can["country"] == "Canada"
+    assert doc["change"]["agreement"] == "NAFTA" and doc["procedure"] == "exact"
+    assert doc["rta"]["significant"] is True  # 0.557, s.e. 0.102: z = 5.5
     shown = runner.invoke(app, ["scenario", "show", "agtpa-nafta", "--format", "json"])
-    assert json.loads(shown.stdout) == records
+    assert json.loads(shown.stdout) == doc
     missing = runner.invoke(app, ["scenario", "show", "nope"])
     assert missing.exit_code == 1 and "agtpa-nafta" in missing.output
 

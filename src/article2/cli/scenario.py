@@ -76,17 +76,17 @@ def _movers_table(rows: list[dict], label: str, title: str):
 
 
 def _full_table(table):
+    from rich import box
     from rich.table import Table
 
     from article2.models.scenario_report import LABELS, decimals, full_table, number
 
     full = full_table(table)
-    out = Table(title="Every country, by size of the real GDP change", title_justify="left")
-    places = {c: decimals(full[c]) for c in FULL_COLUMNS if c in full}
+    numeric = [c for c in FULL_COLUMNS if c in full and c not in ("iso3", "country")]
+    places = {c: decimals(full[c]) for c in numeric}
     for band in ("real_gdp", "exports_full"):
         places[f"{band}_band"] = places[band]
-    for c in FULL_COLUMNS:
-        out.add_column(LABELS[c], justify="left" if c in ("iso3", "country") else "right")
+    rows = []
     for _, r in full.iterrows():
         cells = []
         for c in FULL_COLUMNS:
@@ -97,6 +97,22 @@ def _full_table(table):
                 cells.append(_band(r.get(f"{base}_p05"), r.get(f"{base}_p95"), places[c]))
             else:
                 cells.append(number(r[c], places[c]))
+        rows.append(cells)
+    out = Table(
+        title="Every country, by size of the real GDP change",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    for i, c in enumerate(FULL_COLUMNS):
+        # numbers never wrap: the column is as wide as its widest value; labels wrap
+        widest = max((len(row[i]) for row in rows), default=1)
+        if c == "country":
+            out.add_column(LABELS[c], justify="left", max_width=22)
+        else:
+            width = max(widest, 4 if c == "iso3" else 12)
+            justify = "left" if c == "iso3" else "right"
+            out.add_column(LABELS[c], justify=justify, min_width=widest, max_width=width)
+    for cells in rows:
         out.add_row(*cells)
     return out
 

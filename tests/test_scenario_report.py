@@ -9,9 +9,9 @@ against an ordering computed here from the full table.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 import re
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd

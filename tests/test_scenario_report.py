@@ -134,6 +134,16 @@ def test_movers_are_the_largest_changes(column):
         assert np.all(sizes[:-1] >= sizes[1:])
 
 
+def test_no_negative_zero_in_machine_output():
+    table = _table()
+    table.loc[5, ["real_gdp", "exports_full"]] = -0.0
+    full = report.full_table(table)
+    assert not any(math.copysign(1.0, v) < 0 for v in full["real_gdp"] if v == 0)
+    assert not re.search(r"(^|,)-0\.0(,|$)", full.to_csv(index=False), flags=re.M)
+    assert re.search(r"(^|,)-0\.0(,|$)", table.to_csv(index=False), flags=re.M)  # it was there
+    assert report._finite(-0.0) == 0.0 and math.copysign(1.0, report._finite(-0.0)) == 1.0
+
+
 def test_movers_without_bands():
     table = _table()[["iso3", "real_gdp", "exports_full"]]
     top = report.movers(table, "real_gdp", 3)

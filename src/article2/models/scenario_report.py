@@ -142,9 +142,13 @@ def movers(table: pd.DataFrame, column: str, n: int = TOP) -> pd.DataFrame:
 
 def full_table(table: pd.DataFrame) -> pd.DataFrame:
     """Every country, by the absolute change in real GDP (largest first), with its name, the
-    % changes and the 90 % bands; machine column names (see :data:`LABELS` for readers)."""
-    named = _with_names(table)
-    return _by_size(named, "real_gdp")
+    % changes and the 90 % bands; machine column names (see :data:`LABELS` for readers).
+    A negative zero is stored as 0.0 (so neither JSON nor CSV shows ``-0.0``)."""
+    named = _by_size(_with_names(table), "real_gdp")
+    for c in named.columns:
+        if pd.api.types.is_float_dtype(named[c]):
+            named[c] = named[c] + 0.0  # -0.0 + 0.0 == +0.0
+    return named
 
 
 def describe_change(change: dict | None, names: dict[str, str] | None = None) -> str:
@@ -225,5 +229,5 @@ def summary(meta: dict, table: pd.DataFrame, n: int = TOP) -> dict:
 
 
 def _finite(value) -> float | None:
-    x = float(value)
+    x = float(value) + 0.0  # never -0.0
     return x if math.isfinite(x) else None

@@ -164,3 +164,27 @@ def test_table_output_for_readers(run, monkeypatch):
     assert len(rows) == 157
     movers = [line.split("│")[1].strip() for line in text.splitlines() if line.startswith("│")]
     assert rows[:10] == movers[:10]  # the full table starts with the real GDP movers
+
+
+@pytest.mark.snapshot
+def test_geodist_covariates_versus_pair_effects(real_warehouse):
+    """The comparison in docs/methods/gravity.md: pair effects absorb GeoDist's geography; the
+    specification with GeoDist covariates instead gives a ten-times larger RTA coefficient."""
+    from article2.models import data
+    from article2.models.gravity import GravitySpec, fit
+
+    years = (2000, 2004, 2008, 2012, 2016)
+    p = data.comtrade_panel(years, path=real_warehouse)
+    p = p[p["exporter"] != p["importer"]].rename(
+        columns={"contig": "cntg", "comlang_off": "lang", "colony": "clny"}
+    )
+    pair = fit(GravitySpec(terms=("rta",), fixed_effects=("exp_year", "imp_year", "pair"),
+                           years=years, drop_zero_pairs=True, international_only=True), p)  # fmt: skip
+    terms = ("log_dist", "cntg", "lang", "clny", "rta")
+    geo = fit(GravitySpec(terms=terms, fixed_effects=("exp_year", "imp_year"), years=years,
+                          international_only=True),
+              p.dropna(subset=["log_dist", "lang", "clny"]))  # fmt: skip
+    assert (pair.coef["rta"], pair.se["rta"]) == pytest.approx((0.0481662, 0.0290212), rel=REL)
+    assert geo.coef["rta"] == pytest.approx(0.4986, rel=REL)
+    assert geo.se["rta"] == pytest.approx(0.0721, rel=2e-3)
+    assert geo.coef["log_dist"] == pytest.approx(-0.6521, rel=REL)

@@ -282,3 +282,29 @@ def test_cli_refuses_bad_options_and_keys(tmp_path):
     out = runner.invoke(app, ["scenario", "run", str(bad)])
     assert out.exit_code == 1
     assert f"{bad}: procedure: 'quick' not allowed; allowed: exact, agtpa" in out.stderr
+
+
+def test_summary_of_a_cost_change_and_of_an_old_stored_result():
+    x = np.random.default_rng(3).lognormal(0.0, 1.0, (6, 6))
+    x[np.diag_indices(6)] *= 20
+    cs = ["AUS", "CHN", "DEU", "JPN", "USA", "VNM"]
+    sc = scenarios.parse_scenario(
+        {
+            "name": "t",
+            "data": "comtrade",
+            "baseline_year": 2016,
+            "reference": "DEU",
+            "change": {"kind": "pair_cost", "pairs": [["CHN", "AUS"]], "ad_valorem": 0.25},
+        }
+    )
+    res = scenarios._solve(sc, cs, x, np.zeros((6, 6)), 0.3, 0.01, (), 1e-10, draws=20)
+    rec = scenarios.record(res)
+    table = pd.DataFrame(rec.pop("table"))
+    s = report.summary(rec, table)
+    assert s["rta"]["used"] is False and s["rta"]["significant"] is True
+    assert all(m["p05"] is None for m in s["movers"]["real_gdp"])  # no band without an estimate
+    assert s["change"]["description"].startswith("Trade costs of CHN→AUS (both directions)")
+    # a result stored before the change, options and notes were recorded still reads
+    old = {k: v for k, v in rec.items() if k not in ("change", "notes", "procedure", "draws")}
+    s = report.summary(old, table[["iso3", "real_gdp", "exports_full"]])
+    assert "not recorded" in s["change"]["description"] and s["notes"] == []

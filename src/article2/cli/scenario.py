@@ -148,15 +148,16 @@ def _print_summary(s: dict) -> None:
         else:
             say(
                 f"[bold]Not significant at {LEVEL * 100:g} %[/bold]: the data do not rule out "
-                "that the agreement has no effect on trade, so every change below may be zero.\n"
-                "(A 90 % band can still exclude zero: it covers 90 % of the draws, the test "
-                "asks for 95 %.)",
+                "that the agreement has no effect on trade,\nso every change below may be "
+                "zero.\n(A 90 % band can still exclude zero: it covers 90 % of the draws, the "
+                "test asks for 95 %.)",
                 highlight=False,
             )
     if s["draws"]:
         band = (
             f"90 % bands: 5th to 95th percentile over {s['draws']} RTA coefficients drawn from "
-            f"its estimated normal distribution (seed {s['seed']})."
+            f"its estimated normal distribution (seed {s['seed']});\nthey show the "
+            "uncertainty of the coefficient only (baseline flows held fixed)."
         )
     else:
         band = "No bands (0 coefficient draws)."

@@ -165,13 +165,13 @@ def describe_change(change: dict | None, names: dict[str, str] | None = None) ->
     kind = change.get("kind")
     if kind == "agreement_join":
         return (
-            f"{who(change.get('joining') or ())} joins {agreement} (members {members}):\n"
+            f"{who(change.get('joining') or ())} joins {agreement} (members {members}): "
             "an agreement between each joining country and each member, priced with the "
             "estimated RTA coefficient."
         )
     if kind == "agreement_remove":
         return (
-            f"{agreement} is removed between its members {members}:\nno agreement between "
+            f"{agreement} is removed between its members {members}: no agreement between "
             "any two of them, priced with the estimated RTA coefficient."
         )
     pairs = "; ".join(f"{a}→{b}" for a, b in change.get("pairs") or ())

@@ -91,7 +91,7 @@ def _yaml(doc: dict, **changes) -> str:
         (_yaml({**BASE, "change": PAIR}, change_pairs=[["CHN", "AUS", "JPN"]]),
          r"change\.pairs\[0\]: needs at most 2 items"),
         (_yaml(BASE, change_ad_valorem=0.1),
-         r"change: unknown keys \['ad_valorem'\]; allowed: \['kind', 'members'\]"),
+         r"change: unknown keys \['ad_valorem'\]; allowed: \['agreement', 'kind', 'members'\]"),
         (_yaml(BASE, colour="red"), r"top level: unknown keys \['colour'\]; allowed: \[.*'sigma'"),
         (_yaml(BASE, reference=None), r"reference: expected a string, got None"),
         ("- a\n- b\n", r"expected a table \(mapping\) of keys, got list"),

@@ -187,13 +187,17 @@ def test_cli_scenario_run_json(real_warehouse, monkeypatch, tmp_path):
         app, ["scenario", "run", "examples/scenarios/agtpa-nafta.yaml", "--format", "json"]
     )
     assert out.exit_code == 0, out.output
-    records = json.loads(out.stdout)
+    doc = json.loads(out.stdout)
+    records = doc["table"]
     assert len(records) == 69
     can = next(r for r in records if r["iso3"] == "CAN")
     assert set(can) >= {"iso3", "exports_cdl", "exports_full", "real_gdp", "imr", "omr"}
     assert can["exports_cdl"] == pytest.approx(35.0, abs=0.02)
+    assert can["country"] == "Canada"
+    assert doc["change"]["agreement"] == "NAFTA" and doc["procedure"] == "exact"
+    assert doc["rta"]["significant"] is True  # 0.557, s.e. 0.102: z = 5.5
     shown = runner.invoke(app, ["scenario", "show", "agtpa-nafta", "--format", "json"])
-    assert json.loads(shown.stdout) == records
+    assert json.loads(shown.stdout) == doc
     missing = runner.invoke(app, ["scenario", "show", "nope"])
     assert missing.exit_code == 1 and "agtpa-nafta" in missing.output
 
@@ -265,3 +269,45 @@ def test_agtpa_procedure_is_named_and_checked():
     assert r.imr_full[0] == pytest.approx(1.0)
     with pytest.raises(ValueError, match="procedure 'book' not allowed"):
         ge.solve(x, tau, sigma=7, reference=0, procedure="book")
+
+
+@pytest.mark.snapshot
+def test_cli_scenario_keeps_library_warnings_as_notes(real_warehouse, monkeypatch, tmp_path):
+    """Warnings raised while the data load (outside the model) and while the model runs are
+    kept in the result's notes in plain words; nothing reaches stderr. Run options from the
+    command line replace the file's."""
+    import warnings
+
+    from typer.testing import CliRunner
+
+    from article2.cli import app
+    from article2.models import data
+
+    monkeypatch.setenv("ARTICLE2_HOME", str(tmp_path))
+    (tmp_path / "warehouse.duckdb").symlink_to(real_warehouse)
+    load, fit = data.agtpa_panel, scenarios._rta_fit
+    lib = "/usr/lib/python3/site-packages/pyfixest/estimation/feols_.py"
+
+    def noisy_load(*a, **k):
+        warnings.warn_explicit("the ssc default will change", FutureWarning, lib, 7)
+        return load(*a, **k)
+
+    def noisy_fit(*a, **k):
+        np.log(np.zeros(2))  # numpy's own RuntimeWarning (divide by zero)
+        return fit(*a, **k)
+
+    monkeypatch.setattr(data, "agtpa_panel", noisy_load)
+    monkeypatch.setattr(scenarios, "_rta_fit", noisy_fit)
+    runner = CliRunner()
+    args = ["scenario", "run", "examples/scenarios/agtpa-nafta.yaml"]
+    out = runner.invoke(app, [*args, "--procedure", "agtpa", "--draws", "20", "--seed", "3"])
+    assert out.exit_code == 0, out.output
+    assert out.stderr == ""
+    assert "site-packages" not in out.stdout and "Warning:" not in out.stdout
+    assert "Note: pyfixest warned (FutureWarning): the ssc default will change" in out.stdout
+    assert "Solved with the agtpa procedure" in out.stdout
+    doc = json.loads(runner.invoke(app, ["scenario", "show", "agtpa-nafta", "-f", "json"]).stdout)
+    assert (doc["procedure"], doc["draws"], doc["seed"]) == ("agtpa", 20, 3)
+    assert doc["notes"][0] == "pyfixest warned (FutureWarning): the ssc default will change"
+    assert any("RuntimeWarning): divide by zero" in n for n in doc["notes"])
+    assert all(m["p05"] is not None for m in doc["movers"]["real_gdp"])

@@ -398,43 +398,44 @@ def _scenario_store() -> Path:
     return paths.outputs_dir() / "scenarios"
 
 
-def run_scenario(file: Path | str, *, save: bool = True):
+def run_scenario(
+    file: Path | str,
+    *,
+    save: bool = True,
+    procedure: str | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+):
     """Run a scenario YAML file (see :mod:`article2.models.scenarios`) on the warehouse.
 
+    ``procedure``, ``draws`` and ``seed``, when given, replace the file's (checked as the file
+    would be: a ValueError naming the option and the allowed values).
+
     Returns a :class:`article2.models.scenarios.ScenarioResult` (``.table`` has one row per
-    country). With ``save``, the table and its metadata are stored in the data home so that
-    :func:`scenario_result` can show them again.
+    country; ``.notes`` what libraries warned about). With ``save``, the result is stored in
+    the data home (:func:`article2.models.scenarios.record`) so that :func:`scenario_result`
+    can show it again.
     """
+    import dataclasses
 
     from article2.models import data, scenarios
 
-    sc = scenarios.load_scenario(file)
-    if sc.data == "agtpa":
-        result = scenarios.run_agtpa(sc, data.agtpa_panel(sc.application))
-    else:
-        result = scenarios.run_comtrade(
-            sc, data.comtrade_panel(sc.estimation_years), data.comtrade_gdp(sc.baseline_year)
-        )
+    sc = scenarios.with_options(
+        scenarios.load_scenario(file), procedure=procedure, draws=draws, seed=seed
+    )
+    with scenarios.library_notes() as notes:
+        if sc.data == "agtpa":
+            result = scenarios.run_agtpa(sc, data.agtpa_panel(sc.application))
+        else:
+            result = scenarios.run_comtrade(
+                sc, data.comtrade_panel(sc.estimation_years), data.comtrade_gdp(sc.baseline_year)
+            )
+    result = dataclasses.replace(result, notes=tuple(notes) + result.notes)
     if save:
         store = _scenario_store()
         store.mkdir(parents=True, exist_ok=True)
-        meta = {
-            "name": sc.name,
-            "title": sc.title,
-            "file": str(Path(file).resolve()),
-            "perspective": sc.perspective,
-            "rta_coef": result.rta_coef,
-            "rta_se": result.rta_se,
-            "sigma": sc.sigma,
-            "reference": sc.reference,
-            "baseline_year": sc.baseline_year,
-            "iterations_full": result.ge.iterations_full,
-            "max_residual": result.ge.max_residual,
-            "source_ids": list(result.source_ids),
-            "table": result.table.to_dict("records"),
-        }
         target = store / f"{scenarios.result_name(sc.name)}.json"
-        target.write_text(_json_text(meta, indent=1, default=float))
+        target.write_text(_json_text(scenarios.record(result, file=file), indent=1, default=float))
     return result
 
 

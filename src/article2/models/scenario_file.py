@@ -16,6 +16,11 @@ keys are refused, and numbers must be finite and inside the ranges the model giv
 - years: integers in 1900-2100; ``baseline_year`` one of ``estimation_years``.
 - ``domestic_floor``: a share of GDP, ``0 < domestic_floor < 1``.
 - countries: ISO3 codes (three letters); a pair names two different countries.
+- ``procedure``: how the full-endowment counterfactual is solved, one of
+  :data:`article2.models.ge.PROCEDURES` (``exact``, ``agtpa``).
+- ``draws``: coefficient draws behind the 90 % bands, 0 (no bands) or 2-:data:`DRAWS_MAX`
+  (a percentile needs at least two draws); ``seed``: the generator's seed, 0-:data:`SEED_MAX`.
+- ``change.agreement``: the agreement's name, for readers (e.g. ``CPTPP``); optional.
 
 :func:`check` turns a parsed document into these models or a
 :class:`article2.validation.DocumentError` naming the file and the key.
@@ -27,22 +32,29 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from article2.models.ge import PROCEDURES, Procedure
 from article2.validation import DocumentError, validate
 
 __all__ = [
     "AD_VALOREM_MAX",
+    "DRAWS_MAX",
+    "SEED_MAX",
     "SIGMA_MAX",
     "YEARS",
     "AgreementJoin",
     "AgreementRemove",
     "PairCost",
+    "RunOptions",
     "ScenarioFile",
     "check",
+    "check_options",
 ]
 
 SIGMA_MAX = 21.0
 AD_VALOREM_MAX = 10.0
 YEARS = (1900, 2100)
+DRAWS_MAX = 10_000
+SEED_MAX = 2**32 - 1
 
 
 def _iso3(value: str) -> str:
@@ -56,6 +68,12 @@ def _distinct(values: list) -> list:
     if seen:
         raise ValueError(f"listed more than once: {sorted(set(map(str, seen)))}")
     return values
+
+
+def _draws(value: int) -> int:
+    if value == 1:
+        raise ValueError("a 90 % band needs at least 2 draws; 0 means no band")
+    return value
 
 
 def _pair(pair: list[str]) -> list[str]:
@@ -74,10 +92,36 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+Agreement = Annotated[
+    str, Field(min_length=1, max_length=100, description="the agreement's name, e.g. CPTPP")
+]
+Draws = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=DRAWS_MAX,
+        description=f"0 (no bands) or an integer in 2-{DRAWS_MAX}",
+    ),
+    AfterValidator(_draws),
+]
+Seed = Annotated[int, Field(ge=0, le=SEED_MAX, description=f"an integer in 0-{SEED_MAX}")]
+
+
+class RunOptions(_Strict):
+    """How a scenario is solved; set in the file or on the command line (which wins)."""
+
+    procedure: Procedure = Field(
+        "exact", description=f"one of {', '.join(PROCEDURES)}"
+    )  # fmt: skip
+    draws: Draws = 200
+    seed: Seed = 0
+
+
 class AgreementRemove(_Strict):
     """The RTA dummy set to 0 for every pair of ``members``."""
 
     kind: Literal["agreement_remove"]
+    agreement: Agreement | None = None
     members: Annotated[Countries, Field(min_length=2)]
 
 
@@ -85,6 +129,7 @@ class AgreementJoin(_Strict):
     """The RTA dummy set to 1 between each of ``joining`` and each of ``members``."""
 
     kind: Literal["agreement_join"]
+    agreement: Agreement | None = None
     members: Countries
     joining: Countries
 
@@ -107,7 +152,7 @@ class PairCost(_Strict):
     directed: bool = False
 
 
-class ScenarioFile(_Strict):
+class ScenarioFile(RunOptions):
     """A scenario file (see :mod:`article2.models.scenarios` for the meaning of each key)."""
 
     name: Annotated[str, Field(min_length=1)]
@@ -135,6 +180,16 @@ class ScenarioFile(_Strict):
     ] = 0.1
     notes: str = ""
     change: Annotated[AgreementRemove | AgreementJoin | PairCost, Field(discriminator="kind")]
+
+
+def check_options(raw: dict, where: str) -> RunOptions:
+    """Run options given outside a file (e.g. ``{"procedure": "agtpa"}`` from the command
+    line) as :class:`RunOptions`; keys left out take the defaults.
+
+    Raises:
+        DocumentError: an unknown key or a value outside what is allowed, named with ``where``.
+    """
+    return validate(RunOptions, raw, where)
 
 
 def check(raw: object, where: str) -> ScenarioFile:

@@ -11,8 +11,12 @@ A scenario file::
     reference: DEU                   # its inward multilateral resistance is the numeraire
     sigma: 7
     perspective: baseline            # counterfactual | baseline (see below)
+    procedure: exact                 # exact | agtpa (article2.models.ge.solve)
+    draws: 200                       # coefficient draws behind the 90 % bands (0: none)
+    seed: 0                          # the draws' generator seed
     change:
       kind: agreement_remove         # agreement_remove | agreement_join | pair_cost
+      agreement: NAFTA               # the agreement's name, for readers (optional)
       members: [CAN, MEX, USA]
 
 Changes:
@@ -28,12 +32,16 @@ Agreement changes are priced with the RTA coefficient β estimated by PPML with 
 importer-year and pair fixed effects (``τ̂_ij = exp(β ΔRTA_ij)``).
 
 Uncertainty: every run of an agreement change also solves the counterfactual for ``draws``
-(default 200) values of the RTA coefficient drawn from its estimated normal distribution
+(the file's ``draws``, default 200; the command line may override it) values of the RTA coefficient drawn from its estimated normal distribution
 ``N(β̂, se²)`` (pair-clustered s.e.; NumPy generator seeded with ``seed``, default 0), and the
 table carries the 5th and 95th percentiles of the full-endowment export and real-GDP changes
 (``exports_full_p05``/``_p95``, ``real_gdp_p05``/``_p95``): a 90 % band for the estimation
 uncertainty of β, the baseline flows held fixed. ``pair_cost`` changes use no estimate, so they
 carry no band (NaN).
+
+Library warnings raised while a scenario runs (pyfixest, NumPy, pandas, ...) are not printed:
+:func:`library_notes` collects them and :class:`ScenarioResult` carries them in ``notes`` as
+plain sentences without file paths.
 
 ``perspective: counterfactual`` reports % changes from the baseline to the counterfactual;
 ``perspective: baseline`` reports the effect of what the counterfactual removes, i.e. % changes
@@ -53,7 +61,11 @@ Baselines:
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -70,17 +82,21 @@ __all__ = [
     "Scenario",
     "ScenarioResult",
     "bands",
+    "library_notes",
     "load_scenario",
     "parse_scenario",
+    "record",
     "result_name",
     "run_agtpa",
     "run_comtrade",
     "tau_hat",
+    "with_options",
 ]
 
 DataKind = Literal["agtpa", "comtrade"]
 ChangeKind = Literal["agreement_remove", "agreement_join", "pair_cost"]
 Perspective = Literal["counterfactual", "baseline"]
+Procedure = ge.Procedure
 
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
@@ -115,6 +131,7 @@ class Change:
     pairs: tuple[tuple[str, str], ...] = ()
     ad_valorem: float = 0.0
     directed: bool = False
+    agreement: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +150,9 @@ class Scenario:
     application: str = "Chapter2Application2"
     domestic_floor: float = 0.1
     notes: str = ""
+    procedure: ge.Procedure = "exact"
+    draws: int = 200
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -151,6 +171,9 @@ class ScenarioResult:
         source_ids: raw files the numbers come from.
         draws, seed: coefficient draws behind the 90 % bands (``*_p05``, ``*_p95`` columns
             of ``table``) and the generator's seed; 0 draws = no band columns.
+        procedure: how the full-endowment counterfactual was solved (``ge.solve``).
+        notes: what libraries warned about during the run, in plain words
+            (:func:`library_notes`).
     """
 
     scenario: Scenario
@@ -162,6 +185,8 @@ class ScenarioResult:
     source_ids: tuple[str, ...]
     draws: int = 0
     seed: int = 0
+    procedure: Procedure = "exact"
+    notes: tuple[str, ...] = ()
 
 
 def parse_scenario(raw: dict, *, where: str = "scenario") -> Scenario:
@@ -185,6 +210,7 @@ def parse_scenario(raw: dict, *, where: str = "scenario") -> Scenario:
         pairs=tuple((a, b) for a, b in getattr(ch, "pairs", ())),
         ad_valorem=float(getattr(ch, "ad_valorem", 0.0)),
         directed=bool(getattr(ch, "directed", False)),
+        agreement=getattr(ch, "agreement", None),
     )
     return Scenario(
         name=result_name(doc.name, where),
@@ -199,7 +225,82 @@ def parse_scenario(raw: dict, *, where: str = "scenario") -> Scenario:
         application=doc.application,
         domestic_floor=float(doc.domestic_floor),
         notes=doc.notes,
+        procedure=doc.procedure,
+        draws=doc.draws,
+        seed=doc.seed,
     )
+
+
+def with_options(
+    scenario: Scenario,
+    *,
+    procedure: str | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    where: str = "options",
+) -> Scenario:
+    """``scenario`` with the run options that are given (not None) replacing the file's.
+
+    Raises:
+        DocumentError: a value the scenario file would refuse (a ValueError naming ``where``,
+            the key and the allowed values).
+    """
+    from article2.models import scenario_file
+
+    given = {"procedure": procedure, "draws": draws, "seed": seed}
+    given = {k: v for k, v in given.items() if v is not None}
+    if not given:
+        return scenario
+    opts = scenario_file.check_options(given, where)
+    return dataclasses.replace(scenario, **{k: getattr(opts, k) for k in given})
+
+
+def _library(filename: str) -> str:
+    """The package a warning comes from, by the path of the file that raised it."""
+    parts = re.split(r"[\\/]", filename or "")
+    for marker in ("site-packages", "dist-packages"):
+        if marker in parts:
+            rest = parts[parts.index(marker) + 1 :]
+            if rest:
+                return re.sub(r"\.py$", "", rest[0])
+    if "article2" in parts:
+        return "article2"
+    return "Python"
+
+
+# two or more path parts after a separator, not inside a word ("and/or" is not a path)
+_PATH = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?(?:[\\/][^\s\\/:'\"]+){2,}[\\/]?")
+
+
+def _plain(message: str) -> str:
+    """``message`` on one line, every file path replaced by its last part."""
+    text = " ".join(str(message).split())
+    return _PATH.sub(lambda m: re.split(r"[\\/]", m.group(0).rstrip("/\\"))[-1], text)
+
+
+@contextmanager
+def library_notes() -> Iterator[list[str]]:
+    """Collect the warnings raised inside the block instead of printing them.
+
+    Yields a list that, when the block ends, holds one plain sentence per distinct warning
+    (``"pyfixest warned (FutureWarning): ..."``, with ``(N times)`` when repeated), without
+    file paths. Warnings turned into errors elsewhere (``-W error``) are still recorded, not
+    raised.
+    """
+    notes: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield notes
+        finally:
+            counts: dict[str, int] = {}
+            for w in caught:
+                text = (
+                    f"{_library(w.filename)} warned ({w.category.__name__}): "
+                    f"{_plain(str(w.message))}"
+                )
+                counts[text] = counts.get(text, 0) + 1
+            notes.extend(t if n == 1 else f"{t} ({n} times)" for t, n in counts.items())
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -423,6 +524,7 @@ def _solve(
         source_ids=source_ids,
         draws=draws,
         seed=seed,
+        procedure=procedure,
     )
 
 
@@ -431,15 +533,24 @@ def run_agtpa(
     panel: pd.DataFrame,
     *,
     tol: float = 1e-10,
-    procedure: ge.Procedure = "exact",
-    draws: int = 200,
-    seed: int = 0,
+    procedure: ge.Procedure | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
 ) -> ScenarioResult:
     """Run a scenario on an Advanced Guide panel (:func:`article2.models.data.agtpa_panel`).
 
     ``procedure``: the full-endowment solution (:func:`article2.models.ge.solve`; ``"agtpa"``
     reproduces the book's tables); ``draws``/``seed``: the 90 % bands (module docstring).
+    Each left as None takes the scenario's value. Library warnings go to the result's
+    ``notes`` (:func:`library_notes`).
     """
+    scenario = with_options(scenario, procedure=procedure, draws=draws, seed=seed)
+    with library_notes() as notes:
+        result = _run_agtpa(scenario, panel, tol=tol)
+    return dataclasses.replace(result, notes=tuple(notes))
+
+
+def _run_agtpa(scenario: Scenario, panel: pd.DataFrame, *, tol: float) -> ScenarioResult:
     if "rta" not in panel:
         raise ValueError(f"dataset {scenario.application} has no RTA column")
     stage1 = _rta_fit(panel, scenario.estimation_years, international_only=False)
@@ -465,9 +576,9 @@ def run_agtpa(
         float(stage1.se["rta"]),
         source_ids,
         tol,
-        procedure=procedure,
-        draws=draws,
-        seed=seed,
+        procedure=scenario.procedure,
+        draws=scenario.draws,
+        seed=scenario.seed,
     )
 
 
@@ -477,13 +588,22 @@ def run_comtrade(
     gdp: pd.Series,
     *,
     tol: float = 1e-10,
-    procedure: ge.Procedure = "exact",
-    draws: int = 200,
-    seed: int = 0,
+    procedure: ge.Procedure | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
 ) -> ScenarioResult:
     """Run a scenario on the Comtrade extract (:func:`article2.models.data.comtrade_panel`)
     with GDP of the baseline year (:func:`article2.models.data.comtrade_gdp`); options as
     :func:`run_agtpa`."""
+    scenario = with_options(scenario, procedure=procedure, draws=draws, seed=seed)
+    with library_notes() as notes:
+        result = _run_comtrade(scenario, panel, gdp, tol=tol)
+    return dataclasses.replace(result, notes=tuple(notes))
+
+
+def _run_comtrade(
+    scenario: Scenario, panel: pd.DataFrame, gdp: pd.Series, *, tol: float
+) -> ScenarioResult:
     stage1 = _rta_fit(panel, scenario.estimation_years, international_only=True)
     beta, se = float(stage1.coef["rta"]), float(stage1.se["rta"])
     d = panel[panel["year"] == scenario.baseline_year]
@@ -508,7 +628,48 @@ def run_comtrade(
         se,
         source_ids,
         tol,
-        procedure=procedure,
-        draws=draws,
-        seed=seed,
+        procedure=scenario.procedure,
+        draws=scenario.draws,
+        seed=scenario.seed,
     )
+
+
+def record(result: ScenarioResult, *, file: Path | str | None = None) -> dict:
+    """The stored form of a result (JSON-ready apart from NaN): the scenario, the change, the
+    RTA estimate, the run options, the solver's diagnostics, sources, notes and ``table``
+    (one record per country). :mod:`article2.models.scenario_report` reads it back."""
+    sc = result.scenario
+    ch = sc.change
+    change: dict = {"kind": ch.kind, "agreement": ch.agreement}
+    if ch.kind == "pair_cost":
+        change |= {
+            "pairs": [list(p) for p in ch.pairs],
+            "ad_valorem": ch.ad_valorem,
+            "directed": ch.directed,
+        }
+    else:
+        change["members"] = list(ch.members)
+        if ch.kind == "agreement_join":
+            change["joining"] = list(ch.joining)
+    return {
+        "name": sc.name,
+        "title": sc.title,
+        "file": str(Path(file).resolve()) if file is not None else None,
+        "change": change,
+        "perspective": sc.perspective,
+        "rta_coef": result.rta_coef,
+        "rta_se": result.rta_se,
+        "sigma": sc.sigma,
+        "reference": sc.reference,
+        "baseline_year": sc.baseline_year,
+        "estimation_years": list(sc.estimation_years),
+        "procedure": result.procedure,
+        "draws": result.draws,
+        "seed": result.seed,
+        "iterations_full": result.ge.iterations_full,
+        "max_residual": result.ge.max_residual,
+        "source_ids": list(result.source_ids),
+        "notes": list(result.notes),
+        "scenario_notes": " ".join(sc.notes.split()),
+        "table": result.table.to_dict("records"),
+    }

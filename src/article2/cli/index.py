@@ -9,6 +9,7 @@ import typer
 
 from article2.cli._app import (
     Format,
+    WideOpt,
     app,
     console,
     draws_option,
@@ -16,6 +17,7 @@ from article2.cli._app import (
     err_console,
     fail,
     in_range,
+    known_country,
     output_file,
     writing,
 )
@@ -42,6 +44,7 @@ def index_command(
     draws: Annotated[int, draws_option("Monte Carlo draws for the rank bands:")] = 1000,
     seed: SeedOpt = 0,
     fmt: FormatOpt = Format.table,
+    wide: WideOpt = False,
 ) -> None:
     """Composite presence index of an actor in every country, with rank bands.
 
@@ -57,7 +60,7 @@ def index_command(
     _notes(frame)
     if fmt is Format.table:
         frame = frame.round(2)
-    emit(frame, fmt, title=f"Presence index of {actor}")
+    emit(frame, fmt, title=f"Presence index of {actor}", wide=wide)
 
 
 @app.command("rank")
@@ -70,6 +73,7 @@ def rank_command(
     year: Annotated[int | None, typer.Option(help="Trade year of the exposure criteria (default 2014).")] = None,
     chart: Annotated[Path | None, typer.Option(help="Also write the rank chart (.svg or .png).")] = None,
     fmt: FormatOpt = Format.table,
+    wide: WideOpt = False,
 ) -> None:
     """Rank case-study candidates with 5th-95th percentile rank bands.
 
@@ -78,6 +82,8 @@ def rank_command(
     from article2 import api
     from article2.index.config import ConfigError
 
+    if iso3 is not None:
+        iso3 = known_country(iso3, "ISO3")
     if chart is not None:
         output_file(chart, "--chart", (".svg", ".png"))
     try:
@@ -93,7 +99,8 @@ def rank_command(
         err_console.print(f"chart: {chart}", highlight=False)
     if fmt is Format.table:
         frame = frame.round(2)
-    emit(frame, fmt, title="Case-study candidates" if iso3 is None else f"Rank of {iso3}")
+    emit(frame, fmt, title="Case-study candidates" if iso3 is None else f"Rank of {iso3}",
+         wide=wide)
 
 
 @app.command("index-config")

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from article2 import api
 from article2.cli._app import (
     Format,
     app,
@@ -16,13 +15,15 @@ from article2.cli._app import (
     err_console,
     fail,
     in_range,
+    known_country,
     output_folder,
     parse_years,
     writing,
 )
-from article2.errors import SourceError
-from article2.sources.baci import NoProductDataError
-from article2.synthetic.baci import MAX_ROWS_PER_YEAR
+
+#: the most rows per year ``--rows`` allows: :data:`article2.synthetic.baci.MAX_ROWS_PER_YEAR`
+#: (not imported: it loads numpy and pyarrow; a test checks they agree)
+MAX_ROWS_PER_YEAR = 20_000_000
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
@@ -36,6 +37,9 @@ def load_baci(
 
     Example: article2 load-baci ~/data/BACI_HS17_V202401
     """
+    from article2 import api
+    from article2.errors import SourceError
+
     try:
         loaded = api.load_baci(path)
     except (SourceError, FileNotFoundError) as exc:
@@ -72,6 +76,8 @@ def generate_baci(
     """
     chosen = parse_years(years)
     output_folder(out, "--out")
+    from article2 import api
+
     try:
         with writing(out, "--out"):
             g = api.generate_baci(out, years=chosen, seed=seed, rows_per_year=rows)
@@ -99,9 +105,13 @@ def dependencies(
 
     Example: article2 dependencies VNM --year 2022 --allies USA,JPN,EU,KOR --format json
     """
+    country = known_country(country, "COUNTRY")
     options = {}
     if allies:
         options["allies"] = tuple(a.strip() for a in allies.split(",") if a.strip())
+    from article2 import api
+    from article2.sources.baci import NoProductDataError
+
     try:
         # generated data is shown here, flagged SYNTHETIC; briefs and the dashboard refuse it
         report = api.dependencies(country, year=year, allow_synthetic=True, **options)

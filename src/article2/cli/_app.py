@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import json
 import math
 import os
 import re
@@ -82,8 +81,20 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 
+def _help_flag_false(option):
+    """The help flag with the default False, not None, when absent: Typer then skips its
+    pydantic coercion of the flag, which would import pydantic (0.1 s) before a subcommand is
+    even looked up. The option is cached on its command, so this holds for every use."""
+    if option is not None:
+        option.default = False
+    return option
+
+
 class _LazyGroup(TyperGroup):
     """A command group that imports a command's module only when the command is asked for."""
+
+    def get_help_option(self, ctx):
+        return _help_flag_false(super().get_help_option(ctx))
 
     def list_commands(self, ctx) -> list[str]:
         return list(dict.fromkeys([*COMMANDS, *self.commands]))
@@ -93,7 +104,10 @@ class _LazyGroup(TyperGroup):
             importlib.import_module(f"article2.cli.{COMMANDS[cmd_name][0]}")
             for name, command in typer.main.get_command(app).commands.items():  # type: ignore[attr-defined]
                 self.commands.setdefault(name, command)
-        return self.commands.get(cmd_name)
+        command = self.commands.get(cmd_name)
+        if command is not None and hasattr(command, "commands"):  # a group: scenario
+            _help_flag_false(command.get_help_option(ctx))
+        return command
 
     def format_commands(self, ctx, formatter) -> None:
         limit = formatter.width - 6 - max(len(n) for n in self.list_commands(ctx))
@@ -475,14 +489,14 @@ def emit(
     import pandas as pd
 
     if fmt is Format.json:
+        import json
+
         records = [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict("records")]
         sys.stdout.write(json.dumps(records, indent=2, default=str, allow_nan=False) + "\n")
         return
     if fmt is Format.csv:
         _for_csv(frame).to_csv(sys.stdout, index=False)
         return
-    from rich.table import Table
-
     set_wide(wide)
     hidden = 0
     if columns is not None and not wide:

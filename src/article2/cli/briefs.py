@@ -10,10 +10,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
-from article2 import briefs, paths
 from article2.cli._app import (
     Format,
     app,
@@ -25,7 +23,6 @@ from article2.cli._app import (
     output_folder,
     writing,
 )
-from article2.errors import WarehouseMissingError
 
 __all__ = ["brief"]
 
@@ -40,6 +37,8 @@ class BriefFormat(StrEnum):
 
 
 def _one(args: tuple[str, int | None, str, str]) -> dict:
+    from article2 import briefs
+
     iso3, year, fmt, out = args
     started = time.perf_counter()
     try:
@@ -97,6 +96,11 @@ def brief(
 
     Example: article2 brief VNM --format pdf --out briefs/
     """
+    import pandas as pd
+
+    from article2 import briefs, paths
+    from article2.errors import WarehouseMissingError
+
     folder = out or paths.outputs_dir() / "briefs"
     if all_ == (country is not None):
         raise fail("give either a country (e.g. VNM) or --all")

@@ -224,14 +224,15 @@ def _print_channels(p: Profile, wide: bool = False) -> None:
     my = latest["migrants"].year
     sy = latest["students"].year
     rows = []
-    for partner in ("USA", "JPN", "EU", "KOR"):
-        def at(table: pd.DataFrame, measure: str, year: int | None) -> str:
-            v = _series(table, measure, partner).get(year) if year is not None else None
-            return number(v, _unit(table, measure))
+    def at(table: pd.DataFrame, measure: str, year: int | None, partner: str) -> str:
+        v = _series(table, measure, partner).get(year) if year is not None else None
+        return number(v, _unit(table, measure))
 
-        rows.append([partner, at(mig, "migrants_in_partner", my),
-                     at(mig, "migrants_from_partner", my), at(stu, "students_in_partner", sy),
-                     at(stu, "students_in_partner_share", sy)])  # fmt: skip
+    for partner in ("USA", "JPN", "EU", "KOR"):
+        rows.append([partner, at(mig, "migrants_in_partner", my, partner),
+                     at(mig, "migrants_from_partner", my, partner),
+                     at(stu, "students_in_partner", sy, partner),
+                     at(stu, "students_in_partner_share", sy, partner)])  # fmt: skip
     heads = ["partner", f"born in {p.iso3}, living in partner",
              f"born in partner, living in {p.iso3}", f"{p.iso3} students in partner",
              "share of its students abroad (in data)"]  # fmt: skip

@@ -7,9 +7,7 @@ from typing import Annotated
 
 import typer
 
-from article2 import api, paths
 from article2.cli._app import Format, app, console, emit, fail, output_folder, writing
-from article2.errors import WarehouseMissingError
 
 scenario_app = typer.Typer(
     help="General-equilibrium counterfactuals (structural gravity).\n\n"
@@ -46,6 +44,9 @@ def run(
 
     Example: article2 scenario run examples/scenarios/agtpa-nafta.yaml --format json
     """
+    from article2 import api, paths
+    from article2.errors import WarehouseMissingError
+
     try:
         name = _name(file)  # a bad file is named before anything runs
         store = output_folder(paths.outputs_dir() / "scenarios", "scenario store")
@@ -72,6 +73,8 @@ def show(
 
     Example: article2 scenario show agtpa-nafta --format json
     """
+    from article2 import api
+
     try:
         meta, table = api.scenario_result(name)
     except (FileNotFoundError, ValueError) as exc:

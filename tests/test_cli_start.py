@@ -79,7 +79,7 @@ def test_root_help_lists_every_command():
 def test_constants_copied_for_a_light_start_agree_with_their_source():
     """Values the commands state in their help without importing their (heavy) home."""
     from article2.agreements import queries
-    from article2.cli import _app, architecture, fetch, measures, products, profile
+    from article2.cli import _app, architecture, fetch, index, measures, products, profile
     from article2.index.sensitivity import MAX_DRAWS
     from article2.measures.members import ACTORS
     from article2.profiles import ACTORS as PROFILE_ACTORS
@@ -91,6 +91,7 @@ def test_constants_copied_for_a_light_start_agree_with_their_source():
     assert products.MAX_ROWS_PER_YEAR == MAX_ROWS_PER_YEAR
     assert tuple(FETCHERS) == fetch.SOURCES
     assert tuple(measures.ACTORS) == tuple(ACTORS)
+    assert tuple(index.INDEX_ACTORS) == tuple(ACTORS)
     assert tuple(profile.ACTORS) == tuple(PROFILE_ACTORS)
     assert architecture.REC_ACTORS == records.ACTORS
     assert architecture.REC_STATUSES == records.STATUSES

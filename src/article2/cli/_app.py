@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast, get_args
 
 import typer
 import typer.main
@@ -41,8 +41,9 @@ __all__ = [
     "exclusive",
     "fail",
     "in_range",
+    "in_years",
     "choice",
-    "known_countries",
+    "known_countries_or_groups",
     "known_country",
     "number",
     "output_file",
@@ -268,6 +269,13 @@ def in_range(lo: int, hi: int | None = None):
     return check
 
 
+def in_years(value: int | None) -> int | None:
+    """A Typer callback refusing a year outside :data:`YEARS`, both bounds named."""
+    if value is not None and not YEARS[0] <= value <= YEARS[1]:
+        raise typer.BadParameter(f"{value} not allowed; allowed: a year {YEARS[0]} to {YEARS[1]}")
+    return value
+
+
 def draws_option(text: str):
     """The ``--draws`` option: an integer in 0..:data:`MAX_DRAWS`, the limit stated in --help."""
     return typer.Option(
@@ -298,9 +306,27 @@ def known_country(code: str, option: str) -> str:
     return iso3
 
 
-def known_countries(codes: Sequence[str], option: str) -> list[str]:
-    """Each of ``codes`` checked by :func:`known_country`."""
-    return [known_country(c, option) for c in codes]
+def known_countries_or_groups(text: str, option: str) -> tuple[str, ...]:
+    """Comma-separated ISO3 codes or group names (EU, G7, ...) from ``text``, each checked."""
+    from article2.countries import Group
+
+    groups = get_args(Group)
+    out = []
+    for item in (t.strip() for t in text.split(",")):
+        if not item:
+            continue
+        if item.upper() in groups:
+            out.append(item.upper())
+            continue
+        from article2 import countries
+
+        if item.upper() not in set(countries.country_table()["iso3"]):
+            raise fail(f"{option} {item!r}: not an ISO3 country code or a group; groups: "
+                       f"{', '.join(groups)}; find a code with `article2 countries NAME`")  # fmt: skip
+        out.append(item.upper())
+    if not out:
+        raise fail(f"{option} {text!r}: give ISO3 codes or groups separated by commas, e.g. USA,JPN,EU")
+    return tuple(out)
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

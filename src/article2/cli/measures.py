@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from article2.cli._app import YEARS, Format, WideOpt, app, choice, emit, fail, in_range
+from article2.cli._app import Format, WideOpt, app, choice, emit, fail, in_years
 
 __all__ = ["measure"]
 
@@ -19,7 +19,7 @@ TRADE_SOURCES = ("cow", "comtrade", "imf")
 @app.command("measure")
 def measure(
     name: Annotated[str | None, typer.Argument(help="Measure name; omit to list them.")] = None,
-    year: Annotated[int | None, typer.Option("--year", "-y", callback=in_range(*YEARS),
+    year: Annotated[int | None, typer.Option("--year", "-y", callback=in_years,
                                              help="Year.")] = None,  # fmt: skip
     actor: Annotated[
         str | None, typer.Option("--actor", help="trade_share, agreements_in_force: USA, JPN, CHN, EU or USA+JPN.")

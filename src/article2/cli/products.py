@@ -15,6 +15,8 @@ from article2.cli._app import (
     err_console,
     fail,
     in_range,
+    in_years,
+    known_countries_or_groups,
     known_country,
     output_folder,
     parse_years,
@@ -91,7 +93,8 @@ def generate_baci(
 @app.command()
 def dependencies(
     country: Annotated[str, typer.Argument(help="ISO3 code of the importer, e.g. VNM.")],
-    year: Annotated[int | None, typer.Option("--year", help="Year (default: latest).")] = None,
+    year: Annotated[int | None, typer.Option("--year", callback=in_years,
+                                             help="Year (default: latest).")] = None,  # fmt: skip
     allies: Annotated[
         str | None,
         typer.Option("--allies", help="Comma-separated ISO3 codes or groups (EU, G7, ...)."),
@@ -107,8 +110,8 @@ def dependencies(
     """
     country = known_country(country, "COUNTRY")
     options = {}
-    if allies:
-        options["allies"] = tuple(a.strip() for a in allies.split(",") if a.strip())
+    if allies is not None:
+        options["allies"] = known_countries_or_groups(allies, "--allies")
     from article2 import api
     from article2.sources.baci import NoProductDataError
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from article2.cli._app import (
-    YEARS,
     Format,
     WideOpt,
     app,
@@ -15,7 +14,7 @@ from article2.cli._app import (
     console,
     emit,
     fail,
-    in_range,
+    in_years,
     known_country,
     number,
     print_table,
@@ -30,7 +29,7 @@ __all__ = ["compare", "profile"]
 
 YearOpt = Annotated[
     int | None,
-    typer.Option("--year", "-y", callback=in_range(*YEARS),
+    typer.Option("--year", "-y", callback=in_years,
                  help="Year (default: the latest year with data per channel)."),
 ]  # fmt: skip
 SourceOpt = Annotated[
@@ -385,7 +384,7 @@ def compare(
     Example: article2 compare MMR VNM IND KOR --format table
     """
     choice(trade_source, TRADE_SOURCES, "--trade-source")
-    iso3s = [known_country(c, "ISO3S") for c in iso3s]
+    iso3s = [known_country(c, "ISO3") for c in iso3s]
     import pandas as pd
 
     from article2 import api

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -129,6 +127,9 @@ def brief(
     jobs = jobs or os.cpu_count() or 1
     work = [(c, year, fmt.value, str(folder)) for c in countries]
     if jobs > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         # spawn, not fork: a forked child would inherit DuckDB connections and their threads
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             rows = list(pool.map(_one, work, chunksize=4))

@@ -101,8 +101,12 @@ class _LazyGroup(TyperGroup):
         return list(dict.fromkeys([*COMMANDS, *self.commands]))
 
     def get_command(self, ctx, cmd_name: str):
-        if cmd_name not in self.commands and cmd_name in COMMANDS:
-            importlib.import_module(f"article2.cli.{COMMANDS[cmd_name][0]}")
+        if cmd_name not in self.commands:
+            # a command missing from COMMANDS is still found, at the cost of importing them all
+            modules = [COMMANDS[cmd_name][0]] if cmd_name in COMMANDS else \
+                list(dict.fromkeys(m for m, _ in COMMANDS.values()))
+            for module in modules:
+                importlib.import_module(f"article2.cli.{module}")
             for name, command in typer.main.get_command(app).commands.items():  # type: ignore[attr-defined]
                 self.commands.setdefault(name, command)
         command = self.commands.get(cmd_name)

@@ -229,3 +229,81 @@ def test_scenario_store_in_a_read_only_home(monkeypatch, read_only, tmp_path):
     text = refused("scenario", "run", "examples/scenarios/agtpa-nafta.yaml")
     store = read_only / "home" / "outputs" / "scenarios"
     assert f"scenario store {store}: cannot write" in text
+
+
+# ------------------------------------------------- dates, countries and values of options
+
+
+@pytest.mark.parametrize("command", ["architecture", "agreements"])
+@pytest.mark.parametrize("date", ["19-01-2019", "2019/01/01", "20190101", "2019-02-30", "soon"])
+def test_a_date_not_in_iso_form_is_refused(command, date):
+    """It was read as some other date (pandas guesses day-first forms) and used silently."""
+    text = refused(command, "--at", date)
+    assert f"--at '{date}'" in text and "YYYY-MM-DD" in text
+
+
+def test_a_date_outside_the_years_is_refused():
+    assert "--at '1700-01-01': give a date in the years 1800-2100" in refused(
+        "architecture", "--at", "1700-01-01"
+    )
+
+
+@pytest.mark.parametrize(
+    "args, option",
+    [
+        (["recs", "--country", "XXX"], "--country 'XXX'"),
+        (["agreements", "--member", "XXX"], "--member 'XXX'"),
+        (["agreements", "--between", "USA", "XXX"], "--between 'XXX'"),
+        (["compare", "VNM", "XXX"], "ISO3 'XXX'"),
+        (["rank", "XXX"], "ISO3 'XXX'"),
+        (["dependencies", "XXX"], "COUNTRY 'XXX'"),
+    ],
+)
+def test_an_unknown_country_is_refused_everywhere(args, option):
+    text = refused(*args)
+    assert option in text and "not a known ISO3 country code" in text
+    assert "article2 countries NAME" in text
+
+
+def test_unknown_country_in_profile_is_refused(built):
+    text = refused("profile", "XXX")
+    assert "'XXX'" in text and "article2 countries" in text
+
+
+def test_recs_for_a_country_without_recommendations_names_those_with_some():
+    """An empty table with exit 0 said nothing; the refusal says which countries have some."""
+    text = refused("recs", "--country", "USA")
+    assert "--country USA: no recommendation names this country" in text
+    assert "VNM" in text
+
+
+def test_no_country_matching_a_search_is_refused():
+    assert "no country matches 'zzzz'" in refused("countries", "zzzz")
+
+
+def test_unknown_allies_refused():
+    text = refused("dependencies", "VNM", "--allies", "USA,FOO")
+    assert "--allies 'FOO'" in text and "G7" in text
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["recs", "--actor", "usa"], "--actor 'usa': not allowed; allowed: us, japan, joint"),
+        (["recs", "--status", "done"], "--status 'done': not allowed; allowed: proposed"),
+        (["architecture", "--actor", "KOR"], "--actor 'KOR': not allowed; allowed: USA, JPN"),
+        (["agreements", "--source", "x"], "--source 'x': not allowed; allowed: curated, desta"),
+        (["agreements", "--report", "x"], "--report 'x': not allowed; allowed: conflicts"),
+        (["agreements", "--report", "gaps", "--at", "2019-01-01"], "--report lists every"),
+        (["measure", "trade_share", "--year", "2014", "--actor", "XX"], "--actor 'XX'"),
+        (["measure", "trade_share", "--year", "2014", "--flow", "x"], "--flow 'x': not allowed"),
+        (["measure", "nope", "--year", "2014"], "unknown measure 'nope'; allowed: trade_share"),
+        (["measure", "trade_share"], "--year is required"),
+        (["profile", "VNM", "--trade-source", "x"], "--trade-source 'x': not allowed"),
+        (["index", "--actor", "XX"], "--actor 'XX': not allowed; allowed: USA, JPN, CHN, EU"),
+        (["profile", "VNM", "--year", "3000"], "3000 not allowed; allowed: a year 1800 to 2100"),
+        (["index", "--year", "1500"], "1500 not allowed; allowed: a year 1800 to 2100"),
+    ],
+)
+def test_values_outside_the_allowed_ones_are_refused(args, message):
+    assert message in refused(*args)

@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from article2.cli import app
+from article2.cli import COMMANDS, app
 
 runner = CliRunner()
 
@@ -59,7 +59,11 @@ def test_countries_search_json():
 def _commands(group: typer.Typer):
     import typer.main
 
+    from article2.cli import load_all
+
+    load_all()  # commands are registered when their module is first asked for
     click_group = typer.main.get_command(group)
+    assert set(click_group.commands) == set(COMMANDS)
     yield from click_group.commands.items()
 
 
@@ -125,7 +129,7 @@ def test_us_vietnam_trade_agreement_is_not_listed_as_an_rta(real_warehouse):
 
 def test_agreement_listing_bad_date_is_a_clear_message():
     r = invoke("agreements", "--between", "JPN", "VNM", "--at", "2018-13-01")
-    assert r.exit_code == 1 and "--at '2018-13-01' is not a date (YYYY-MM-DD)" in r.output
+    assert r.exit_code == 1 and "--at '2018-13-01': give a date as YYYY-MM-DD" in r.output
 
 
 def test_agreement_listing_without_warehouse_says_how_to_build():

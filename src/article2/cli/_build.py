@@ -4,24 +4,28 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from article2.cli._app import console, fail, progress_console
 
-from article2 import api, paths
-from article2.cli._app import console, err_console, fail
-from article2.errors import SourceError
+if TYPE_CHECKING:
+    from article2 import api
 
 __all__ = ["_build", "_print_report"]
 
 
 def _build(snapshot: Path | None) -> api.BuildReport:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from article2 import api, paths
+    from article2.errors import SourceError
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
-        console=err_console,
+        console=progress_console(),
         transient=True,
     ) as bar:
         task = bar.add_task("building warehouse", total=None)
@@ -45,6 +49,8 @@ def _build(snapshot: Path | None) -> api.BuildReport:
 
 
 def _print_report(report: api.BuildReport) -> None:
+    from rich.table import Table
+
     table = Table(title=f"Build from {report.snapshot}")
     for col in ("source", "rows read", "loaded", "rejected", "years", "countries"):
         table.add_column(col, overflow="fold")

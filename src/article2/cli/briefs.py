@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
-from article2 import briefs, paths
 from article2.cli._app import (
     Format,
     app,
@@ -25,7 +21,6 @@ from article2.cli._app import (
     output_folder,
     writing,
 )
-from article2.errors import WarehouseMissingError
 
 __all__ = ["brief"]
 
@@ -40,6 +35,8 @@ class BriefFormat(StrEnum):
 
 
 def _one(args: tuple[str, int | None, str, str]) -> dict:
+    from article2 import briefs
+
     iso3, year, fmt, out = args
     started = time.perf_counter()
     try:
@@ -97,6 +94,11 @@ def brief(
 
     Example: article2 brief VNM --format pdf --out briefs/
     """
+    import pandas as pd
+
+    from article2 import briefs, paths
+    from article2.errors import WarehouseMissingError
+
     folder = out or paths.outputs_dir() / "briefs"
     if all_ == (country is not None):
         raise fail("give either a country (e.g. VNM) or --all")
@@ -125,6 +127,9 @@ def brief(
     jobs = jobs or os.cpu_count() or 1
     work = [(c, year, fmt.value, str(folder)) for c in countries]
     if jobs > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         # spawn, not fork: a forked child would inherit DuckDB connections and their threads
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             rows = list(pool.map(_one, work, chunksize=4))

@@ -7,10 +7,7 @@ from typing import Annotated
 
 import typer
 
-from article2 import api, paths
-from article2.cli._app import Format, app, console, emit, exclusive, fail, writing
-from article2.cli._build import _build, _print_report
-from article2.errors import WarehouseMissingError
+from article2.cli._app import Format, WideOpt, app, console, emit, exclusive, fail, writing
 
 SnapshotOpt = Annotated[
     Path | None,
@@ -22,6 +19,11 @@ SnapshotOpt = Annotated[
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
+#: the columns of each table at the default width (--wide: all)
+SOURCE_COLUMNS = ("source_id", "license", "vintage", "rows_loaded", "rows_rejected", "year_min",
+                  "year_max", "sha256")  # fmt: skip
+COUNTRY_COLUMNS = ("iso3", "name", "kind", "cow_code", "gw_code", "wb_code", "un_region")
+
 
 @app.command()
 def build(snapshot: SnapshotOpt = None) -> None:
@@ -29,6 +31,8 @@ def build(snapshot: SnapshotOpt = None) -> None:
 
     Example: article2 build --snapshot ../shared/data
     """
+    from article2.cli._build import _build, _print_report
+
     _print_report(_build(snapshot))
 
 
@@ -47,15 +51,20 @@ def sources(
             "--fetched", help="Online sources: vintage in use, when fetched, what is stale."
         ),
     ] = False,
+    wide: WideOpt = False,
 ) -> None:
     """The provenance table: every raw file, its origin, licence, SHA-256 and rows loaded.
 
     Example: article2 sources --format json
     """
     exclusive(unmapped=unmapped, quarantine=quarantine, fetched=fetched)
+    from article2 import api
+    from article2.errors import WarehouseMissingError
+
     if fetched:
-        emit(api.fetch_status(), fmt, title="Fetched sources")
+        emit(api.fetch_status(), fmt, title="Fetched sources", wide=wide)
         return
+    columns = None
     try:
         if unmapped:
             frame = api.unmapped()
@@ -64,53 +73,32 @@ def sources(
         else:
             frame = api.sources()
             if fmt is Format.table:
-                frame = frame[
-                    [
-                        "source_id",
-                        "license",
-                        "vintage",
-                        "retrieved",
-                        "rows_read",
-                        "rows_loaded",
-                        "rows_rejected",
-                        "year_min",
-                        "year_max",
-                        "sha256",
-                    ]
-                ].assign(
+                frame = frame.assign(
                     sha256=lambda x: x["sha256"].str.slice(0, 12),
                     vintage=lambda x: x["vintage"].str.slice(0, 12),
                 )
+                columns = SOURCE_COLUMNS
     except WarehouseMissingError as exc:
         raise fail(str(exc)) from exc
-    emit(frame, fmt, title="Sources")
+    emit(frame, fmt, title="Sources", columns=columns, wide=wide)
 
 
 @app.command()
 def countries(
     query: Annotated[str | None, typer.Argument(help="Search text: a name or any code.")] = None,
     fmt: FormatOpt = Format.table,
+    wide: WideOpt = False,
 ) -> None:
     """The country identity table (ISO3 and every other code system), searchable.
 
     Example: article2 countries viet
     """
+    from article2 import api
+
     frame = api.countries(query)
-    if fmt is Format.table:
-        frame = frame[
-            [
-                "iso3",
-                "name",
-                "kind",
-                "cow_code",
-                "cow_abb",
-                "gw_code",
-                "gapminder",
-                "wb_code",
-                "un_region",
-            ]
-        ]
-    emit(frame, fmt, title="Countries")
+    if frame.empty:
+        raise fail(f"no country matches {query!r}; search by a name or any code, e.g. viet, VNM, 816")
+    emit(frame, fmt, title="Countries", columns=COUNTRY_COLUMNS, wide=wide)
 
 
 @app.command()
@@ -126,6 +114,9 @@ def run(
 
     Example: article2 run --serve
     """
+    from article2 import api, paths
+    from article2.cli._build import _build, _print_report
+
     if rebuild or not paths.warehouse_path().is_file():
         _print_report(_build(snapshot))
     out = paths.outputs_dir()

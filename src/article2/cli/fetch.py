@@ -5,19 +5,20 @@ from __future__ import annotations
 import inspect
 from typing import Annotated
 
-import pandas as pd
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
-from article2 import api
-from article2.cli._app import Format, app, emit, err_console, fail, parse_years
-from article2.errors import SourceError
-from article2.provenance import sha256_file
-from article2.sources import download as dl
-from article2.sources import fetched, shape
+from article2.cli._app import Format, app, emit, fail, parse_years, progress_console
+
+#: the online sources, in :data:`article2.sources.fetched.FETCHERS`'s order (not imported
+#: here: it loads the download layer; a test checks the two agree)
+SOURCES = ("imf_imts", "wdi", "imf_weo", "oecd_dac2a", "imf_dip", "baci", "comtrade", "aiddata",
+           "desta")  # fmt: skip
 
 
-def _fetch_one(source: str, vintage: str | None, bar: Progress, **options) -> list:
+def _fetch_one(source: str, vintage: str | None, bar, **options) -> list:
+    from article2 import api
+    from article2.sources import fetched
+
     task = bar.add_task(f"fetching {source}", total=None)
     if "progress" in inspect.signature(fetched.module(source).fetch).parameters:
 
@@ -33,6 +34,8 @@ def _fetch_one(source: str, vintage: str | None, bar: Progress, **options) -> li
 
 def _scope(source: str | None, reporters: str | None, years: str | None) -> dict:
     """``--reporters`` and ``--years`` as fetcher options, for the sources that take them."""
+    from article2.sources import fetched
+
     options = {}
     if reporters is not None:
         try:
@@ -56,7 +59,7 @@ def _scope(source: str | None, reporters: str | None, years: str | None) -> dict
 def fetch(
     source: Annotated[
         str | None,
-        typer.Argument(help=f"Source to fetch: {', '.join(fetched.FETCHERS)}."),
+        typer.Argument(help=f"Source to fetch: {', '.join(SOURCES)}."),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Fetch every source.")] = False,
     vintage: Annotated[
@@ -96,20 +99,27 @@ def fetch(
         _check(source, fmt)
         return
     if all_ == (source is not None):
-        raise fail(f"give one SOURCE or --all; sources: {', '.join(fetched.FETCHERS)}")
-    if source is not None and source not in fetched.FETCHERS:
-        raise fail(f"unknown source {source!r}; allowed: {', '.join(fetched.FETCHERS)}")
+        raise fail(f"give one SOURCE or --all; sources: {', '.join(SOURCES)}")
+    if source is not None and source not in SOURCES:
+        raise fail(f"unknown source {source!r}; allowed: {', '.join(SOURCES)}")
     if all_ and vintage:
         raise fail("--vintage applies to one source, not to --all")
     options = _scope(source, reporters, years)
-    names = list(fetched.FETCHERS) if all_ or source is None else [source]
+    import pandas as pd
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from article2.errors import SourceError
+    from article2.provenance import sha256_file
+    from article2.sources import download as dl
+
+    names = list(SOURCES) if all_ or source is None else [source]
     rows, errors = [], []
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         DownloadColumn(),
         TimeElapsedColumn(),
-        console=err_console,
+        console=progress_console(),
         transient=True,
     ) as bar:
         for name in names:
@@ -139,8 +149,12 @@ def fetch(
 
 
 def _check(source: str | None, fmt: Format) -> None:
-    if source is not None and source not in fetched.FETCHERS:
-        raise fail(f"unknown source {source!r}; allowed: {', '.join(fetched.FETCHERS)}")
+    if source is not None and source not in SOURCES:
+        raise fail(f"unknown source {source!r}; allowed: {', '.join(SOURCES)}")
+    import pandas as pd
+
+    from article2.sources import shape
+
     results = shape.check([source] if source else None)
     emit(
         pd.DataFrame(

@@ -9,13 +9,17 @@ import typer
 
 from article2.cli._app import (
     Format,
+    WideOpt,
     app,
+    choice,
     console,
     draws_option,
     emit,
     err_console,
     fail,
     in_range,
+    in_years,
+    known_country,
     output_file,
     writing,
 )
@@ -26,6 +30,8 @@ ConfigOpt = Annotated[
     Path | None, typer.Option("--config", help="Spec file (TOML); default: the packaged one.")
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", help="table, json or csv.")]
+#: the actors of the index (:data:`article2.measures.members.ACTORS`; a test checks)
+INDEX_ACTORS = ("USA", "JPN", "CHN", "EU", "USA+JPN")
 SeedOpt = Annotated[int, typer.Option(callback=in_range(0), help="Seed of the draws (>= 0).")]
 
 
@@ -37,16 +43,19 @@ def _notes(frame) -> None:
 @app.command("index")
 def index_command(
     actor: Annotated[str, typer.Option(help="USA, JPN, CHN, EU or USA+JPN.")] = "USA+JPN",
-    year: Annotated[int | None, typer.Option(help="Index year (default: latest with COW trade, 2014).")] = None,
+    year: Annotated[int | None, typer.Option(callback=in_years, help="Index year (default: latest with COW trade, 2014).")] = None,
     config: ConfigOpt = None,
     draws: Annotated[int, draws_option("Monte Carlo draws for the rank bands:")] = 1000,
     seed: SeedOpt = 0,
     fmt: FormatOpt = Format.table,
+    wide: WideOpt = False,
 ) -> None:
     """Composite presence index of an actor in every country, with rank bands.
 
     Example: article2 index --actor JPN --year 2014 --format csv
     """
+    choice(actor.upper(), INDEX_ACTORS, "--actor")
+    actor = actor.upper()
     from article2 import api
     from article2.index.config import ConfigError
 
@@ -57,7 +66,7 @@ def index_command(
     _notes(frame)
     if fmt is Format.table:
         frame = frame.round(2)
-    emit(frame, fmt, title=f"Presence index of {actor}")
+    emit(frame, fmt, title=f"Presence index of {actor}", wide=wide)
 
 
 @app.command("rank")
@@ -67,9 +76,10 @@ def rank_command(
     config: ConfigOpt = None,
     draws: Annotated[int, draws_option("Monte Carlo draws:")] = 1000,
     seed: SeedOpt = 0,
-    year: Annotated[int | None, typer.Option(help="Trade year of the exposure criteria (default 2014).")] = None,
+    year: Annotated[int | None, typer.Option(callback=in_years, help="Trade year of the exposure criteria (default 2014).")] = None,
     chart: Annotated[Path | None, typer.Option(help="Also write the rank chart (.svg or .png).")] = None,
     fmt: FormatOpt = Format.table,
+    wide: WideOpt = False,
 ) -> None:
     """Rank case-study candidates with 5th-95th percentile rank bands.
 
@@ -78,6 +88,8 @@ def rank_command(
     from article2 import api
     from article2.index.config import ConfigError
 
+    if iso3 is not None:
+        iso3 = known_country(iso3, "ISO3")
     if chart is not None:
         output_file(chart, "--chart", (".svg", ".png"))
     try:
@@ -93,7 +105,8 @@ def rank_command(
         err_console.print(f"chart: {chart}", highlight=False)
     if fmt is Format.table:
         frame = frame.round(2)
-    emit(frame, fmt, title="Case-study candidates" if iso3 is None else f"Rank of {iso3}")
+    emit(frame, fmt, title="Case-study candidates" if iso3 is None else f"Rank of {iso3}",
+         wide=wide)
 
 
 @app.command("index-config")

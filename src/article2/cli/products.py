@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from article2 import api
 from article2.cli._app import (
     Format,
     app,
@@ -16,13 +15,17 @@ from article2.cli._app import (
     err_console,
     fail,
     in_range,
+    in_years,
+    known_countries_or_groups,
+    known_country,
     output_folder,
     parse_years,
     writing,
 )
-from article2.errors import SourceError
-from article2.sources.baci import NoProductDataError
-from article2.synthetic.baci import MAX_ROWS_PER_YEAR
+
+#: the most rows per year ``--rows`` allows: :data:`article2.synthetic.baci.MAX_ROWS_PER_YEAR`
+#: (not imported: it loads numpy and pyarrow; a test checks they agree)
+MAX_ROWS_PER_YEAR = 20_000_000
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
@@ -36,6 +39,9 @@ def load_baci(
 
     Example: article2 load-baci ~/data/BACI_HS17_V202401
     """
+    from article2 import api
+    from article2.errors import SourceError
+
     try:
         loaded = api.load_baci(path)
     except (SourceError, FileNotFoundError) as exc:
@@ -72,6 +78,8 @@ def generate_baci(
     """
     chosen = parse_years(years)
     output_folder(out, "--out")
+    from article2 import api
+
     try:
         with writing(out, "--out"):
             g = api.generate_baci(out, years=chosen, seed=seed, rows_per_year=rows)
@@ -85,7 +93,8 @@ def generate_baci(
 @app.command()
 def dependencies(
     country: Annotated[str, typer.Argument(help="ISO3 code of the importer, e.g. VNM.")],
-    year: Annotated[int | None, typer.Option("--year", help="Year (default: latest).")] = None,
+    year: Annotated[int | None, typer.Option("--year", callback=in_years,
+                                             help="Year (default: latest).")] = None,  # fmt: skip
     allies: Annotated[
         str | None,
         typer.Option("--allies", help="Comma-separated ISO3 codes or groups (EU, G7, ...)."),
@@ -99,9 +108,13 @@ def dependencies(
 
     Example: article2 dependencies VNM --year 2022 --allies USA,JPN,EU,KOR --format json
     """
+    country = known_country(country, "COUNTRY")
     options = {}
-    if allies:
-        options["allies"] = tuple(a.strip() for a in allies.split(",") if a.strip())
+    if allies is not None:
+        options["allies"] = known_countries_or_groups(allies, "--allies")
+    from article2 import api
+    from article2.sources.baci import NoProductDataError
+
     try:
         # generated data is shown here, flagged SYNTHETIC; briefs and the dashboard refuse it
         report = api.dependencies(country, year=year, allow_synthetic=True, **options)

@@ -16,9 +16,7 @@ from typing import Annotated
 
 import typer
 
-from article2 import api, paths
 from article2.cli._app import Format, app, console, fail, output_folder, writing
-from article2.errors import WarehouseMissingError
 
 scenario_app = typer.Typer(
     help="General-equilibrium counterfactuals (structural gravity).\n\n"
@@ -227,6 +225,8 @@ def run(
 
     Example: article2 scenario run examples/scenarios/usa-joins-cptpp.yaml --draws 500 --full
     """
+    from article2 import api, paths
+    from article2.errors import WarehouseMissingError
     from article2.models.scenarios import load_scenario, with_options
 
     try:
@@ -253,6 +253,8 @@ def show(
 
     Example: article2 scenario show usa-joins-cptpp --full
     """
+    from article2 import api
+
     try:
         meta, table = api.scenario_result(name)
     except (FileNotFoundError, ValueError) as exc:

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from article2 import paths, warehouse
 from article2.cli._app import app, console, fail
 
 
@@ -27,6 +26,8 @@ def serve(
 
     Example: article2 serve --port 8000 --workers 2
     """
+    from article2 import paths, warehouse
+
     try:
         import uvicorn
 

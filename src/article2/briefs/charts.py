@@ -21,6 +21,9 @@ __all__ = [
     "balance_chart",
     "exposure_chart",
     "locator_map_svg",
+    "panel_bars",
+    "partner_lines",
+    "series_lines",
     "safe_svg",
     "to_svg",
     "trade_share_chart",
@@ -130,7 +133,7 @@ def exposure_chart(exposure: pd.DataFrame) -> alt.TopLevelMixin:
                 title="percentile among countries with data (higher = more exposed)",
                 scale=alt.Scale(domain=[0, 100]),
             ),
-            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=340)),
         )
     )
     rule = (
@@ -194,9 +197,27 @@ def to_svg(chart: alt.TopLevelMixin | dict) -> str:
 #: SVG elements a chart drawn by vl-convert may contain; anything else (script, foreignObject,
 #: iframe, use, image, a, animate...) means the SVG is not ours and it is refused
 _SVG_ELEMENTS = frozenset(
-    {"svg", "g", "path", "rect", "line", "circle", "ellipse", "polygon", "polyline", "text",
-     "tspan", "title", "desc", "defs", "clipPath", "linearGradient", "radialGradient", "stop",
-     "style"}
+    {
+        "svg",
+        "g",
+        "path",
+        "rect",
+        "line",
+        "circle",
+        "ellipse",
+        "polygon",
+        "polyline",
+        "text",
+        "tspan",
+        "title",
+        "desc",
+        "defs",
+        "clipPath",
+        "linearGradient",
+        "radialGradient",
+        "stop",
+        "style",
+    }
 )
 
 
@@ -236,3 +257,102 @@ def safe_svg(svg: str):
             if "url(" in value and not re.search(r"url\(\s*['\"]?#", value):
                 raise UnsafeSvgError(f"chart SVG <{tag}> refers to an outside url() in {local}")
     return Markup(svg)
+
+
+def _year_axis(years: pd.Series) -> alt.Axis:
+    """An axis with a tick at each year with data (no year without data, no label overlap)."""
+    values = sorted({int(y) for y in years})
+    if len(values) > 8:
+        values = [y for y in values if (values[-1] - y) % 5 == 0]
+    return alt.Axis(format="d", values=values, labelOverlap="greedy")
+
+
+_PARTNER_COLOURS = {
+    "United States": ACTOR_COLOURS["USA"],
+    "Japan": ACTOR_COLOURS["JPN"],
+    "EU members": ACTOR_COLOURS["EU"],
+    "Korea": "#E69F00",
+    "China": ACTOR_COLOURS["CHN"],
+}
+
+
+def panel_bars(frame: pd.DataFrame, *, y_title: str, scale: float = 1e-6) -> alt.TopLevelMixin:
+    """One bar chart per ``panel`` of ``value`` (times ``scale``) by ``year``, each panel on its
+    own axis (the panels measure different things and are not to be added)."""
+    data = frame.assign(v=frame["value"] * scale)[["panel", "year", "v"]]
+    panels = [
+        alt.Chart(data[data["panel"] == p])
+        .mark_bar(color=ACTOR_COLOURS["USA"] if i == 0 else ACTOR_COLOURS["CHN"])
+        .encode(
+            x=alt.X(
+                "year:O",
+                title=None,
+                axis=alt.Axis(
+                    labelAngle=0, values=[int(y) for y in data["year"] if int(y) % 5 == 0]
+                ),
+            ),
+            y=alt.Y("v:Q", title=y_title),
+        )
+        .properties(width=230, height=150, title=str(p))
+        for i, p in enumerate(dict.fromkeys(data["panel"]))
+    ]
+    return _theme(alt.hconcat(*panels))
+
+
+def series_lines(frame: pd.DataFrame, *, y_title: str, scale: float = 1.0) -> alt.TopLevelMixin:
+    """One line per ``series`` of ``value`` (times ``scale``) by ``year``."""
+    data = frame.assign(v=frame["value"] * scale)[["series", "year", "v"]]
+    names = list(dict.fromkeys(data["series"]))
+    return _theme(
+        alt.Chart(data)
+        .mark_line(strokeWidth=2, point=True)
+        .encode(
+            x=alt.X("year:Q", title=None, axis=_year_axis(data["year"])),
+            y=alt.Y("v:Q", title=y_title),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                sort=names,
+                scale=alt.Scale(domain=names, range=["#0072B2", "#D55E00"]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                title=None,
+                sort=names,
+                scale=alt.Scale(domain=names, range=[[1, 0], [6, 3]]),
+            ),
+        )  # fmt: skip
+        .properties(width=480, height=170)
+    )
+
+
+def partner_lines(frame: pd.DataFrame, *, y_title: str, scale: float = 1.0) -> alt.TopLevelMixin:
+    """One panel per ``panel``, one line per partner (``series``) of ``value`` (times
+    ``scale``) by ``year``."""
+    data = frame.assign(v=frame["value"] * scale)[["panel", "series", "year", "v"]]
+    names = [n for n in _PARTNER_COLOURS if n in set(data["series"])]
+    dashes = {"United States": [1, 0], "Japan": [6, 3], "EU members": [2, 2], "Korea": [8, 2, 2, 2],
+              "China": [1, 0]}  # fmt: skip
+    panels = [
+        alt.Chart(data[data["panel"] == p])
+        .mark_line(strokeWidth=2, point=True)
+        .encode(
+            x=alt.X("year:Q", title=None, axis=_year_axis(data["year"])),
+            y=alt.Y("v:Q", title=y_title),
+            color=alt.Color(
+                "series:N",
+                title="Partner",
+                sort=names,
+                scale=alt.Scale(domain=names, range=[_PARTNER_COLOURS[n] for n in names]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                title="Partner",
+                sort=names,
+                scale=alt.Scale(domain=names, range=[dashes[n] for n in names]),
+            ),
+        )  # fmt: skip
+        .properties(width=230, height=160, title=str(p))
+        for p in dict.fromkeys(data["panel"])
+    ]
+    return _theme(alt.hconcat(*panels))

@@ -34,7 +34,7 @@ from article2.measures import exposure as exposure_m
 from article2.measures import finance as finance_m
 from article2.measures import trade as trade_m
 from article2.measures.members import ACTORS, members_of
-from article2.profiles import Profile, build_profile
+from article2.profiles import Profile, YearOutOfCoverageError, build_profile
 
 __all__ = [
     "ACTORS",
@@ -253,8 +253,11 @@ def brief_data(
     )
     exposure = _exposure_rows(iso3, year, exposure_all)
     used = sorted({s for f in figures.values() for s in f.source_id.split(";")})
-    profile = build_profile(iso3, year=year if year_asked else None, path=wh)
-    if profile.channels is not None:
+    try:
+        profile: Profile | None = build_profile(iso3, year=year if year_asked else None, path=wh)
+    except YearOutOfCoverageError:  # a year asked for outside every channel of the profile
+        profile = None
+    if profile is not None and profile.channels is not None:
         used = sorted({*used, *(s for c in profile.channels.latest.values()
                                 for s in c.source_ids)})  # fmt: skip
     sources = identity.sources(wh, used)

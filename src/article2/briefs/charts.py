@@ -50,8 +50,12 @@ def _theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
-def trade_share_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:
-    """Each actor's share of the country's imports and exports over time (two panels)."""
+def trade_share_chart(
+    trade: pd.DataFrame, name: str, since: int | None = None
+) -> alt.TopLevelMixin:
+    """Each actor's share of the country's imports and exports over time (two panels); with
+    ``since``, a dashed rule marks the first year of the country as it is today (the years
+    before it are a predecessor's, see :func:`article2.briefs.sections.historical_years`)."""
     actors = list(ACTOR_COLOURS)
     data = trade.assign(share_pct=trade["share"] * 100.0)[["year", "flow", "actor", "share_pct"]]
     base = (
@@ -74,13 +78,20 @@ def trade_share_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:
             ),
         )
     )
-    panels = [
-        base.transform_filter(alt.datum.flow == flow).properties(
-            width=230, height=170, title=f"Share of {name}'s {flow}"
-        )
-        for flow in ("imports", "exports")
-    ]
-    return _theme(alt.hconcat(*panels))
+    layers = []
+    for flow in ("imports", "exports"):
+        panel = base.transform_filter(alt.datum.flow == flow)
+        if since is not None:
+            mark = pd.DataFrame({"year": [since], "label": [f"{since}: one state"]})
+            rule = alt.Chart(mark).mark_rule(strokeDash=[4, 3], color="#555").encode(x="year:Q")
+            text = (
+                alt.Chart(mark)
+                .mark_text(align="left", dx=3, dy=-4, fontSize=9, color="#555")
+                .encode(x="year:Q", y=alt.value(0), text="label:N")
+            )
+            panel = alt.layer(panel, rule, text)
+        layers.append(panel.properties(width=230, height=170, title=f"Share of {name}'s {flow}"))
+    return _theme(alt.hconcat(*layers))
 
 
 def balance_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:

@@ -184,9 +184,9 @@ def _ties_table(data: BriefData) -> Table | None:
         return None
     atop = sorted({y for igo, y in years if not igo})
     igo = sorted({y for is_igo, y in years if is_igo})
-    when = ", ".join(
-        [f"alliances {atop[-1]}"] * bool(atop) + [f"shared organisations {igo[-1]}"] * bool(igo)
-    )
+    parts = [f"alliances {atop[-1]}"] if atop else []
+    parts += [f"shared organisations {igo[-1]}"] if igo else []
+    when = ", ".join(parts)
     return Table(
         f"Alliance obligations (ATOP) and shared intergovernmental organisations (COW IGO), {when}",
         ("partner", "defence", "non-aggression", "consultation", "shared organisations"),
@@ -357,7 +357,7 @@ def view(data: BriefData, *, charts: bool = True) -> View:
                 "Trade shares over time by partner",
                 f"Line chart of the shares of the United States, Japan, China, the EU and the U.S. "
                 f"and Japan together in {_possessive(data.name)} imports and exports.",
-                svg(lambda: _charts.trade_share_chart(data.trade, data.name)),
+                svg(lambda: _charts.trade_share_chart(data.trade, data.name, since)),
                 _trade_table(data, "imports", since),
             )
         )
@@ -531,12 +531,6 @@ def nobreak(value: object) -> Markup:
     return Markup(_UNBROKEN.sub(lambda m: f'<span class="nw">{m.group(0)}</span>', text))
 
 
-def pathbreak(value: object) -> Markup:
-    """A file path escaped, breakable only after a ``/``."""
-    parts = [str(Markup.escape(p)) for p in str(value).split("/")]
-    return Markup("/<wbr>".join(f'<span class="nw">{p}</span>' for p in parts))
-
-
 def _md_text(value: object) -> object:
     """Markdown output: ``<`` and ``>`` as entities, so no text turns into HTML."""
     if isinstance(value, str):
@@ -562,7 +556,6 @@ def _env(markdown: bool = False) -> jinja2.Environment:
     env.filters["cssstr"] = css_string
     env.filters["web_url"] = web_url
     env.filters["nobreak"] = nobreak
-    env.filters["pathbreak"] = pathbreak
     return env
 
 

@@ -151,13 +151,27 @@ def reference_sentence(data: BriefData) -> str:
 # ------------------------------------------------------------------------------ history
 
 
-def historical_years(iso3: str, years: list[int]) -> tuple[int | None, str]:
-    """The first year of the country as it is today when ``years`` reach back before it, and
-    the sentence that labels the earlier years (from the identity table's historical entities
-    whose successor is ``iso3``); ``(None, "")`` when no shown year is concerned.
+#: country -> (predecessor, first year, last year, source, evidence): the trade source's series
+#: of the country that holds a predecessor's trade before the country as it is today existed.
+#: COW Dyadic Trade 4.0 has code 817 (Republic of Vietnam) only for 1954-1959 and code 816
+#: (Vietnam) from 1960; the 816 rows of 1960-1975 are South Vietnam's trade: U.S. exports to 816
+#: were $162 m in 1965 and $257 m in 1970 (raw file, flow columns of the 2-816 dyad) while the
+#: United States embargoed North Vietnam, and China's share of 816's trade is nil until 1976
+#: (tests/test_brief_reader.py checks this against the raw file).
+TRADE_SERIES_BEFORE: dict[str, tuple[str, int, int, str, str]] = {
+    "VNM": ("XRV", 1960, 1975, "COW code 816",
+            "its partners are South Vietnam's: large U.S. trade during the war, none with China"),
+}  # fmt: skip
 
-    A predecessor without its own COW code is one the trade source codes as the country (the
-    earlier years are its figures); one with its own code is kept apart and not included.
+
+def historical_years(iso3: str, years: list[int]) -> tuple[int | None, str]:
+    """The first year of the country as it is today when the trade series' ``years`` reach
+    back before it, and the sentence that labels the earlier years; ``(None, "")`` when no
+    shown year is concerned.
+
+    The first year is the last year of the identity table's historical entities whose successor
+    is ``iso3``; whose figures the earlier years are comes from :data:`TRADE_SERIES_BEFORE`
+    where the trade source is known to hold a predecessor's trade under the country's code.
     """
     if not years:
         return None, ""
@@ -170,27 +184,26 @@ def historical_years(iso3: str, years: list[int]) -> tuple[int | None, str]:
     since = int(pred["end_year"].max())
     if min(years) >= since:
         return None, ""
-    name = str(table.loc[table["iso3"] == iso3, "name"].iloc[0])
-    coded = [r for r in pred.itertuples() if pd.isna(r.cow_code)]
-    apart = [r for r in pred.itertuples() if not pd.isna(r.cow_code)]
-
-    def span(r) -> str:
-        return f"{r.name} ({int(r.start_year)}–{int(r.end_year)})"
-
-    parts = [f"Years before {since} are marked †: {name} as one state dates from {since}."]
-    if coded:
-        parts.append(
-            f"Before then the sources code {' and '.join(span(r) for r in coded)} as {name}, "
-            "so those years are its figures."
+    names = dict(zip(table["iso3"], table["name"], strict=True))
+    name = names[iso3]
+    text = f"Years before {since} are marked †: {name} as one state dates from {since}."
+    known = TRADE_SERIES_BEFORE.get(iso3)
+    if known is not None and known[1] < since and known[2] >= min(years):
+        other, first, last, code, why = known
+        text += (
+            f" For {first}–{last} the trade source's series for {name} ({code}) holds the trade "
+            f"of the {names[other]} (South Vietnam): {why}."
+            if other == "XRV"
+            else f" For {first}–{last} the trade source's series for {name} ({code}) holds the "
+            f"trade of {names[other]}: {why}."
         )
-    if apart:
-        parts.append(
-            f"{' and '.join(span(r) for r in apart)} "
-            f"{'is' if len(apart) == 1 else 'are'} kept apart as "
-            f"{'a separate entity' if len(apart) == 1 else 'separate entities'} and not "
-            "included."
+    else:
+        spans = [f"{r.name} ({int(r.start_year)}–{int(r.end_year)})" for r in pred.itertuples()]
+        text += (
+            f" Earlier years are those of the state the trade source codes as {name}; "
+            f"{' and '.join(spans)} {'is' if len(spans) == 1 else 'are'} recorded apart."
         )
-    return since, " ".join(parts)
+    return since, text
 
 
 # ------------------------------------------------------------------------------ who finances

@@ -89,7 +89,7 @@ def _channel_texts(data: A.BriefData) -> list[str]:
             v = float(r.value)
             texts += [fmt_value(v, r.unit), fmt_value(abs(v), r.unit), fmt_value(v, "count")]
             texts.append(str(r.year))
-            texts += [f"${abs(v) / d:,.1f}" for d in (1e9, 1e6)]
+            texts += [f"${abs(v) / d:,.{n}f}" for d in (1e9, 1e6) for n in (1, 2)]
     for c in channel_coverage(p):
         texts += [str(c.year), c.note, c.channel, c.source]
     for c in p.channels.latest.values():

@@ -37,6 +37,14 @@ ACTOR_COLOURS = {
     "EU": "#009E73",
     "USA+JPN": "#000000",
 }
+#: how a chart names each actor
+ACTOR_LABELS = {
+    "USA": "United States",
+    "JPN": "Japan",
+    "CHN": "China",
+    "EU": "EU",
+    "USA+JPN": "U.S. + Japan",
+}
 _DASHES = {"USA": [1, 0], "JPN": [6, 3], "CHN": [1, 0], "EU": [2, 2], "USA+JPN": [8, 2, 2, 2]}
 _FONT = "DejaVu Sans"
 
@@ -56,8 +64,10 @@ def trade_share_chart(
     """Each actor's share of the country's imports and exports over time (two panels); with
     ``since``, a dashed rule marks the first year of the country as it is today (the years
     before it are a predecessor's, see :func:`article2.briefs.sections.historical_years`)."""
-    actors = list(ACTOR_COLOURS)
-    data = trade.assign(share_pct=trade["share"] * 100.0)[["year", "flow", "actor", "share_pct"]]
+    codes = list(ACTOR_COLOURS)
+    actors = [ACTOR_LABELS[a] for a in codes]
+    data = trade.assign(share_pct=trade["share"] * 100.0, actor=trade["actor"].map(ACTOR_LABELS))
+    data = data[["year", "flow", "actor", "share_pct"]]
     base = (
         alt.Chart(data)
         .mark_line(strokeWidth=2)
@@ -68,13 +78,13 @@ def trade_share_chart(
                 "actor:N",
                 title="Partner",
                 sort=actors,
-                scale=alt.Scale(domain=actors, range=[ACTOR_COLOURS[a] for a in actors]),
+                scale=alt.Scale(domain=actors, range=[ACTOR_COLOURS[a] for a in codes]),
             ),
             strokeDash=alt.StrokeDash(
                 "actor:N",
                 title="Partner",
                 sort=actors,
-                scale=alt.Scale(domain=actors, range=[_DASHES[a] for a in actors]),
+                scale=alt.Scale(domain=actors, range=[_DASHES[a] for a in codes]),
             ),
         )
     )
@@ -103,7 +113,9 @@ def balance_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:
     # China's brief: China is not its own partner, so there is no balance to show
     wide["balance"] = (wide["USA+JPN"] - wide["CHN"]) * 100.0
     wide = wide.dropna(subset=["balance"])
-    wide["leader"] = wide["balance"].map(lambda b: "USA+JPN ahead" if b >= 0 else "China ahead")
+    wide["leader"] = wide["balance"].map(
+        lambda b: "U.S. + Japan ahead" if b >= 0 else "China ahead"
+    )
     panels = [
         alt.Chart(wide[wide["flow"] == flow])
         .mark_bar()
@@ -121,12 +133,12 @@ def balance_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:
                 "leader:N",
                 title=None,
                 scale=alt.Scale(
-                    domain=["USA+JPN ahead", "China ahead"],
+                    domain=["U.S. + Japan ahead", "China ahead"],
                     range=[ACTOR_COLOURS["USA"], ACTOR_COLOURS["CHN"]],
                 ),
             ),
         )
-        .properties(width=230, height=150, title=f"{flow.capitalize()}: USA+JPN minus China")
+        .properties(width=230, height=150, title=f"{flow.capitalize()}: U.S. + Japan minus China")
         for flow in ("imports", "exports")
     ]
     return _theme(alt.hconcat(*panels))
@@ -272,10 +284,13 @@ def safe_svg(svg: str):
 
 def _year_axis(years: pd.Series) -> alt.Axis:
     """An axis with a tick at each year with data (no year without data, no label overlap)."""
-    values = sorted({int(y) for y in years})
-    if len(values) > 8:
-        values = [y for y in values if (values[-1] - y) % 5 == 0]
-    return alt.Axis(format="d", values=values, labelOverlap="greedy")
+    values = sorted({int(y) for y in years}, reverse=True)
+    gap = (values[0] - values[-1]) / 5 if values else 0
+    kept: list[int] = []
+    for y in values:  # from the latest year back, ticks at least a fifth of the span apart
+        if not kept or kept[-1] - y >= gap:
+            kept.append(y)
+    return alt.Axis(format="d", values=sorted(kept), labelOverlap="greedy")
 
 
 _PARTNER_COLOURS = {
@@ -348,7 +363,7 @@ def partner_lines(frame: pd.DataFrame, *, y_title: str, scale: float = 1.0) -> a
         alt.Chart(data[data["panel"] == p])
         .mark_line(strokeWidth=2, point=True)
         .encode(
-            x=alt.X("year:Q", title=None, axis=_year_axis(data["year"])),
+            x=alt.X("year:Q", title=None, axis=_year_axis(data.loc[data["panel"] == p, "year"])),
             y=alt.Y("v:Q", title=y_title),
             color=alt.Color(
                 "series:N",

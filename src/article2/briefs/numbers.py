@@ -77,11 +77,14 @@ def _money(unit: str) -> bool:
 
 def fmt_column(values: list[float | None], unit: str, missing: str = "—") -> list[str]:
     """Format the numbers of one table column alike: money in one scale (the one its largest
-    value takes: ``$0.9 bn`` beside ``$5.2 bn``, never ``$870.0 m``), persons in full; other
-    units as :func:`fmt_value`. ``None`` or NaN prints as ``missing``.
+    value takes: ``$0.87 bn`` beside ``$5.20 bn``, never ``$870.0 m``; two decimals when a value
+    is below one unit of the scale), persons in full; other units as :func:`fmt_value`.
+    ``None`` or NaN prints as ``missing``.
 
     >>> fmt_column([870e6, 5.2e9, None], "current USD")
-    ['$0.9 bn', '$5.2 bn', '—']
+    ['$0.87 bn', '$5.20 bn', '—']
+    >>> fmt_column([1.2e9, 5.2e9], "current USD")
+    ['$1.2 bn', '$5.2 bn']
     """
     present = [abs(v) for v in values if v is not None and not math.isnan(v)]
     out = []
@@ -93,7 +96,10 @@ def fmt_column(values: list[float | None], unit: str, missing: str = "—") -> l
             div, word = next(((d, w) for d, w in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
                               if top >= d), (1.0, ""))  # fmt: skip
             sign = "-" if v < 0 else ""
-            text = f"{sign}${abs(v) / div:,.1f} {word}" if word else f"{sign}${abs(v):,.0f}"
+            # two decimals where a value of the column is below one unit of the scale
+            places = 2 if word and min(present) < div else 1
+            text = (f"{sign}${abs(v) / div:,.{places}f} {word}" if word
+                    else f"{sign}${abs(v):,.0f}")  # fmt: skip
             out.append(_NEGATIVE_ZERO.sub(r"\2\3", text))
         elif unit == "persons":
             out.append(fmt_value(v, "count"))

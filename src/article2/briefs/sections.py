@@ -231,6 +231,7 @@ def finance_block(data: BriefData, draw: Draw) -> Block | None:
     years = sorted(
         {y for a, m, _ in actors for y in _years(ch, "finance", m, a) if y not in partial}
     )[-_YEARS_SHOWN:]
+    cn_last = ch.latest["cn_finance"].year
     if not years:
         return None
     side = Table(
@@ -243,7 +244,9 @@ def finance_block(data: BriefData, draw: Draw) -> Block | None:
         ),
         nowrap=(0,),
         notes=(
-            f"{NO_VALUE} no value in the source (AidData: no record, which is not zero).",
+            f"{NO_VALUE} no value: the source has no record for the year (AidData: no record "
+            "is not zero) or does not reach it"
+            + (f" (AidData's latest year is {cn_last})." if cn_last else "."),
             *(_definition(label.split(":")[0], m) for _, m, label in actors[:2]),
         ),
     )
@@ -486,14 +489,17 @@ def people_block(data: BriefData, draw: Draw) -> Block | None:
             n = _value(ch, "students", "students_in_partner", y, p)
             s = _value(ch, "students", "students_in_partner_share", y, p)
             if n is not None:
-                share = f" ({_fmt(s, 'students_in_partner_share')})" if s is not None else ""
-                parts.append(f"{_fmt(n, 'students_in_partner')} in {where}{share}")
+                share = f" ({_fmt(s, 'students_in_partner_share')}" if s is not None else ""
+                if share and not parts:
+                    share += " of its students abroad in the reporting destinations"
+                parts.append(f"{_fmt(n, 'students_in_partner')} in {where}{share})" if share
+                             else f"{_fmt(n, 'students_in_partner')} in {where}")  # fmt: skip
         if parts:
-            findings.append(
-                f"In {y}, {' and '.join(parts)} of {_possessive(name)} tertiary students abroad "
-                "were enrolled (OECD; in brackets, the share of its students abroad in the "
-                "reporting destinations)."
-            )
+            first, *rest = parts
+            text = f"In {y}, {first.split(' in ', 1)[0]} of {_possessive(name)} tertiary students "
+            text += f"abroad were enrolled in {first.split(' in ', 1)[1]}"
+            text += "".join(f" and {r}" for r in rest)
+            findings.append(text + " (OECD).")
         findings.append(
             "China reports no international students to the OECD, so students from "
             f"{name} in China are not in these figures and the shares are of students in the "

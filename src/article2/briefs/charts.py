@@ -304,11 +304,12 @@ _PARTNER_COLOURS = {
 
 def panel_bars(frame: pd.DataFrame, *, y_title: str, scale: float = 1e-6) -> alt.TopLevelMixin:
     """One bar chart per ``panel`` of ``value`` (times ``scale``) by ``year``, each panel on its
-    own axis (the panels measure different things and are not to be added)."""
+    own axis (the panels measure different things and are not to be added); a panel named
+    ``"<partner>: ..."`` takes the partner's colour."""
     data = frame.assign(v=frame["value"] * scale)[["panel", "year", "v"]]
     panels = [
         alt.Chart(data[data["panel"] == p])
-        .mark_bar(color=ACTOR_COLOURS["USA"] if i == 0 else ACTOR_COLOURS["CHN"])
+        .mark_bar(color=_PARTNER_COLOURS.get(str(p).split(":")[0], "#555555"))
         .encode(
             x=alt.X(
                 "year:O",
@@ -320,7 +321,7 @@ def panel_bars(frame: pd.DataFrame, *, y_title: str, scale: float = 1e-6) -> alt
             y=alt.Y("v:Q", title=y_title),
         )
         .properties(width=230, height=150, title=str(p))
-        for i, p in enumerate(dict.fromkeys(data["panel"]))
+        for p in dict.fromkeys(data["panel"])
     ]
     return _theme(alt.hconcat(*panels))
 

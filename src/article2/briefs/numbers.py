@@ -8,7 +8,7 @@ import re
 __all__ = ["fmt", "fmt_column", "fmt_value"]
 
 #: a printed number that rounds to zero but kept its minus sign ("-0.0", "-$0", "-0.00%")
-_NEGATIVE_ZERO = re.compile(r"^([−-])(\$?)(0(?:\.0+)?)(?!\d)")
+_NEGATIVE_ZERO = re.compile(r"^([−-])(\$?)(0(?:\.0+)?)(?![\d.])")
 
 
 def fmt_value(value: float, unit: str) -> str:

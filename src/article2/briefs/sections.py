@@ -127,7 +127,7 @@ def coverage_table(data: BriefData) -> Table | None:
             year = "not loaded" if c.key == "dac_oda" else "no data"
         rows.append((c.channel, year, c.source))
         if c.note:
-            notes.append(f"{c.channel}: {c.note}.")
+            notes.append(f"{c.channel}, {c.note}.")
     return Table(
         "Latest year and source per channel",
         ("channel", "latest year", "source"),
@@ -261,7 +261,8 @@ def finance_block(data: BriefData, draw: Draw) -> Block | None:
     fy = [y for y in _years(ch, "us_aid", "us_aid_obligations") if y not in partial]
     fy = fy[-_YEARS_SHOWN:]
     us_table = Table(
-        f"U.S. foreign assistance to {name} by U.S. fiscal year",
+        f"U.S. foreign assistance to {name} by U.S. fiscal year"
+        + "".join(f" (FY{y} is partial and left out)" for y in sorted(partial)),
         ("fiscal year", *(label for _, label in us_cols)),
         _rows(
             [f"FY{y}" for y in fy],
@@ -269,10 +270,7 @@ def finance_block(data: BriefData, draw: Draw) -> Block | None:
             [m for m, _ in us_cols],
         ),
         nowrap=(0,),
-        notes=tuple(
-            [_definition(f"U.S. {label}", m) for m, label in us_cols[1:3]]
-            + [f"{why}; it is left out." for why in partial.values()]
-        ),
+        notes=tuple(_definition(f"U.S. {label}", m) for m, label in us_cols[1:3]),
     )
     findings = []
     if fy:

@@ -482,7 +482,7 @@ def people_block(data: BriefData, draw: Draw) -> Block | None:
                         "students_abroad_in_data") for y in years), "")  # fmt: skip
         tables[-1] = Table(t.caption, t.columns, (*t.rows[:-1], total), t.nowrap, t.notes)
         y = years[-1]
-        parts = []
+        parts: list[str] = []
         for p, where in (("USA", "the United States"), ("JPN", "Japan")):
             n = _value(ch, "students", "students_in_partner", y, p)
             s = _value(ch, "students", "students_in_partner_share", y, p)

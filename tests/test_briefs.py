@@ -65,9 +65,43 @@ def _allowed_numbers(data: A.BriefData) -> set[str]:
     texts += [str(y) for y in range(data.year - A.WINDOW + 1, data.year + 1)]
     # fixed template text of the capability sections (no data in it)
     texts += [what for _, _, what in CAPABILITIES.values()]
+    texts += _channel_texts(data)
     for t in texts:
         allowed |= set(NUMBER.findall(t))
     return allowed
+
+
+def _channel_texts(data: A.BriefData) -> list[str]:
+    """Every way the brief may print a value of the profile's channels and alignment (its
+    unit's format, persons in full, money in bn or m), their years, the cover table's notes,
+    and the measures' own definitions and units."""
+    from article2.briefs import sections as S
+    from article2.profiles.coverage import channel_coverage
+
+    p = data.profile
+    if p is None:
+        return []
+    texts = [R.view(data, charts=False).reference_note]
+    for t in p.channels.tables.values():
+        for r in t.itertuples(index=False):
+            if pd.isna(r.value):
+                continue
+            v = float(r.value)
+            texts += [fmt_value(v, r.unit), fmt_value(abs(v), r.unit), fmt_value(v, "count")]
+            texts.append(str(r.year))
+            texts += [f"${abs(v) / d:,.{n}f}" for d in (1e9, 1e6) for n in (1, 2)]
+    for c in channel_coverage(p):
+        texts += [str(c.year), c.note, c.channel, c.source]
+    for c in p.channels.latest.values():
+        texts += list(c.partial.values())
+    texts += [f"{m.definition} {m.unit}" for m in S._MEASURES.values()]
+    for a in p.alignment:
+        texts += [str(a.year), fmt_value(a.overlap, "share"), fmt_value(a.balance, "share"),
+                  fmt_value(a.complementarity, "index")]  # fmt: skip
+        texts += [fmt_value(c.delta, "share_diff") for c in (a.balance_change_5y,
+                  a.balance_change_10y) if c.delta is not None]  # fmt: skip
+    texts += [label for _, label, _ in R._ALIGNMENT_ROWS]
+    return texts
 
 
 def _printed_numbers(text: str) -> list[str]:
@@ -105,10 +139,12 @@ def test_brief_structure(vnm, real_warehouse):
         "The issue in numbers",
         "Strategic and economic interests at stake",
         "Economic linkages with the U.S., Japan, China and the EU",
+        "Recent U.S. goods trade with Vietnam",
+        "Who finances Vietnam",
+        "Who moves between Vietnam and the partners",
         "Political and security ties",
         "Alignment and complementarity",
         "Coercion exposure",
-        "Product-level dependencies",
         "Place in the trade architecture",
         "Rank and its uncertainty",
         "Recommendations concerning the country",
@@ -153,19 +189,23 @@ def _capability_numbers(real_warehouse, iso3, year) -> set[str]:
 
 
 @snapshot
-def test_capability_sections_come_from_the_api(real_warehouse):
-    """The brief's alignment section repeats article2.api.profile's numbers unchanged."""
+def test_capability_sections_come_from_the_api(vnm, real_warehouse):
+    """The brief's alignment table prints article2.api.profile's numbers (formatted), and its
+    recommendations are the API's."""
     import article2.api as a2
     from article2.briefs.capabilities import capability_sections
 
     with paths.using_warehouse(real_warehouse):
         sections = {s.key: s for s in capability_sections("VNM", 2014)}
-        frame = a2.profile("VNM", year=2014).to_frame()
-    shown = sections["profile"].table
-    assert sections["profile"].available and len(shown) > 0
-    want = frame[frame["section"] == "alignment"].set_index("channel")["value"].round(4)
-    for row in shown.itertuples(index=False):
-        assert float(row.value) == pytest.approx(want[row.channel], abs=1e-12)
+        alignment = {a.channel: a for a in a2.profile("VNM", year=2014).alignment}
+    table = R._alignment_table(vnm)
+    assert table is not None and table.columns[1:] == ("Vietnam's imports", "Vietnam's exports")
+    rows = {r[0]: r[1:] for r in table.rows}
+    for key, label, unit in R._ALIGNMENT_ROWS:
+        for cell, channel in zip(rows[label], ("imports", "exports"), strict=True):
+            a = alignment[channel]
+            want = getattr(a, key).delta if key.startswith("balance_change") else getattr(a, key)
+            assert cell == fmt_value(want, unit), (key, channel)
     recs = sections["recommendations"].table
     assert set(recs["id"]) == set(a2.recs(country="VNM")["id"])
 
@@ -305,6 +345,10 @@ def test_number_formats():
     assert fmt_value(233.46e9, "current USD") == "$233.5 bn"
     assert fmt_value(11, "percentile") == "11th" and fmt_value(92, "percentile") == "92nd"
     assert fmt_value(float("nan"), "share") == "n/a"
+    # a number printed as zero has no sign
+    assert fmt_value(-0.0004, "share") == "0.0%" and fmt_value(-1e-5, "share_diff") == "0.0 pp"
+    assert fmt_value(-0.001, "index") == "0.00" and fmt_value(-0.3, "current USD") == "$0"
+    assert fmt_value(-2.5e9, "current USD") == "-$2.5 bn"
 
 
 def test_share_change_sentence():
@@ -384,6 +428,8 @@ def test_all_countries_html(real_home, tmp_path):
     assert r.exit_code == 0, r.output
     n = len(A.brief_countries(real_home / "warehouse.duckdb"))
     assert len(list(tmp_path.glob("*.html"))) == n
-    thin = [p for p in tmp_path.glob("*.html") if "No bilateral trade data" in p.read_text()]
+    thin = [
+        p for p in tmp_path.glob("*.html") if "bilateral trade (COW Dyadic Trade" in p.read_text()
+    ]
     assert thin, "expected short briefs for countries without trade data"
     assert all("What this brief lacks" in p.read_text() for p in thin)

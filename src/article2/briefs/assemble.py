@@ -34,6 +34,7 @@ from article2.measures import exposure as exposure_m
 from article2.measures import finance as finance_m
 from article2.measures import trade as trade_m
 from article2.measures.members import ACTORS, members_of
+from article2.profiles import Profile, YearOutOfCoverageError, build_profile
 
 __all__ = [
     "ACTORS",
@@ -108,6 +109,12 @@ class BriefData:
         sources: provenance rows (source_id, title, producer, license, vintage, url) of every
             source a figure uses.
         missing: what the warehouse lacks for this country (plain sentences).
+        profile: the country's presence profile (:func:`article2.profiles.build_profile`,
+            latest year per channel, or ``year`` when one was asked for): its ``channels``
+            (who finances, who moves, recent U.S. trade) and alignment are what the brief
+            prints of them, and :func:`article2.profiles.coverage.channel_coverage` of it is
+            the cover's table of latest years; None for briefs assembled without one.
+        year_asked: whether ``year`` was asked for (otherwise it is the latest trade year).
     """
 
     iso3: str
@@ -121,6 +128,8 @@ class BriefData:
     sources: pd.DataFrame = field(repr=False)
     missing: tuple[str, ...] = ()
     warehouse: str | None = None
+    profile: Profile | None = field(default=None, repr=False)
+    year_asked: bool = False
 
     def get(self, key: str) -> Figure | None:
         return self.figures.get(key)
@@ -224,6 +233,7 @@ def brief_data(
             "(search with `article2 countries NAME`)"
         )
     name = str(ident["name"].iloc[0])
+    year_asked = year is not None
     un_code = None if pd.isna(ident["un_code"].iloc[0]) else int(ident["un_code"].iloc[0])
     if year is None:
         year = trade_m.latest_year(wh, iso3, "cow")
@@ -243,6 +253,13 @@ def brief_data(
     )
     exposure = _exposure_rows(iso3, year, exposure_all)
     used = sorted({s for f in figures.values() for s in f.source_id.split(";")})
+    try:
+        profile: Profile | None = build_profile(iso3, year=year if year_asked else None, path=wh)
+    except YearOutOfCoverageError:  # a year asked for outside every channel of the profile
+        profile = None
+    if profile is not None and profile.channels is not None:
+        used = sorted({*used, *(s for c in profile.channels.latest.values()
+                                for s in c.source_ids)})  # fmt: skip
     sources = identity.sources(wh, used)
     return BriefData(
         iso3=iso3,
@@ -256,6 +273,8 @@ def brief_data(
         sources=sources,
         missing=tuple(missing),
         warehouse=str(wh.path),
+        profile=profile,
+        year_asked=year_asked,
     )
 
 
@@ -432,8 +451,7 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
                 (first, last),
             )
         )
-    missing.append("official finance of the U.S., Japan and the EU: no data in this snapshot")
-    missing.append("investment and people flows: no data in this snapshot")
+    missing.append("direct investment by actor: not shown in this brief")
     # alliances and IGOs: latest year <= brief year
     for ind in (*ATOP_INDICATORS, "igo_shared"):
         rows = ties[(ties["indicator"] == ind) & (ties["year"] <= year)]
@@ -444,7 +462,7 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
             add(
                 Figure(
                     f"ties.{ind}.{r.partner}",
-                    ind,
+                    _TIE_LABELS.get(ind, ind),
                     float(r.value),
                     "0/1" if ind.startswith("atop") else "count",
                     y,
@@ -528,6 +546,17 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
     if mine.empty:
         missing.append(f"coercion-exposure measures for {year} (need trade and GDP)")
     return figs, missing
+
+
+#: warehouse tie indicator -> what it is, in words
+_TIE_LABELS = {
+    "atop_defense": "Defence obligation (ATOP)",
+    "atop_offense": "Offence obligation (ATOP)",
+    "atop_neutral": "Neutrality obligation (ATOP)",
+    "atop_nonagg": "Non-aggression obligation (ATOP)",
+    "atop_consul": "Consultation obligation (ATOP)",
+    "igo_shared": "Intergovernmental organisations of which both are full members (COW IGO)",
+}
 
 
 def _unit(indicator: str) -> str:

@@ -4,12 +4,14 @@ A brief has sections whose numbers come from capabilities with their own public 
 (``article2.api.profile``, ``rank``, ``architecture``, ``recommendations``,
 ``dependencies``). This module is the one place that knows about them: each adapter looks the
 function up when it is called and returns a :class:`Section`; when the function is not part of
-this build, the section says so in one line rather than inventing numbers. Wiring a capability
+this build or fails, the section is left out (``available`` False, logged) rather than
+inventing numbers. Wiring a capability
 in is a matter of adjusting its adapter here.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -38,32 +40,33 @@ class Section:
 
 #: capability -> (title, api function name, what it would show)
 CAPABILITIES: dict[str, tuple[str, str, str]] = {
-    "profile": (
-        "Presence profile and alignment by pillar",
-        "profile",
-        "where U.S. and Japanese presence overlap or complement each other, per pillar",
-    ),
     "dependencies": (
         "Product-level dependencies",
         "dependencies",
-        "HS6 products with concentrated imports, China's share and allied substitutability",
+        "Products whose imports are concentrated on few suppliers, China's share of them and "
+        "whether the allies could supply them instead.",
     ),
     "architecture": (
-        "Trade-architecture map and trade covered",
+        "Place in the trade architecture",
         "architecture",
-        "the report's map (agreement with the U.S. / WTO member / neither) and trade covered",
+        "Each actor's class on the report's map: a trade agreement in force with it, no "
+        "agreement but both WTO members, or neither.",
     ),
     "rank": (
         "Rank and its uncertainty",
         "rank",
-        "the composite index rank with its 5th-95th percentile band",
+        "Where the country ranks among the candidate countries on the case-selection index, "
+        "with the band of ranks over random draws of the index's choices.",
     ),
     "recommendations": (
         "Recommendations concerning the country",
         "recs",
-        "U.S., Japanese and joint recommendations with their status",
+        "Recommendations to the United States, Japan or both that name the country, with their "
+        "status.",
     ),
 }
+
+log = logging.getLogger(__name__)
 
 _MAX_ROWS = 12
 
@@ -99,7 +102,7 @@ def _call(name: str, iso3: str, year: int):
         try:
             return fn(iso3, year=year)
         except NoProductDataError:
-            return pd.DataFrame({"note": ["no product-level (BACI) data is loaded in this build"]})
+            return pd.DataFrame()
     if name == "rank":
         return _rank_rows(fn, iso3, year)
     return fn(iso3)
@@ -136,20 +139,13 @@ def capability_sections(iso3: str, year: int) -> tuple[Section, ...]:
     out = []
     for key, (title, name, what) in CAPABILITIES.items():
         if not hasattr(api, name):
-            out.append(
-                Section(
-                    key, title, False, f"Not available in this build: {what} (article2.api.{name})."
-                )
-            )
+            out.append(Section(key, title, False, ""))
             continue
         try:
             table = _as_table(_call(name, iso3, year))
         except Exception as exc:  # a capability failing must not fail the brief
-            out.append(
-                Section(
-                    key, title, False, f"article2.api.{name} could not produce this section: {exc}"
-                )
-            )
+            log.warning("brief section %r could not be produced: %s", key, exc)
+            out.append(Section(key, title, False, ""))
             continue
-        out.append(Section(key, title, True, f"From article2.api.{name}: {what}.", table))
+        out.append(Section(key, title, True, what, table))
     return tuple(out)

@@ -21,6 +21,9 @@ __all__ = [
     "balance_chart",
     "exposure_chart",
     "locator_map_svg",
+    "panel_bars",
+    "partner_lines",
+    "series_lines",
     "safe_svg",
     "to_svg",
     "trade_share_chart",
@@ -33,6 +36,14 @@ ACTOR_COLOURS = {
     "CHN": "#CC79A7",
     "EU": "#009E73",
     "USA+JPN": "#000000",
+}
+#: how a chart names each actor
+ACTOR_LABELS = {
+    "USA": "United States",
+    "JPN": "Japan",
+    "CHN": "China",
+    "EU": "EU",
+    "USA+JPN": "U.S. + Japan",
 }
 _DASHES = {"USA": [1, 0], "JPN": [6, 3], "CHN": [1, 0], "EU": [2, 2], "USA+JPN": [8, 2, 2, 2]}
 _FONT = "DejaVu Sans"
@@ -47,10 +58,16 @@ def _theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
-def trade_share_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:
-    """Each actor's share of the country's imports and exports over time (two panels)."""
-    actors = list(ACTOR_COLOURS)
-    data = trade.assign(share_pct=trade["share"] * 100.0)[["year", "flow", "actor", "share_pct"]]
+def trade_share_chart(
+    trade: pd.DataFrame, name: str, since: int | None = None
+) -> alt.TopLevelMixin:
+    """Each actor's share of the country's imports and exports over time (two panels); with
+    ``since``, a dashed rule marks the first year of the country as it is today (the years
+    before it are a predecessor's, see :func:`article2.briefs.sections.historical_years`)."""
+    codes = list(ACTOR_COLOURS)
+    actors = [ACTOR_LABELS[a] for a in codes]
+    data = trade.assign(share_pct=trade["share"] * 100.0, actor=trade["actor"].map(ACTOR_LABELS))
+    data = data[["year", "flow", "actor", "share_pct"]]
     base = (
         alt.Chart(data)
         .mark_line(strokeWidth=2)
@@ -61,23 +78,30 @@ def trade_share_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:
                 "actor:N",
                 title="Partner",
                 sort=actors,
-                scale=alt.Scale(domain=actors, range=[ACTOR_COLOURS[a] for a in actors]),
+                scale=alt.Scale(domain=actors, range=[ACTOR_COLOURS[a] for a in codes]),
             ),
             strokeDash=alt.StrokeDash(
                 "actor:N",
                 title="Partner",
                 sort=actors,
-                scale=alt.Scale(domain=actors, range=[_DASHES[a] for a in actors]),
+                scale=alt.Scale(domain=actors, range=[_DASHES[a] for a in codes]),
             ),
         )
     )
-    panels = [
-        base.transform_filter(alt.datum.flow == flow).properties(
-            width=230, height=170, title=f"Share of {name}'s {flow}"
-        )
-        for flow in ("imports", "exports")
-    ]
-    return _theme(alt.hconcat(*panels))
+    layers = []
+    for flow in ("imports", "exports"):
+        panel = base.transform_filter(alt.datum.flow == flow)
+        if since is not None:
+            mark = pd.DataFrame({"year": [since], "label": [f"{since}: one state"]})
+            rule = alt.Chart(mark).mark_rule(strokeDash=[4, 3], color="#555").encode(x="year:Q")
+            text = (
+                alt.Chart(mark)
+                .mark_text(align="left", dx=3, dy=-4, fontSize=9, color="#555")
+                .encode(x="year:Q", y=alt.value(0), text="label:N")
+            )
+            panel = alt.layer(panel, rule, text)
+        layers.append(panel.properties(width=230, height=170, title=f"Share of {name}'s {flow}"))
+    return _theme(alt.hconcat(*layers))
 
 
 def balance_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:
@@ -89,7 +113,9 @@ def balance_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:
     # China's brief: China is not its own partner, so there is no balance to show
     wide["balance"] = (wide["USA+JPN"] - wide["CHN"]) * 100.0
     wide = wide.dropna(subset=["balance"])
-    wide["leader"] = wide["balance"].map(lambda b: "USA+JPN ahead" if b >= 0 else "China ahead")
+    wide["leader"] = wide["balance"].map(
+        lambda b: "U.S. + Japan ahead" if b >= 0 else "China ahead"
+    )
     panels = [
         alt.Chart(wide[wide["flow"] == flow])
         .mark_bar()
@@ -107,12 +133,12 @@ def balance_chart(trade: pd.DataFrame, name: str) -> alt.TopLevelMixin:
                 "leader:N",
                 title=None,
                 scale=alt.Scale(
-                    domain=["USA+JPN ahead", "China ahead"],
+                    domain=["U.S. + Japan ahead", "China ahead"],
                     range=[ACTOR_COLOURS["USA"], ACTOR_COLOURS["CHN"]],
                 ),
             ),
         )
-        .properties(width=230, height=150, title=f"{flow.capitalize()}: USA+JPN minus China")
+        .properties(width=230, height=150, title=f"{flow.capitalize()}: U.S. + Japan minus China")
         for flow in ("imports", "exports")
     ]
     return _theme(alt.hconcat(*panels))
@@ -130,7 +156,7 @@ def exposure_chart(exposure: pd.DataFrame) -> alt.TopLevelMixin:
                 title="percentile among countries with data (higher = more exposed)",
                 scale=alt.Scale(domain=[0, 100]),
             ),
-            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=340)),
         )
     )
     rule = (
@@ -194,9 +220,27 @@ def to_svg(chart: alt.TopLevelMixin | dict) -> str:
 #: SVG elements a chart drawn by vl-convert may contain; anything else (script, foreignObject,
 #: iframe, use, image, a, animate...) means the SVG is not ours and it is refused
 _SVG_ELEMENTS = frozenset(
-    {"svg", "g", "path", "rect", "line", "circle", "ellipse", "polygon", "polyline", "text",
-     "tspan", "title", "desc", "defs", "clipPath", "linearGradient", "radialGradient", "stop",
-     "style"}
+    {
+        "svg",
+        "g",
+        "path",
+        "rect",
+        "line",
+        "circle",
+        "ellipse",
+        "polygon",
+        "polyline",
+        "text",
+        "tspan",
+        "title",
+        "desc",
+        "defs",
+        "clipPath",
+        "linearGradient",
+        "radialGradient",
+        "stop",
+        "style",
+    }
 )
 
 
@@ -236,3 +280,106 @@ def safe_svg(svg: str):
             if "url(" in value and not re.search(r"url\(\s*['\"]?#", value):
                 raise UnsafeSvgError(f"chart SVG <{tag}> refers to an outside url() in {local}")
     return Markup(svg)
+
+
+def _year_axis(years: pd.Series) -> alt.Axis:
+    """An axis with a tick at each year with data (no year without data, no label overlap)."""
+    values = sorted({int(y) for y in years}, reverse=True)
+    gap = (values[0] - values[-1]) / 5 if values else 0
+    kept: list[int] = []
+    for y in values:  # from the latest year back, ticks at least a fifth of the span apart
+        if not kept or kept[-1] - y >= gap:
+            kept.append(y)
+    return alt.Axis(format="d", values=sorted(kept), labelOverlap="greedy")
+
+
+_PARTNER_COLOURS = {
+    "United States": ACTOR_COLOURS["USA"],
+    "Japan": ACTOR_COLOURS["JPN"],
+    "EU members": ACTOR_COLOURS["EU"],
+    "Korea": "#E69F00",
+    "China": ACTOR_COLOURS["CHN"],
+}
+
+
+def panel_bars(frame: pd.DataFrame, *, y_title: str, scale: float = 1e-6) -> alt.TopLevelMixin:
+    """One bar chart per ``panel`` of ``value`` (times ``scale``) by ``year``, each panel on its
+    own axis (the panels measure different things and are not to be added); a panel named
+    ``"<partner>: ..."`` takes the partner's colour."""
+    data = frame.assign(v=frame["value"] * scale)[["panel", "year", "v"]]
+    panels = [
+        alt.Chart(data[data["panel"] == p])
+        .mark_bar(color=_PARTNER_COLOURS.get(str(p).split(":")[0], "#555555"))
+        .encode(
+            x=alt.X(
+                "year:O",
+                title=None,
+                axis=alt.Axis(
+                    labelAngle=0, values=[int(y) for y in data["year"] if int(y) % 5 == 0]
+                ),
+            ),
+            y=alt.Y("v:Q", title=y_title),
+        )
+        .properties(width=230, height=150, title=str(p))
+        for p in dict.fromkeys(data["panel"])
+    ]
+    return _theme(alt.hconcat(*panels))
+
+
+def series_lines(frame: pd.DataFrame, *, y_title: str, scale: float = 1.0) -> alt.TopLevelMixin:
+    """One line per ``series`` of ``value`` (times ``scale``) by ``year``."""
+    data = frame.assign(v=frame["value"] * scale)[["series", "year", "v"]]
+    names = list(dict.fromkeys(data["series"]))
+    return _theme(
+        alt.Chart(data)
+        .mark_line(strokeWidth=2, point=True)
+        .encode(
+            x=alt.X("year:Q", title=None, axis=_year_axis(data["year"])),
+            y=alt.Y("v:Q", title=y_title),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                sort=names,
+                scale=alt.Scale(domain=names, range=["#0072B2", "#D55E00"]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                title=None,
+                sort=names,
+                scale=alt.Scale(domain=names, range=[[1, 0], [6, 3]]),
+            ),
+        )  # fmt: skip
+        .properties(width=480, height=170)
+    )
+
+
+def partner_lines(frame: pd.DataFrame, *, y_title: str, scale: float = 1.0) -> alt.TopLevelMixin:
+    """One panel per ``panel``, one line per partner (``series``) of ``value`` (times
+    ``scale``) by ``year``."""
+    data = frame.assign(v=frame["value"] * scale)[["panel", "series", "year", "v"]]
+    names = [n for n in _PARTNER_COLOURS if n in set(data["series"])]
+    dashes = {"United States": [1, 0], "Japan": [6, 3], "EU members": [2, 2], "Korea": [8, 2, 2, 2],
+              "China": [1, 0]}  # fmt: skip
+    panels = [
+        alt.Chart(data[data["panel"] == p])
+        .mark_line(strokeWidth=2, point=True)
+        .encode(
+            x=alt.X("year:Q", title=None, axis=_year_axis(data.loc[data["panel"] == p, "year"])),
+            y=alt.Y("v:Q", title=y_title),
+            color=alt.Color(
+                "series:N",
+                title="Partner",
+                sort=names,
+                scale=alt.Scale(domain=names, range=[_PARTNER_COLOURS[n] for n in names]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                title="Partner",
+                sort=names,
+                scale=alt.Scale(domain=names, range=[dashes[n] for n in names]),
+            ),
+        )  # fmt: skip
+        .properties(width=230, height=160, title=str(p))
+        for p in dict.fromkeys(data["panel"])
+    ]
+    return _theme(alt.hconcat(*panels))

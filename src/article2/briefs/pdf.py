@@ -168,8 +168,9 @@ class _Browser:
                 fut.set_exception(PdfError("Chromium exited while printing"))
         self._pending.clear()
 
-    def call(self, method: str, params: dict | None = None, session: str | None = None,
-             *, timeout: float) -> dict[str, Any]:
+    def call(
+        self, method: str, params: dict | None = None, session: str | None = None, *, timeout: float
+    ) -> dict[str, Any]:
         if self.dead:
             raise PdfError("Chromium is not running")
         fut: Future = Future()
@@ -183,7 +184,7 @@ class _Browser:
             data = json.dumps(msg).encode() + b"\0"
             try:
                 while data:
-                    data = data[os.write(self._w, data):]
+                    data = data[os.write(self._w, data) :]
             except OSError as exc:
                 self._pending.pop(ident, None)
                 raise PdfError(f"Chromium is not reachable: {exc}") from exc
@@ -242,8 +243,9 @@ def _shutdown() -> None:
         _browser.close()
 
 
-def print_pdf(html: str, *, exe: str, timeout: float | None = None,
-              queue: float | None = None) -> bytes:
+def print_pdf(
+    html: str, *, exe: str, timeout: float | None = None, queue: float | None = None
+) -> bytes:
     """The PDF of the page ``html`` (A4 or the page's CSS ``@page`` size).
 
     Raises:
@@ -272,9 +274,7 @@ def print_pdf(html: str, *, exe: str, timeout: float | None = None,
         target = None
         try:
             target = call("Target.createTarget", {"url": "about:blank"})["targetId"]
-            sid = call("Target.attachToTarget", {"targetId": target, "flatten": True})[
-                "sessionId"
-            ]
+            sid = call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
             call("Emulation.setScriptExecutionDisabled", {"value": True}, sid)
             call("Network.enable", {}, sid)
             call("Network.setBlockedURLs", {"urls": ["*"]}, sid)

@@ -110,7 +110,9 @@ def channel_coverage(profile: Profile) -> tuple[ChannelCoverage, ...]:
             c = profile.channels.latest.get(key)
             if c is None:
                 continue
-            note = "; ".join(f"{y} left out: {why}" for y, why in sorted(c.partial.items()))
+            note = " ".join(
+                f"{why.rstrip('.')}; it is left out." for _, why in sorted(c.partial.items())
+            )
             ids = tuple(c.source_ids)
             out.append(ChannelCoverage(key, label, _words(ids, source), c.year, ids, note))
     for channel, key, label, source in _TIE_CHANNELS:

@@ -128,13 +128,17 @@ __all__ += ["fetch", "fetch_status"]
 # --------------------------------------------------------------------- presence profiles
 
 
-def profile(iso3: str, *, year: int | None = None, trade_source: TradeSource = "cow") -> Profile:
+def profile(
+    iso3: str, *, year: int | None = None, trade_source: TradeSource | None = None
+) -> Profile:
     """Presence profile of one country: trade, official finance, ties and economy for the
     USA, JPN, CHN, the EU and USA+JPN, with U.S.–Japan alignment and coercion exposure.
 
     ``year`` None takes the latest year with data for each channel (stated in
-    ``Profile.years``); ``trade_source`` is ``"cow"`` (importer-reported, annual to 2014) or
-    ``"comtrade"`` (exporter-reported, every 4 years to 2016).
+    ``Profile.years``); ``trade_source`` is ``"cow"`` (importer-reported, annual to 2014),
+    ``"comtrade"`` (exporter-reported, every 4 years to 2016) or ``"imf"`` (IMF IMTS, once
+    fetched); None takes the annual source with the newest year for the country (IMF IMTS
+    once fetched, else COW).
 
     >>> import article2                                  # doctest: +SKIP
     >>> article2.profile("VNM", year=2014).to_frame()    # doctest: +SKIP
@@ -146,7 +150,7 @@ def compare(
     iso3s: list[str] | tuple[str, ...],
     *,
     year: int | None = None,
-    trade_source: TradeSource = "cow",
+    trade_source: TradeSource | None = None,
 ) -> pd.DataFrame:
     """Several countries' profiles side by side: one row per measure, a column per country."""
     return compare_frame(

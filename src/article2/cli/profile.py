@@ -27,12 +27,13 @@ YearOpt = Annotated[
     typer.Option("--year", "-y", help="Year (default: the latest year with data per channel)."),
 ]
 SourceOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--trade-source",
         help="Trade source: cow (COW, importer-reported, annual to 2014), comtrade "
         "(UN Comtrade, exporter-reported, every 4 years to 2016) or imf (IMF IMTS, "
-        "importer-reported, annual; after `article2 fetch imf_imts`).",
+        "importer-reported, annual; after `article2 fetch imf_imts`). Default: the annual "
+        "source with the newest year for the country (imf once fetched, else cow).",
     ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
@@ -278,7 +279,7 @@ def _print_channels(p: Profile) -> None:
 def profile(
     iso3: Annotated[str, typer.Argument(help="Target country (ISO3), e.g. VNM.")],
     year: YearOpt = None,
-    trade_source: SourceOpt = "cow",
+    trade_source: SourceOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Presence profile of a country: U.S., Japanese, Chinese, EU and U.S.+Japan trade,
@@ -393,7 +394,7 @@ def _compare_table(profiles: list[Profile]) -> None:
 def compare(
     iso3s: Annotated[list[str], typer.Argument(help="Target countries (ISO3).")],
     year: YearOpt = None,
-    trade_source: SourceOpt = "cow",
+    trade_source: SourceOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Several countries' presence profiles side by side.

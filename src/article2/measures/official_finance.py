@@ -27,6 +27,7 @@ import pandas as pd
 
 from article2.measures import us_aid, vintages
 from article2.measures._channels import TIDY_COLUMNS, Measure, empty, join_ids
+from article2.measures.finance import chinese
 from article2.warehouse import Warehouse
 
 __all__ = [
@@ -90,8 +91,10 @@ def official_finance(
     Args:
         us: the tidy table of :func:`article2.measures.us_aid.us_assistance` for ``iso3``.
         cn: ``country_year`` rows of ``cn_of_oda``, ``cn_of_oof``, ``cn_of_vague`` for
-            ``iso3`` (``iso3, year, indicator, value, source_id``); only the rows of
-            :data:`CN_SOURCE` are used (the other AidData file repeats the same figures).
+            ``iso3`` (``iso3, year, indicator, value, source_id``); the rows of
+            :data:`CN_SOURCE` and of a fetched AidData vintage are used, one per kind and year
+            (:func:`article2.measures.finance.chinese`; the other snapshot file repeats the
+            same figures).
         dac: ``dyad_year`` rows of ``oda_dac_usd`` with ``iso3_d`` = ``iso3`` (``iso3_o`` the
             donor, ``year``, ``value``, ``source_id``); empty when DAC2A was not fetched.
         iso3: the recipient.
@@ -100,11 +103,8 @@ def official_finance(
     parts = []
     if not us.empty:
         parts.append(us[us["measure"].isin(["us_aid_obligations", "us_aid_disbursements"])])
-    cn = cn[
-        (cn["iso3"] == iso3)
-        & cn["indicator"].isin(list(CN_INDICATORS))
-        & (cn["source_id"] == CN_SOURCE)
-    ]
+    # the snapshot's COW file or a fetched AidData vintage, one value per kind and year
+    cn = chinese(cn[(cn["iso3"] == iso3) & cn["indicator"].isin(list(CN_INDICATORS))])
     if not cn.empty:
         per = cn.assign(measure=cn["indicator"], source_ids=cn["source_id"])
         total = cn.groupby("year", as_index=False)["value"].sum()

@@ -13,6 +13,7 @@ import json
 import re
 from html import unescape
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 from werkzeug import Request, Response
@@ -314,3 +315,53 @@ def test_every_surface_shows_each_sources_newest_year_and_source(
     text = _text((out / "VNM_2014.html").read_text(encoding="utf-8"))
     assert "reference year 2014" in text and "(COW Dyadic Trade)" in text
     assert "in 2015-2021" in text  # the snapshot's 2015 and the fetched vintage's 2021
+
+
+def test_a_failed_refresh_keeps_the_previous_vintage_and_warehouse(httpserver, monkeypatch, mini):
+    """A refresh that goes wrong changes nothing a user relies on: a service answering an HTML
+    error page leaves that source's previous vintage byte for byte (and ``fetch`` exits 1
+    saying so); a new vintage with a unit error (WDI GDP x 1000) fails the build, naming the
+    file, and the previous warehouse and its profile stay as they were."""
+    serve_everything(httpserver, monkeypatch)
+    assert runner.invoke(app, ["fetch", "--all"]).exit_code == 0
+    assert runner.invoke(app, ["build", "--snapshot", str(mini)]).exit_code == 0
+    imts_dir = paths.raw_dir() / "imf_imts"
+    before_imts = {p.relative_to(imts_dir): p.read_bytes() for p in imts_dir.rglob("*")
+                   if p.is_file()}  # fmt: skip
+    before_wh = paths.warehouse_path().read_bytes()
+    before_profile = api.profile("VNM").to_frame()
+
+    httpserver.clear()
+    # registered first, so these answers win over serve_everything's for the same paths
+    httpserver.expect_request("/imf/data/IMF.STA,IMTS/.XG_FOB_USD+MG_CIF_USD..A").respond_with_data(
+        b"<!DOCTYPE html><html><body>Service Unavailable</body></html>",
+        content_type="text/html",
+    )
+    gdp_x1000 = [(c, n, y, v * 1e3) for c, n, y, v in wdi_rows("NY.GDP.MKTP.CD")]
+    httpserver.expect_request("/v2/country/all/indicator/NY.GDP.MKTP.CD").respond_with_data(
+        official.wdi_page("NY.GDP.MKTP.CD", gdp_x1000, page=1, pages=1, lastupdated="2026-01-20")
+    )
+    for code in wdi_api.SERIES:
+        if code != "NY.GDP.MKTP.CD":
+            httpserver.expect_request(f"/v2/country/all/indicator/{code}").respond_with_data(
+                official.wdi_page(code, wdi_rows(code), page=1, pages=1, lastupdated="2026-01-20")
+            )
+    serve_everything(httpserver, monkeypatch)
+
+    r = runner.invoke(app, ["fetch", "--all"])
+    out = " ".join(r.output.split())
+    assert r.exit_code == 1, out
+    assert "imf_imts:" in out and "the data home keeps its previous vintages" in out
+    assert "Traceback" not in out
+    after_imts = {p.relative_to(imts_dir): p.read_bytes() for p in imts_dir.rglob("*")
+                  if p.is_file()}  # fmt: skip
+    assert after_imts == before_imts
+    assert (paths.raw_dir() / "wdi" / "2026-01-20").is_dir()  # the other sources refreshed
+
+    r = runner.invoke(app, ["build", "--snapshot", str(mini)])
+    out = " ".join(r.output.split())
+    assert r.exit_code == 1, out
+    assert "raw/wdi/2026-01-20/NY.GDP.MKTP.CD.p001.json" in out and "Traceback" not in out
+    assert "previous warehouse (if any) is unchanged" in out
+    assert paths.warehouse_path().read_bytes() == before_wh
+    pd.testing.assert_frame_equal(api.profile("VNM").to_frame(), before_profile)

@@ -220,7 +220,9 @@ def _print_channels(p: Profile) -> None:
     for actor, measure in shown:
         s = {y: v for y, v in _series(fin, measure, actor).items() if y not in partial}
         if not s:
-            what = "run `article2 fetch oecd_dac2a`" if measure == "dac_oda" else "no record"
+            fetched = bool(ch.latest["dac_oda"].source_ids)  # DAC2A rows for the country
+            what = ("run `article2 fetch oecd_dac2a`" if measure == "dac_oda" and not fetched
+                    else "no record")  # fmt: skip
             t.add_row(actor, measure, "–", "–", "", what)
             continue
         y = max(s)

@@ -65,6 +65,8 @@ def test_weo_projection_years_are_not_history():
     rows = frame([("VNM", 2024, 1.0, WEO), ("VNM", 2025, 2.0, WEO), ("VNM", 2025, 3.0, WB)])
     got = economy.weo_history(rows)
     assert list(zip(got["year"], got["source_id"], strict=True)) == [(2024, WEO), (2025, WB)]
+    named = frame([("VNM", 2020, 1.0, "raw/imf_weo/latest/imf_weo.csv"), ("VNM", 2020, 2.0, WB)])
+    assert economy.weo_history(named)["source_id"].tolist() == [WB]
 
 
 def test_trade_source_newest_year_then_fetched():

@@ -51,10 +51,12 @@ GDP = Measure(
 def weo_history(rows: pd.DataFrame) -> pd.DataFrame:
     """Drop IMF WEO projections (pure): WEO rows (``source_id`` of a fetched ``imf_weo``
     vintage) for years from the vintage's year on are staff projections or estimates, not
-    history (a release of year Y projects Y and later); other rows are kept."""
+    history (a release of year Y projects Y and later); a vintage not starting with its year
+    (named by hand, e.g. ``latest``) cannot tell history from projections, so its rows are all
+    dropped; other rows are kept."""
     src = [vintages.origin(s) for s in rows["source_id"]]
     keep = [
-        not (s == "imf_weo" and v[:4].isdigit() and int(y) >= int(v[:4]))
+        s != "imf_weo" or (v[:4].isdigit() and int(y) < int(v[:4]))
         for (s, v), y in zip(src, rows["year"], strict=True)
     ]
     return rows[keep].reset_index(drop=True)

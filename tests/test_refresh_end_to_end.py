@@ -21,6 +21,7 @@ from werkzeug import Request, Response
 from article2 import api, paths, warehouse
 from article2.cli import app
 from article2.measures import economy, vintages
+from article2.profiles import shared_trade_source
 from article2.sources import comtrade_api, fetched, imf_dip, imf_weo, oecd_dac2a, wdi_api
 from tests.fixtures import official
 
@@ -280,6 +281,14 @@ def test_every_surface_shows_each_sources_newest_year_and_source(
     assert f"economy {YEAR}" in r.output
     for sid in (imts, dac, f"{wdi}/NY.GDP.MKTP.CD.p001.json"):
         assert sid in r.output
+
+    # several countries compare on one trade source: IMTS when it is the newest for all
+    assert shared_trade_source(["VNM", "USA"]) == "imf"
+    assert shared_trade_source(["VNM", "FRA"]) == "cow"  # France has no IMTS row here
+    r = runner.invoke(app, ["compare", "VNM", "FRA", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    trade_ids = {f["source_ids"] for f in json.loads(r.stdout) if f["section"] == "trade"}
+    assert trade_ids == {"cow_trade/cow_dyadic_trade_4.0.csv.gz"}
 
     # the dashboard's profile API: the same figures; its country page
     pytest.importorskip("fastapi")

@@ -15,7 +15,13 @@ import pandas as pd
 
 from article2 import countries as _countries
 from article2 import warehouse
-from article2.profiles import Profile, TradeSource, build_profile, compare_frame
+from article2.profiles import (
+    Profile,
+    TradeSource,
+    build_profile,
+    compare_frame,
+    shared_trade_source,
+)
 from article2.warehouse import BuildReport, build
 
 if TYPE_CHECKING:  # types only: these modules import this one at run time
@@ -152,9 +158,11 @@ def compare(
     year: int | None = None,
     trade_source: TradeSource | None = None,
 ) -> pd.DataFrame:
-    """Several countries' profiles side by side: one row per measure, a column per country."""
+    """Several countries' profiles side by side: one row per measure, a column per country
+    (``trade_source`` None: one source for all, :func:`article2.profiles.shared_trade_source`)."""
+    source = trade_source or shared_trade_source(iso3s)
     return compare_frame(
-        [build_profile(c, year=year, trade_source=trade_source, channels=False) for c in iso3s]
+        [build_profile(c, year=year, trade_source=source, channels=False) for c in iso3s]
     )
 
 

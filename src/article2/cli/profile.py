@@ -18,6 +18,7 @@ from article2.profiles import (
     Profile,
     UnknownCountryError,
     YearOutOfCoverageError,
+    shared_trade_source,
 )
 
 __all__ = ["compare", "profile"]
@@ -403,9 +404,12 @@ def compare(
 
     Example: article2 compare MMR VNM IND KOR --format table
     """
-    profiles = _run(
-        lambda: [api.profile(c, year=year, trade_source=trade_source) for c in iso3s]  # type: ignore[arg-type]
-    )
+    def run() -> list:
+        # one trade source for every country, so that their figures compare
+        source = trade_source or shared_trade_source(iso3s)
+        return [api.profile(c, year=year, trade_source=source) for c in iso3s]  # type: ignore[arg-type]
+
+    profiles = _run(run)
     if fmt is Format.table:
         _compare_table(profiles)
     else:

@@ -30,7 +30,7 @@ from article2.profiles.queries import (
     _trade,
 )
 
-__all__ = ["build_profile"]
+__all__ = ["build_profile", "shared_trade_source"]
 
 
 def _checked(trade_source: str | None, path) -> warehouse.Warehouse:
@@ -110,3 +110,14 @@ def build_profile(
         notes=tuple(notes),
         channels=new_channels,
     )
+
+
+def shared_trade_source(
+    iso3s, *, path: Path | warehouse.Warehouse | None = None
+) -> TradeSource:
+    """One trade source for several countries' profiles, so that their figures compare: the
+    source with the newest year (:func:`article2.measures.trade.newest_source`) when it is the
+    same for every country, else COW (the annual source every country has)."""
+    wh = warehouse.open_warehouse(path)
+    found = {trade_m.newest_source(wh, str(c).strip().upper()) for c in iso3s}
+    return cast(TradeSource, found.pop() if len(found) == 1 else "cow")

@@ -10,13 +10,18 @@ figures must be the newest IMTS year, with the fetched file (and so its vintage)
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 from werkzeug import Request, Response
 
-from article2 import paths, warehouse
+from article2 import api, paths, warehouse
 from article2.cli import app
+from article2.measures import economy, vintages
+from article2.profiles import shared_trade_source
 from article2.sources import comtrade_api, fetched, imf_dip, imf_weo, oecd_dac2a, wdi_api
 from tests.fixtures import official
 
@@ -24,6 +29,8 @@ pytestmark = pytest.mark.network
 runner = CliRunner()
 
 YEAR = 2024  # the newest year the services have in this fixture (Comtrade: today - 2)
+OLD = 2020  # the mini snapshot's World Bank GDP and population year, revised by the fetched WDI
+REVISED = {"NY.GDP.MKTP.CD": 3.5e11, "SP.POP.TOTL": 97.0e6}  # Viet Nam in OLD, fetched WDI
 GDP = {"VNM": 4.76e11, "USA": 2.9e13, "JPN": 4.03e12, "CHN": 1.87e13, "KOR": 1.71e12}
 POP = {"VNM": 101.0e6, "USA": 340.0e6, "JPN": 124.0e6, "CHN": 1409.0e6, "KOR": 51.7e6}
 NAMES = {"VNM": "Viet Nam", "USA": "United States", "JPN": "Japan", "CHN": "China",
@@ -37,8 +44,9 @@ def wdi_rows(code: str) -> list[tuple]:
     values = {"NY.GDP.MKTP.CD": GDP, "SP.POP.TOTL": POP}.get(code)
     if values is None:
         return [("VNM", "Viet Nam", YEAR, None)]
-    return [(c, NAMES[c], y, v * (0.95 if y < YEAR else 1)) for c, v in values.items()
+    rows = [(c, NAMES[c], y, v * (0.95 if y < YEAR else 1)) for c, v in values.items()
             for y in (YEAR - 1, YEAR)]  # fmt: skip
+    return [*rows, ("VNM", NAMES["VNM"], OLD, REVISED[code])]
 
 
 def serve_everything(server, monkeypatch) -> dict[str, list]:
@@ -65,6 +73,9 @@ def serve_everything(server, monkeypatch) -> dict[str, list]:
     weo = [(c, "NGDPD", str(y), repr(v * (0.95 if y < YEAR else 1)))
            for c, v in GDP.items() for y in (YEAR - 1, YEAR)]  # fmt: skip
     weo += [("VNM", "NGDP_RPCH", str(y), "7.1") for y in (YEAR, YEAR + 1)]  # a projection year
+    # Japan's GDP in YEAR + 1, a history year of this WEO vintage (fetched after YEAR + 1) that
+    # WDI does not have yet: the newest year wins
+    weo += [("JPN", "NGDPD", str(YEAR + 1), "4.1e12")]
     server.expect_request(f"/imf/data/{imf_weo.FLOW}/{imf_weo.KEY}").respond_with_data(
         official.imf_weo_csv(weo)
     )
@@ -76,6 +87,10 @@ def serve_everything(server, monkeypatch) -> dict[str, list]:
     dac = [
         ("JPN", "VNM", "206", str(y), v) for y, v in ((YEAR - 2, "1200.5"), (YEAR - 1, "1234.5"))
     ]
+    # EU members' bilateral ODA (France, Germany); the United Kingdom left the EU in 2020
+    dac += [("FRA", "VNM", "206", str(YEAR - 1), "150.0"),
+            ("DEU", "VNM", "206", str(YEAR - 1), "200.25"),
+            ("GBR", "VNM", "206", str(YEAR - 1), "99.0")]  # fmt: skip
     server.expect_request(f"/oecd/data/{oecd_dac2a.FLOW}/{oecd_dac2a.KEY}").respond_with_data(
         official.oecd_dac2a_csv(dac)
     )
@@ -169,3 +184,193 @@ def test_fetch_all_then_build_uses_each_sources_newest_year(httpserver, monkeypa
     status = {x["source"]: x for x in json.loads(r.stdout)}
     assert {s: x["stale"] for s, x in status.items()} == {s: "" for s in fetched.FETCHERS}
     assert paths.warehouse_path().is_file()
+
+
+def _text(html: str) -> str:
+    """The words a reader sees in an HTML page (tags, styles and scripts removed)."""
+    html = re.sub(r"(?is)<(style|script)\b.*?</\1>", " ", html)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def _figures(doc: list[dict]) -> dict[tuple[str, str, str], dict]:
+    return {(f["section"], f["actor"], f["channel"]): f for f in doc}
+
+
+def test_every_surface_shows_each_sources_newest_year_and_source(
+    httpserver, monkeypatch, mini, tmp_path
+):
+    """After ``fetch --all`` and ``build``: GDP, population, trade and official finance in the
+    profile (Python API, CLI JSON, dashboard API) come from the newest year each source has,
+    each with its year and its source id (the fetched file, whose path names the vintage); a
+    year both the snapshot and a fetched vintage have takes the fetched value."""
+    serve_everything(httpserver, monkeypatch)
+    r = runner.invoke(app, ["fetch", "--all", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    vintage = {f["source"]: f["vintage"] for f in json.loads(r.stdout)}
+    r = runner.invoke(app, ["build", "--snapshot", str(mini)])
+    assert r.exit_code == 0, r.output
+    wdi = f"raw/wdi/{vintage['wdi']}"
+    imts = f"raw/imf_imts/{vintage['imf_imts']}/imf_imts.csv"
+    dac = f"raw/oecd_dac2a/{vintage['oecd_dac2a']}/oecd_dac2a.csv"
+    weo = f"raw/imf_weo/{vintage['imf_weo']}/imf_weo.csv"
+
+    # the measures layer: one GDP per country-year; the fetched WDI revision wins in OLD over
+    # the snapshot's value; Japan's newest year is WEO's history year YEAR + 1
+    wh = warehouse.open_warehouse()
+    gdp = economy.gdp(wh)
+    assert not gdp.duplicated(["iso3", "year"]).any()
+    snap = wh.sql("SELECT value FROM country_year WHERE indicator = 'gdp_usd' AND iso3 = 'VNM' "
+                  "AND year = ?", [OLD])["value"]  # fmt: skip
+    assert len(snap) == 1 and snap.iloc[0] != REVISED["NY.GDP.MKTP.CD"]  # the snapshot's own
+    vnm_old = gdp[(gdp["iso3"] == "VNM") & (gdp["year"] == OLD)]
+    assert vnm_old["value"].tolist() == [REVISED["NY.GDP.MKTP.CD"]]
+    assert vnm_old["source_id"].iloc[0].startswith(f"{wdi}/NY.GDP.MKTP.CD")
+    newest = vintages.newest(gdp).set_index("iso3")
+    assert newest.loc["VNM", "year"] == YEAR and newest.loc["JPN", "year"] == YEAR + 1
+    assert newest.loc["JPN", "source_id"] == weo
+    assert newest.loc["JPN", "value"] == pytest.approx(4.1e12, rel=1e-12)
+
+    # the Python API: the default trade source is the one with the newest year (IMF IMTS)
+    p = api.profile("VNM")
+    assert p.trade_source == "imf" and p.years["trade"] == YEAR
+    assert p.years["economy"] == YEAR
+    frame = p.to_frame()
+    figs = {(r.section, r.actor, r.channel): r for r in frame.itertuples(index=False)}
+    g = figs[("economy", "", "GDP")]
+    assert (g.year, g.value) == (YEAR, GDP["VNM"])
+    assert g.source_ids == f"{wdi}/NY.GDP.MKTP.CD.p001.json"
+    pop = figs[("economy", "", "population")]
+    assert (pop.year, pop.value) == (YEAR, POP["VNM"])
+    assert pop.source_ids == f"{wdi}/SP.POP.TOTL.p001.json"
+    usa = figs[("trade", "USA", "imports")]
+    assert (usa.year, usa.source_ids) == (YEAR, imts)
+    assert usa.value == pytest.approx(VNM_IMPORTS[YEAR]["USA"], rel=1e-12)
+    jpn = figs[("finance", "JPN", "official finance")]
+    assert (jpn.year, jpn.source_ids) == (YEAR - 1, dac)
+    assert jpn.value == pytest.approx(1234.5e6, rel=1e-12)  # USD millions x UNIT_MULT 6
+    eu = figs[("finance", "EU", "official finance")]
+    assert eu.year == YEAR - 1
+    assert eu.value == pytest.approx((150.0 + 200.25) * 1e6, rel=1e-12)  # GBR not a member
+    assert "net disbursements" in jpn.note
+    # the channel table says the same
+    latest = p.channels.latest["dac_oda"]
+    assert (latest.year, latest.source_ids) == (YEAR - 1, (dac,))
+    assert p.channels.value("finance", "dac_oda", YEAR - 1, "JPN") == jpn.value
+    assert "net disbursements" in p.channels.definitions["JPN"]
+    # a year both the snapshot and the fetched WDI have: the fetched value
+    old = {(r.section, r.channel): r for r in api.profile("VNM", year=OLD).to_frame()
+           .itertuples(index=False)}  # fmt: skip
+    assert old[("economy", "GDP")].value == REVISED["NY.GDP.MKTP.CD"]
+    assert old[("economy", "population")].value == REVISED["SP.POP.TOTL"]
+    assert old[("economy", "GDP")].source_ids.startswith(wdi)
+
+    # the CLI's JSON: the same figures, years and sources as the Python API
+    r = runner.invoke(app, ["profile", "VNM", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    cli = _figures(json.loads(r.stdout))
+    for key in (("economy", "", "GDP"), ("economy", "", "population"),
+                ("trade", "USA", "imports"), ("finance", "JPN", "official finance"),
+                ("finance", "EU", "official finance")):  # fmt: skip
+        f = figs[key]
+        assert (cli[key]["year"], cli[key]["source_ids"]) == (f.year, f.source_ids), key
+        assert cli[key]["value"] == pytest.approx(f.value, rel=1e-12), key
+    # the table: the sections' years and the sources' vintages are printed
+    r = runner.invoke(app, ["profile", "VNM"], terminal_width=250)
+    assert r.exit_code == 0, r.output
+    assert f"Trade, {YEAR} — IMF IMTS, fetched" in r.output
+    assert f"economy {YEAR}" in r.output
+    for sid in (imts, dac, f"{wdi}/NY.GDP.MKTP.CD.p001.json"):
+        assert sid in r.output
+
+    # several countries compare on one trade source: IMTS when it is the newest for all
+    assert shared_trade_source(["VNM", "USA"]) == "imf"
+    assert shared_trade_source(["VNM", "FRA"]) == "cow"  # France has no IMTS row here
+    r = runner.invoke(app, ["compare", "VNM", "FRA", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    trade_ids = {f["source_ids"] for f in json.loads(r.stdout) if f["section"] == "trade"}
+    assert trade_ids == {"cow_trade/cow_dyadic_trade_4.0.csv.gz"}
+
+    # the dashboard's profile API: the same figures; its country page
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from article2.web import create_app
+    from article2.web.limits import Limits
+
+    web = create_app(paths.warehouse_path(), limits=Limits(rate=0, time_limit=600))
+    with TestClient(web) as c:
+        got = c.get("/api/country/VNM/profile")
+        assert got.status_code == 200, got.text
+        doc = got.json()
+        assert doc["trade_source"] == "imf" and doc["years"]["trade"] == YEAR
+        econ = doc["presence"]["economy"]["target"]
+        assert (econ["GDP"]["year"], econ["GDP"]["source_ids"]) == (
+            YEAR, [f"{wdi}/NY.GDP.MKTP.CD.p001.json"])  # fmt: skip
+        assert econ["GDP"]["value"] == GDP["VNM"]
+        trade = doc["presence"]["trade"]["USA"]["imports"]
+        assert (trade["year"], trade["source_ids"]) == (YEAR, [imts])
+        page = c.get("/country/VNM")
+        assert page.status_code == 200
+        # the country page's "Latest values" are COW trade shares and IGOs (the map layers,
+        # one source for every country): their latest year is COW's, not the fetched one
+        assert re.search(r"Trade share with the United States 2014 ", _text(page.text))
+        web.state.store.close()
+
+    # the brief: its trade is COW's (reference year 2014, labelled so); the fetched AidData
+    # year is in its finance sentence
+    out = tmp_path / "briefs"
+    r = runner.invoke(app, ["brief", "VNM", "--format", "html", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    text = _text((out / "VNM_2014.html").read_text(encoding="utf-8"))
+    assert "reference year 2014" in text and "(COW Dyadic Trade)" in text
+    assert "in 2015-2021" in text  # the snapshot's 2015 and the fetched vintage's 2021
+
+
+def test_a_failed_refresh_keeps_the_previous_vintage_and_warehouse(httpserver, monkeypatch, mini):
+    """A refresh that goes wrong changes nothing a user relies on: a service answering an HTML
+    error page leaves that source's previous vintage byte for byte (and ``fetch`` exits 1
+    saying so); a new vintage with a unit error (WDI GDP x 1000) fails the build, naming the
+    file, and the previous warehouse and its profile stay as they were."""
+    serve_everything(httpserver, monkeypatch)
+    assert runner.invoke(app, ["fetch", "--all"]).exit_code == 0
+    assert runner.invoke(app, ["build", "--snapshot", str(mini)]).exit_code == 0
+    imts_dir = paths.raw_dir() / "imf_imts"
+    before_imts = {p.relative_to(imts_dir): p.read_bytes() for p in imts_dir.rglob("*")
+                   if p.is_file()}  # fmt: skip
+    before_wh = paths.warehouse_path().read_bytes()
+    before_profile = api.profile("VNM").to_frame()
+
+    httpserver.clear()
+    # registered first, so these answers win over serve_everything's for the same paths
+    httpserver.expect_request("/imf/data/IMF.STA,IMTS/.XG_FOB_USD+MG_CIF_USD..A").respond_with_data(
+        b"<!DOCTYPE html><html><body>Service Unavailable</body></html>",
+        content_type="text/html",
+    )
+    gdp_x1000 = [(c, n, y, v * 1e3) for c, n, y, v in wdi_rows("NY.GDP.MKTP.CD")]
+    httpserver.expect_request("/v2/country/all/indicator/NY.GDP.MKTP.CD").respond_with_data(
+        official.wdi_page("NY.GDP.MKTP.CD", gdp_x1000, page=1, pages=1, lastupdated="2026-01-20")
+    )
+    for code in wdi_api.SERIES:
+        if code != "NY.GDP.MKTP.CD":
+            httpserver.expect_request(f"/v2/country/all/indicator/{code}").respond_with_data(
+                official.wdi_page(code, wdi_rows(code), page=1, pages=1, lastupdated="2026-01-20")
+            )
+    serve_everything(httpserver, monkeypatch)
+
+    r = runner.invoke(app, ["fetch", "--all"])
+    out = " ".join(r.output.split())
+    assert r.exit_code == 1, out
+    assert "imf_imts:" in out and "the data home keeps its previous vintages" in out
+    assert "Traceback" not in out
+    after_imts = {p.relative_to(imts_dir): p.read_bytes() for p in imts_dir.rglob("*")
+                  if p.is_file()}  # fmt: skip
+    assert after_imts == before_imts
+    assert (paths.raw_dir() / "wdi" / "2026-01-20").is_dir()  # the other sources refreshed
+
+    r = runner.invoke(app, ["build", "--snapshot", str(mini)])
+    out = " ".join(r.output.split())
+    assert r.exit_code == 1, out
+    assert "raw/wdi/2026-01-20/NY.GDP.MKTP.CD.p001.json" in out and "Traceback" not in out
+    assert "previous warehouse (if any) is unchanged" in out
+    assert paths.warehouse_path().read_bytes() == before_wh
+    pd.testing.assert_frame_equal(api.profile("VNM").to_frame(), before_profile)

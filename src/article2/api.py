@@ -15,7 +15,13 @@ import pandas as pd
 
 from article2 import countries as _countries
 from article2 import warehouse
-from article2.profiles import Profile, TradeSource, build_profile, compare_frame
+from article2.profiles import (
+    Profile,
+    TradeSource,
+    build_profile,
+    compare_frame,
+    shared_trade_source,
+)
 from article2.warehouse import BuildReport, build
 
 if TYPE_CHECKING:  # types only: these modules import this one at run time
@@ -128,13 +134,17 @@ __all__ += ["fetch", "fetch_status"]
 # --------------------------------------------------------------------- presence profiles
 
 
-def profile(iso3: str, *, year: int | None = None, trade_source: TradeSource = "cow") -> Profile:
+def profile(
+    iso3: str, *, year: int | None = None, trade_source: TradeSource | None = None
+) -> Profile:
     """Presence profile of one country: trade, official finance, ties and economy for the
     USA, JPN, CHN, the EU and USA+JPN, with U.S.–Japan alignment and coercion exposure.
 
     ``year`` None takes the latest year with data for each channel (stated in
-    ``Profile.years``); ``trade_source`` is ``"cow"`` (importer-reported, annual to 2014) or
-    ``"comtrade"`` (exporter-reported, every 4 years to 2016).
+    ``Profile.years``); ``trade_source`` is ``"cow"`` (importer-reported, annual to 2014),
+    ``"comtrade"`` (exporter-reported, every 4 years to 2016) or ``"imf"`` (IMF IMTS, once
+    fetched); None takes the annual source with the newest year for the country (IMF IMTS
+    once fetched, else COW).
 
     >>> import article2                                  # doctest: +SKIP
     >>> article2.profile("VNM", year=2014).to_frame()    # doctest: +SKIP
@@ -146,11 +156,13 @@ def compare(
     iso3s: list[str] | tuple[str, ...],
     *,
     year: int | None = None,
-    trade_source: TradeSource = "cow",
+    trade_source: TradeSource | None = None,
 ) -> pd.DataFrame:
-    """Several countries' profiles side by side: one row per measure, a column per country."""
+    """Several countries' profiles side by side: one row per measure, a column per country
+    (``trade_source`` None: one source for all, :func:`article2.profiles.shared_trade_source`)."""
+    source = trade_source or shared_trade_source(iso3s)
     return compare_frame(
-        [build_profile(c, year=year, trade_source=trade_source, channels=False) for c in iso3s]
+        [build_profile(c, year=year, trade_source=source, channels=False) for c in iso3s]
     )
 
 

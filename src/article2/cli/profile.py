@@ -33,12 +33,13 @@ YearOpt = Annotated[
                  help="Year (default: the latest year with data per channel)."),
 ]  # fmt: skip
 SourceOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--trade-source",
         help="Trade source: cow (COW, importer-reported, annual to 2014), comtrade "
         "(UN Comtrade, exporter-reported, every 4 years to 2016) or imf (IMF IMTS, "
-        "importer-reported, annual; after `article2 fetch imf_imts`).",
+        "importer-reported, annual; after `article2 fetch imf_imts`). Default: the annual "
+        "source with the newest year for the country (imf once fetched, else cow).",
     ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
@@ -195,7 +196,9 @@ def _print_channels(p: Profile, wide: bool = False) -> None:
     for actor, measure in shown:
         s = {y: v for y, v in _series(fin, measure, actor).items() if y not in partial}
         if not s:
-            what = "run `article2 fetch oecd_dac2a`" if measure == "dac_oda" else "no record"
+            fetched = bool(ch.latest["dac_oda"].source_ids)  # DAC2A rows for the country
+            what = ("run `article2 fetch oecd_dac2a`" if measure == "dac_oda" and not fetched
+                    else "no record")  # fmt: skip
             rows.append([actor, measure, "–", "–", "", what])
             continue
         y = max(s)
@@ -256,7 +259,7 @@ def _print_channels(p: Profile, wide: bool = False) -> None:
 def profile(
     iso3: Annotated[str, typer.Argument(help="Target country (ISO3), e.g. VNM.")],
     year: YearOpt = None,
-    trade_source: SourceOpt = "cow",
+    trade_source: SourceOpt = None,
     fmt: FormatOpt = Format.table,
     wide: WideOpt = False,
 ) -> None:
@@ -265,7 +268,8 @@ def profile(
 
     Example: article2 profile VNM --year 2014 --trade-source cow
     """
-    choice(trade_source, TRADE_SOURCES, "--trade-source")
+    if trade_source is not None:
+        choice(trade_source, TRADE_SOURCES, "--trade-source")
     import pandas as pd
 
     from article2 import api
@@ -375,7 +379,7 @@ def _compare_table(profiles: list[Profile], wide: bool = False) -> None:
 def compare(
     iso3s: Annotated[list[str], typer.Argument(help="Target countries (ISO3).")],
     year: YearOpt = None,
-    trade_source: SourceOpt = "cow",
+    trade_source: SourceOpt = None,
     fmt: FormatOpt = Format.table,
     wide: WideOpt = False,
 ) -> None:
@@ -383,15 +387,20 @@ def compare(
 
     Example: article2 compare MMR VNM IND KOR --format table
     """
-    choice(trade_source, TRADE_SOURCES, "--trade-source")
+    if trade_source is not None:
+        choice(trade_source, TRADE_SOURCES, "--trade-source")
     iso3s = [known_country(c, "ISO3") for c in iso3s]
     import pandas as pd
 
     from article2 import api
+    from article2.profiles import shared_trade_source
 
-    profiles = _run(
-        lambda: [api.profile(c, year=year, trade_source=trade_source) for c in iso3s]  # type: ignore[arg-type]
-    )
+    def run() -> list:
+        # one trade source for every country, so that their figures compare
+        source = trade_source or shared_trade_source(iso3s)
+        return [api.profile(c, year=year, trade_source=source) for c in iso3s]  # type: ignore[arg-type]
+
+    profiles = _run(run)
     if fmt is Format.table:
         _compare_table(profiles, wide)
     else:

@@ -178,11 +178,7 @@ def build_channels(iso3: str, *, path: Path | warehouse.Warehouse | None = None)
         "WHERE iso3 = ? AND list_contains(?, indicator)",
         [iso3, list(finance.CN_INDICATORS)],
     )
-    dac = wh.sql(
-        "SELECT iso3_o, iso3_d, year, value, source_id FROM dyad_year "
-        "WHERE indicator = ? AND iso3_d = ?",
-        [finance.DAC_INDICATOR, iso3],
-    )
+    dac = finance.dac_rows(wh, iso3)
     studs = wh.sql(
         "SELECT iso3_o, iso3_d, year, value, source_id FROM dyad_year "
         "WHERE indicator = 'intl_students' AND iso3_o = ?",

@@ -25,7 +25,7 @@ import pandas as pd
 
 from article2.measures import Measure, trade
 from article2.measures import finance as fin
-from article2.measures.economy import GDP_SOURCE, gdp
+from article2.measures.economy import GDP_SOURCE, gdp, gdp_source_ids
 from article2.warehouse import Warehouse
 
 __all__ = [
@@ -187,9 +187,9 @@ def exposure(wh: Warehouse, measure: str, year: int, *, source: str = "cow") -> 
         t = table(wh, None if finance else year, finance_year=year if finance else None,
                   source=source)  # fmt: skip
         s = t[measure].dropna()
-        sids = (";".join(EXPOSURE[measure].source_ids) if finance or source == "cow" else
-                ";".join((*trade.source_ids(wh, source), *((GDP_SOURCE,) if "gdp" in measure
-                                                            else ()))))  # fmt: skip
+        first = (fin.AIDDATA_SOURCE,) if finance else (
+            (_COW,) if source == "cow" else trade.source_ids(wh, source))
+        sids = ";".join((*first, *(gdp_source_ids(wh, year) if "gdp" in measure else ())))
         return ranked(pd.DataFrame({"iso3": s.index, "year": int(year),
                                     "value": s.to_numpy(dtype=float), "source_id": sids}))
 

@@ -1,7 +1,9 @@
 """Official finance per actor. The snapshot holds Chinese official finance only (AidData's
 Global Chinese Development Finance 3.0, commitments aggregated by recipient and year,
 ``aiddata_gcdf/cow_gcdf.csv``; ODA-like, OOF-like and vague, constant 2021 USD); the other
-actors have no official-finance data here.
+actors have no official-finance data here. Once ``article2 fetch aiddata`` has loaded the
+project-level release (``raw/aiddata/<vintage>/...``, aggregated the same way), a recipient-year
+in both takes the fetched value (the rule of :mod:`article2.measures.vintages`, :func:`chinese`).
 
 Each definition is its own measure, with its own name:
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from article2.measures import Measure
+from article2.measures import Measure, vintages
 from article2.measures.economy import GDP_SOURCE, gdp
 from article2.warehouse import Warehouse
 
@@ -34,14 +36,18 @@ __all__ = [
     "KINDS",
     "MEAN_WINDOW",
     "by_kind",
+    "chinese",
     "commitments",
     "coverage",
     "cumulative_pct_gdp",
     "mean5_pct_gdp",
     "pct_gdp",
+    "source_ids",
 ]
 
 AIDDATA_SOURCE = "aiddata_gcdf/cow_gcdf.csv"
+#: the fetched project-level release (:mod:`article2.sources.aiddata_projects`)
+AIDDATA_FETCHED = "aiddata"
 #: warehouse indicator -> kind of flow
 KINDS: dict[str, str] = {"cn_of_oda": "ODA-like", "cn_of_oof": "OOF-like", "cn_of_vague": "vague"}
 MEAN_WINDOW = 5
@@ -75,11 +81,30 @@ CN_OF_MEAN5_PCT_GDP = Measure(
 def by_kind(wh: Warehouse) -> pd.DataFrame:
     """Columns ``iso3, year, indicator, value, source_id``: every AidData recipient-year row
     of the three kinds."""
-    return wh.cached(("cn_of_rows",), lambda: wh.sql(
+    return wh.cached(("cn_of_rows",), lambda: chinese(wh.sql(
         "SELECT iso3, year, indicator, value, source_id FROM country_year "
-        "WHERE source_id = ? AND indicator IN ('cn_of_oda', 'cn_of_oof', 'cn_of_vague') "
-        "AND value IS NOT NULL ORDER BY iso3, year, indicator", [AIDDATA_SOURCE]
-    ).astype({"year": int}))  # fmt: skip
+        "WHERE indicator IN ('cn_of_oda', 'cn_of_oof', 'cn_of_vague') "
+        "AND value IS NOT NULL ORDER BY iso3, year, indicator", []
+    ).astype({"year": int})))  # fmt: skip
+
+
+def chinese(rows: pd.DataFrame) -> pd.DataFrame:
+    """The AidData rows a measure uses (pure): of ``rows`` (``iso3, year, indicator, value,
+    source_id``), those of :data:`AIDDATA_SOURCE` (the Gleditsch-Ward file repeats the same
+    figures) and of a fetched :data:`AIDDATA_FETCHED` vintage, one per recipient, kind and year
+    (:func:`article2.measures.vintages.choose`: the fetched vintage wins within a year)."""
+    src = [vintages.origin(s)[0] for s in rows["source_id"]]
+    keep = (rows["source_id"] == AIDDATA_SOURCE) | (
+        pd.Series([s == AIDDATA_FETCHED for s in src], index=rows.index)
+        & rows["source_id"].map(vintages.is_fetched).astype(bool)
+    )
+    out = vintages.choose(rows[keep], ("iso3", "indicator"), (AIDDATA_FETCHED,))
+    return out.sort_values(["iso3", "year", "indicator"], ignore_index=True)
+
+
+def source_ids(wh: Warehouse) -> tuple[str, ...]:
+    """The AidData files the measures read (:data:`AIDDATA_SOURCE` when none is loaded)."""
+    return tuple(sorted(set(by_kind(wh)["source_id"]))) or (AIDDATA_SOURCE,)
 
 
 def coverage(wh: Warehouse) -> tuple[int | None, int | None]:
@@ -94,9 +119,9 @@ def commitments(wh: Warehouse, year: int | None = None) -> pd.DataFrame:
     """``cn_of``: columns ``iso3, year, value, source_id`` (recipient-years with a record)."""
     def compute() -> pd.DataFrame:
         r = by_kind(wh)
-        out = r.groupby(["iso3", "year"], as_index=False)["value"].sum()
-        out["source_id"] = AIDDATA_SOURCE
-        return out
+        return r.groupby(["iso3", "year"], as_index=False).agg(
+            value=("value", "sum"),
+            source_id=("source_id", lambda s: ";".join(sorted(set(s)))))
 
     table = wh.cached(("cn_of",), compute)
     return table if year is None else table[table["year"] == int(year)].reset_index(drop=True)
@@ -104,14 +129,15 @@ def commitments(wh: Warehouse, year: int | None = None) -> pd.DataFrame:
 
 def _with_gdp(wh: Warehouse, num: pd.DataFrame, year: int | None) -> pd.DataFrame:
     """``100 · num / GDP`` by iso3 (and year: ``num``'s years when ``year`` is None)."""
-    g = gdp(wh, year)[["iso3", "year", "value"]].rename(columns={"value": "gdp"})
+    g = gdp(wh, year)[["iso3", "year", "value", "source_id"]].rename(
+        columns={"value": "gdp", "source_id": "gdp_source_id"})
     if year is None:
         out = num[["iso3", "year", "value"]].merge(g, on=["iso3", "year"])
     else:
         out = num[["iso3", "value"]].merge(g, on="iso3")
     out["value"] = 100.0 * out["value"] / out["gdp"]
     out["year"] = out["year"].astype(int)
-    out["source_id"] = f"{AIDDATA_SOURCE};{GDP_SOURCE}"
+    out["source_id"] = ";".join(source_ids(wh)) + ";" + out["gdp_source_id"].astype(str)
     return out[["iso3", "year", "value", "source_id"]].sort_values(["iso3", "year"],
                                                                    ignore_index=True)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from article2.measures import economy
 from article2.warehouse import Warehouse
 
 __all__ = [
@@ -79,9 +80,7 @@ def geodist_areas(wh: Warehouse) -> pd.DataFrame:
 
 
 def gdp_any(wh: Warehouse, year: int) -> pd.DataFrame:
-    """Positive ``gdp_usd`` of every country in ``year`` (any source): columns iso3, value."""
-    return wh.sql(
-        "SELECT iso3, value FROM country_year WHERE indicator = 'gdp_usd' AND year = ? "
-        "AND value > 0",
-        [year],
-    )
+    """Positive GDP of every country in ``year``: columns iso3, value (the measures layer's one
+    GDP, :func:`article2.measures.economy.gdp`: one value per country-year whatever the
+    sources loaded)."""
+    return economy.gdp(wh, year)[["iso3", "value"]].reset_index(drop=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from article2.measures import Measure
+from article2.measures import Measure, vintages
 from article2.measures.members import ACTORS, members
 from article2.warehouse import Warehouse
 
@@ -31,6 +31,8 @@ __all__ = [
     "dyads",
     "flows",
     "latest_year",
+    "newest_source",
+    "pick_source",
     "share",
     "shares",
     "source_ids",
@@ -45,6 +47,9 @@ TRADE_SOURCES: dict[str, tuple[str, str]] = {
     "imf": ("trade_imf_imports", "IMF IMTS, fetched (importer-reported, CIF, annual)"),
 }
 FLOWS: tuple[str, ...] = ("imports", "exports", "trade")
+#: the annual trade sources a profile chooses among by default (UN Comtrade via penppml, every
+#: 4 years, is a sample for gravity estimation and is used only when asked for)
+ANNUAL_SOURCES: tuple[str, ...] = ("imf", "cow")
 
 TRADE_SHARE = Measure(
     name="trade_share",
@@ -257,3 +262,31 @@ def dyads(wh: Warehouse, source: str, year: int) -> pd.DataFrame:
         "SELECT iso3_o, iso3_d, value, source_id FROM dyad_year WHERE indicator = ? AND year = ?",
         [_indicator(source), int(year)],
     )
+
+
+def pick_source(latest: dict[str, tuple[int | None, str]], fallback: str = "cow") -> str:
+    """The trade source whose latest year is newest (pure): ``latest`` maps a source to its
+    latest year for the country and one of its source ids; the rule of
+    :mod:`article2.measures.vintages` decides (the newest year wins; within a year the fetched
+    source wins over the snapshot file, then the order of ``latest``). ``fallback`` when no
+    source has a year."""
+    rows = pd.DataFrame(
+        [("", y, 1.0, sid, name) for name, (y, sid) in latest.items() if y is not None],
+        columns=["iso3", "year", "value", "source_id", "trade_source"],
+    )
+    if rows.empty:
+        return fallback
+    order = tuple(vintages.origin(sid)[0] for _, (_, sid) in latest.items())
+    best = vintages.newest(rows, ("iso3",), order)
+    return str(best["trade_source"].iloc[0])
+
+
+def newest_source(wh: Warehouse, iso3: str) -> str:
+    """The annual trade source (:data:`ANNUAL_SOURCES`) with the newest year for ``iso3``: IMF
+    IMTS once fetched and newer than COW, else COW (:func:`pick_source`)."""
+    latest = {}
+    for s in ANNUAL_SOURCES:
+        ids = source_ids(wh, s)
+        if ids:
+            latest[s] = (latest_year(wh, iso3, s), ids[0])
+    return pick_source(latest)

@@ -131,6 +131,7 @@ def geography(
 
 
 def comtrade_gdp(year: int, *, path: Path | None = None) -> pd.Series:
-    """GDP (current USD, World Bank ``gdp_usd``) by ISO3 for one year."""
+    """GDP (current USD, the measures layer's one GDP: World Bank, or a fetched vintage) by ISO3
+    for one year."""
     df = gravity.gdp_any(warehouse.open_warehouse(path), year)
     return df.set_index("iso3")["value"].rename("gdp_usd")

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import types
 from pathlib import Path
+from typing import cast
 
 from article2 import warehouse
 from article2.indicators import alignment as al
+from article2.measures import trade as trade_m
 from article2.measures.channels import build_channels
 from article2.profiles.model import (
     _TRADE_SOURCES,
@@ -28,12 +30,12 @@ from article2.profiles.queries import (
     _trade,
 )
 
-__all__ = ["build_profile"]
+__all__ = ["build_profile", "shared_trade_source"]
 
 
-def _checked(trade_source: str, path) -> warehouse.Warehouse:
+def _checked(trade_source: str | None, path) -> warehouse.Warehouse:
     """Check ``trade_source`` and return the warehouse handle (raising when none is built)."""
-    if trade_source not in _TRADE_SOURCES:
+    if trade_source is not None and trade_source not in _TRADE_SOURCES:
         raise ValueError(
             f"unknown trade_source {trade_source!r}; allowed: {', '.join(_TRADE_SOURCES)}"
         )
@@ -44,12 +46,14 @@ def build_profile(
     iso3: str,
     *,
     year: int | None = None,
-    trade_source: TradeSource = "cow",
+    trade_source: TradeSource | None = None,
     path: Path | warehouse.Warehouse | None = None,
     channels: bool = True,
 ) -> Profile:
     """Compute the presence profile of ``iso3`` (see the module docstring); ``channels``:
-    also the new channels (:func:`article2.measures.channels.build_channels`).
+    also the new channels (:func:`article2.measures.channels.build_channels`); ``trade_source``
+    None takes the annual trade source with the newest year for the country
+    (:func:`article2.measures.trade.newest_source`: IMF IMTS once fetched, else COW).
 
     Raises:
         ValueError: ``trade_source`` not one of the allowed values.
@@ -60,6 +64,8 @@ def build_profile(
     wh = _checked(trade_source, path)
     meta = _meta(wh)
     code = _check_target(iso3, meta)
+    if trade_source is None:
+        trade_source = cast(TradeSource, trade_m.newest_source(wh, code))
     indicator, label = TRADE_INDICATORS[trade_source]
     if year is not None:
         year = int(year)
@@ -104,3 +110,14 @@ def build_profile(
         notes=tuple(notes),
         channels=new_channels,
     )
+
+
+def shared_trade_source(
+    iso3s, *, path: Path | warehouse.Warehouse | None = None
+) -> TradeSource:
+    """One trade source for several countries' profiles, so that their figures compare: the
+    source with the newest year (:func:`article2.measures.trade.newest_source`) when it is the
+    same for every country, else COW (the annual source every country has)."""
+    wh = warehouse.open_warehouse(path)
+    found = {trade_m.newest_source(wh, str(c).strip().upper()) for c in iso3s}
+    return cast(TradeSource, found.pop() if len(found) == 1 else "cow")

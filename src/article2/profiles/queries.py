@@ -16,6 +16,7 @@ from article2.measures import agreements as agreements_m
 from article2.measures import economy, identity
 from article2.measures import exposure as co
 from article2.measures import finance as finance_m
+from article2.measures import official_finance as of_m
 from article2.measures import ties as ties_m
 from article2.measures import trade as trade_m
 from article2.measures.members import members
@@ -24,7 +25,6 @@ from article2.profiles.model import (
     AGREEMENT_CATALOGUE,
     ATOP_TYPES,
     FINANCE_INDICATORS,
-    FINANCE_SOURCE,
     NO_RECORD,
     NO_SNAPSHOT_DATA,
     PROJECTION_YEARS,
@@ -48,8 +48,11 @@ def _read_meta(wh: warehouse.Warehouse) -> types.SimpleNamespace:
     cov = {}
     for ind in [i for i, _ in TRADE_INDICATORS.values()] + ["atop_defense", "igo_shared"]:
         cov[ind] = identity.coverage(wh, "dyad_year", ind)
-    cov["finance"] = identity.coverage(wh, "country_year", "cn_of_oda", FINANCE_SOURCE)
-    cov["gdp_usd"] = identity.coverage(wh, "country_year", "gdp_usd")
+    oda = finance_m.by_kind(wh)  # the chosen AidData rows (snapshot or fetched vintage)
+    oda = oda.loc[oda["indicator"] == "cn_of_oda", "year"]
+    cov["finance"] = (int(oda.min()), int(oda.max())) if len(oda) else (None, None)
+    g = economy.gdp(wh)  # the chosen GDP (snapshot and fetched sources, one value a year)
+    cov["gdp_usd"] = (int(g["year"].min()), int(g["year"].max())) if len(g) else (None, None)
     cov["agreements"] = agreements_m.catalogue_years(wh, AGREEMENT_CATALOGUE)
     sources = dict(zip(*[identity.sources(wh, columns=("source_id", "title"))[c]
                          for c in ("source_id", "title")], strict=True))  # fmt: skip
@@ -88,7 +91,7 @@ def _coverage_text(meta, indicator: str) -> str:
         f"ATOP alliances {cov['atop_defense'][0]}–{cov['atop_defense'][1]}",
         f"shared IGOs {cov['igo_shared'][0]}–{cov['igo_shared'][1]}",
         f"DESTA agreements to {cov['agreements'][1]}",
-        f"World Bank GDP {cov['gdp_usd'][0]}–{cov['gdp_usd'][1]}",
+        f"GDP {cov['gdp_usd'][0]}–{cov['gdp_usd'][1]}",
     ]
     return "; ".join(parts)
 
@@ -209,7 +212,7 @@ def _trade(wh, meta, iso3: str, source: str, requested: int | None):
 
 def _finance(wh, meta, iso3: str, requested: int | None, gdp: Mapping[int, float]):
     lo, hi = meta.cov["finance"]
-    sid = (FINANCE_SOURCE,)
+    sid = finance_m.source_ids(wh)
     notes = []
     if requested is None:
         t = hi
@@ -253,11 +256,32 @@ def _finance(wh, meta, iso3: str, requested: int | None, gdp: Mapping[int, float
                 note="" if value is not None else NO_RECORD,
             )  # fmt: skip
         )
+    # Japan and the EU's members: net ODA (OECD DAC2A, once fetched), each at its newest year
+    dac = of_m.dac_oda(of_m.dac_rows(wh, iso3), iso3, _eu_members)
     for actor in ("USA", "JPN", "EU", "USA+JPN"):
+        mine = dac[(dac["partner"] == actor) & dac["value"].notna()]
+        ty = _pick_year(sorted(int(y) for y in mine["year"]), requested)
+        if ty is None:
+            note = NO_SNAPSHOT_DATA if mine.empty else NO_RECORD
+            figures.append(
+                Figure("finance", actor, "official finance", None, "", requested or t, (),
+                       note=note)  # fmt: skip
+            )
+            continue
+        r = mine[mine["year"] == ty].iloc[0]
+        v, g = float(r["value"]), gdp.get(ty)
         figures.append(
-            Figure("finance", actor, "official finance", None, "", t, (), note=NO_SNAPSHOT_DATA)
+            Figure("finance", actor, "official finance", v, "current USD", ty,
+                   tuple(x for x in str(r["source_ids"]).split(";") if x),
+                   pct_gdp=(v / g * 100) if g else None,
+                   note="ODA, net disbursements (OECD DAC2A 206)" + (
+                       "; the EU members' bilateral ODA" if actor == "EU" else ""))  # fmt: skip
         )
     return t, figures, notes
+
+
+def _eu_members(year: int) -> tuple[str, ...]:
+    return countries.group_members("EU", year)
 
 
 def _ties(wh, meta, iso3: str, requested: int | None):
@@ -392,6 +416,8 @@ def _ties(wh, meta, iso3: str, requested: int | None):
 
 
 def _economy(wh, meta, iso3: str, requested: int | None):
+    # GDP and population: the measures layer's chosen series (newest year wins; within a year
+    # the fetched vintage wins over the snapshot file), each figure with its own year and source
     rows = economy.series(wh, iso3, ("gdp_usd", "population", "gm_gdp_pcap", "gm_pop"),
                           keep_missing=True)  # fmt: skip
 
@@ -399,20 +425,23 @@ def _economy(wh, meta, iso3: str, requested: int | None):
         r = rows[rows["indicator"] == ind]
         return dict(zip(r["year"].astype(int), r["value"], strict=True))
 
-    def sid(ind: str) -> tuple[str, ...]:
-        return tuple(sorted(set(rows.loc[rows["indicator"] == ind, "source_id"])))
+    def sid(ind: str, year: int | None = None) -> tuple[str, ...]:
+        r = rows[rows["indicator"] == ind]
+        if year is not None:
+            r = r[r["year"] == year]
+        return tuple(sorted(set(r["source_id"])))
 
     gdp, pop, gm = series("gdp_usd"), series("population"), series("gm_gdp_pcap")
     t = _pick_year(sorted(gdp), requested)
     notes = []
     if t is None and requested is not None and gdp:
-        notes.append(f"World Bank GDP for {iso3}: {min(gdp)}–{max(gdp)}, not {requested}")
+        notes.append(f"GDP for {iso3}: {min(gdp)}–{max(gdp)}, not {requested}")
     figures = []
-    for ind, label, unit, s in (
-        ("gdp_usd", "GDP", "current USD", gdp),
-        ("population", "population", "persons", pop),
+    for ind, label, unit, s, ty in (
+        ("gdp_usd", "GDP", "current USD", gdp, t),
+        ("population", "population", "persons", pop, _pick_year(sorted(pop), requested)),
     ):
-        v = s.get(t) if t is not None else None
+        v = s.get(ty) if ty is not None else None
         figures.append(
             Figure(
                 "economy",
@@ -420,12 +449,14 @@ def _economy(wh, meta, iso3: str, requested: int | None):
                 label,
                 v,
                 unit,
-                t,
-                sid(ind) or meta.sids.get(ind, ()),
+                ty if v is not None else t,
+                (sid(ind, ty) if v is not None else sid(ind)) or meta.sids.get(ind, ()),
                 note="" if v is not None else NO_SNAPSHOT_DATA,
             )  # fmt: skip
         )
-    g, p = (gdp.get(t), pop.get(t)) if t is not None else (None, None)
+    both = sorted(set(gdp) & set(pop))
+    tc = _pick_year(both, requested)
+    g, p = (gdp.get(tc), pop.get(tc)) if tc is not None else (None, None)
     figures.append(
         Figure(
             "economy",
@@ -433,8 +464,9 @@ def _economy(wh, meta, iso3: str, requested: int | None):
             "GDP per capita",
             (g / p) if (g and p) else None,
             "current USD",
-            t,
-            tuple(sorted({*sid("gdp_usd"), *sid("population")})),
+            tc if (g and p) else t,
+            tuple(sorted({*sid("gdp_usd", tc), *sid("population", tc)})) if (g and p)
+            else tuple(sorted({*sid("gdp_usd"), *sid("population")})),
             note="" if (g and p) else NO_SNAPSHOT_DATA,
         )  # fmt: skip
     )
@@ -492,10 +524,11 @@ def _exposure(wh, meta, iso3, source, tt, tf) -> tuple[Exposure, ...]:
     for measure, (unit, _) in co.MEASURES.items():
         finance = measure == "china_finance_pct_gdp"
         year = tf if finance else tt
+        gdp_sid = economy.gdp_source_ids(wh, year) if year is not None else ()
         sid = (
-            (FINANCE_SOURCE, *meta.sids.get("gdp_usd", ()))
+            (*finance_m.source_ids(wh), *gdp_sid)
             if finance
-            else ((*trade_sid, *meta.sids.get("gdp_usd", ())) if "gdp" in measure else trade_sid)
+            else ((*trade_sid, *gdp_sid) if "gdp" in measure else trade_sid)
         )
         if year is None:
             value, pct, n = float("nan"), float("nan"), 0

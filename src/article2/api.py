@@ -150,7 +150,8 @@ def compare(
 ) -> pd.DataFrame:
     """Several countries' profiles side by side: one row per measure, a column per country."""
     return compare_frame(
-        [build_profile(c, year=year, trade_source=trade_source, channels=False) for c in iso3s]
+        [build_profile(c, year=year, trade_source=trade_source, channels=False, answers=False)
+         for c in iso3s]
     )
 
 

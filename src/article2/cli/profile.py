@@ -11,6 +11,7 @@ from rich.table import Table
 
 from article2 import api
 from article2.cli._app import Format, app, console, emit, fail
+from article2.cli.profile_answers import print_answers
 from article2.errors import WarehouseMissingError
 from article2.profiles import (
     ACTORS,
@@ -166,6 +167,7 @@ def _print_profile(p: Profile) -> None:
         console.print(f"note: {n}", highlight=False)
     if p.channels is not None:
         _print_channels(p)
+    print_answers(p)
 
 
 #: fiscal/calendar years shown in the new channels' yearly tables (the latest N with data)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from article2.measures import Measure
 from article2.measures import agreements as agreements_m
+from article2.measures import answers as answers_m
 from article2.measures import exposure as exposure_m
 from article2.measures import finance as finance_m
 from article2.measures import trade as trade_m
@@ -23,6 +24,7 @@ MEASURES: dict[str, Measure] = {
                            finance_m.CN_OF_MEAN5_PCT_GDP)},
     **exposure_m.EXPOSURE,
     agreements_m.AGREEMENTS_IN_FORCE.name: agreements_m.AGREEMENTS_IN_FORCE,
+    **answers_m.MEASURES,
 }  # fmt: skip
 
 
@@ -47,6 +49,8 @@ def table(
             raise ValueError(f"agreements_in_force needs an actor; allowed: {', '.join(ACTORS)}")
         t = agreements_m.in_force_counts(wh, members_of(wh, actor, year), year)
         return t.assign(source_id=";".join(agreements_m.AGREEMENTS_IN_FORCE.source_ids))
+    if name in answers_m.MEASURES:
+        return answers_m.table(wh, name, year, source=source)
     if name in exposure_m.MEASURES:
         return exposure_m.exposure(wh, name, year, source=source)
     fn = {

@@ -222,9 +222,11 @@ def test_profile_json_and_table_show_the_answers(real_warehouse):
 
     with paths.using_warehouse(real_warehouse):
         d = api.profile("VNM").to_dict()
+        direct = api.answers("VNM")
         out = CliRunner().invoke(app, ["profile", "VNM"], env={"COLUMNS": "250"})
     assert d["answers"]["top_partners"]["top_migrant_destinations"][0]["partner"] == "USA"
     assert d["answers"]["measures"]["gdp_rank"]["unit"] == "rank (1 = largest)"
+    assert d["answers"]["facts"]["gdp_rank"]["value"] == direct.fact("gdp_rank")["value"]
     assert d["answers"]["signed_never_in_force"][0]["signature"] == "2016-02-04"
     json.dumps(d, allow_nan=False)
     assert out.exit_code == 0, out.output

@@ -234,3 +234,28 @@ def test_profile_json_and_table_show_the_answers(real_warehouse):
     assert "Top 5 destinations of emigrants" in text and "TPP" in text
     assert "USA 1.4m (47.9%)" in text
     assert "Worldwide Governance Indicators" in text
+
+
+@pytest.mark.snapshot
+def test_catalogue_gives_the_profiles_answers(vnm, real_warehouse):
+    """One truth: ``article2 measure NAME --year Y`` (the catalogue) holds, for Vietnam, the
+    numbers its profile shows."""
+    from article2 import warehouse
+    from article2.measures import catalogue
+
+    wh = warehouse.open_warehouse(real_warehouse)
+    for name in ("gdp_rank", "population_growth_1y", "population_growth_5y", "governance_cpi",
+                 "governance_democracy_eiu", "governance_freedom_fh"):  # fmt: skip
+        fact = vnm.fact(name)
+        assert fact is not None, name
+        t = catalogue.table(wh, name, fact["year"])
+        assert t.loc[t["iso3"] == "VNM", "value"].iloc[0] == fact["value"], name
+    for name, top in vnm.top.items():
+        y = int(top["year"].max())
+        t = catalogue.table(wh, name, y)
+        t = t[t["iso3"] == "VNM"].sort_values("rank")
+        mine = top[top["year"] == y].sort_values("rank")
+        assert t["partner"].tolist() == mine["partner"].tolist(), name
+        assert t["value"].tolist() == mine["value"].tolist(), name
+    t = catalogue.table(wh, "signed_never_in_force", 2024)
+    assert t.loc[t["iso3"] == "VNM", "value"].iloc[0] == len(vnm.never_in_force)

@@ -81,6 +81,23 @@ def test_never_in_force_curated_and_desta():
         ["X", "D1", "desta"], ["X", "T", "curated"]]  # fmt: skip
 
 
+def test_an_undated_signature_is_shown_without_a_date():
+    from article2.profiles.model import answers_rows
+
+    ag = pd.DataFrame({"agreement_id": ["T"], "source": ["curated"], "title": ["t"],
+                       "signature": [pd.NaT], "citation_body": ["body"],
+                       "citation_document": [None], "citation_url": [None]})  # fmt: skip
+    mem = pd.DataFrame({c: pd.Series([], dtype=object) for c in ("agreement_id", "source",
+                                                                 "iso3")})  # fmt: skip
+    mem["since"] = pd.to_datetime([])
+    nv = A.never_in_force(ag, mem, pd.DataFrame({"agreement_id": ["T"], "iso3": ["X"]}))
+    facts = pd.DataFrame(columns=["measure", "year", "value", "n", "base_year", "source_id"])
+    a = A.Answers("X", {}, facts, nv.drop(columns="iso3"))
+    assert a.to_dict()["signed_never_in_force"][0]["signature"] is None
+    row = answers_rows(a)[0]
+    assert row["year"] is None and "signed (no date)" in row["note"]
+
+
 def test_every_answer_is_in_the_catalogue():
     from article2.measures.catalogue import MEASURES
 

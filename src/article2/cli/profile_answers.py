@@ -74,7 +74,8 @@ def print_answers(p: Profile) -> None:
     if nv.empty:
         t.add_row("–", "none in the registry", "", "", "")
     for r in nv.itertuples(index=False):
-        t.add_row(r.agreement_id, r.title, f"{r.signature:%Y-%m-%d}", r.evidence, r.citation)
+        signed = "–" if pd.isna(r.signature) else f"{r.signature:%Y-%m-%d}"
+        t.add_row(r.agreement_id, r.title, signed, r.evidence, r.citation)
     console.print(t)
     for n in a.notes:
         console.print(f"note: {n}", highlight=False, markup=False)

@@ -254,8 +254,8 @@ def never_in_force(
     sig = sig.assign(evidence="curated record: signatory, not a party at any date")
     des = agreements[agreements["source"] == "desta"]
     never = memberships[memberships["source"] == "desta"]
-    never = never.groupby(["agreement_id", "iso3"], as_index=False)["since"].agg(
-        lambda s: s.notna().any()).rename(columns={"since": "ever"})
+    never = (never.assign(ever=never["since"].notna())
+             .groupby(["agreement_id", "iso3"], as_index=False)["ever"].any())
     never = never[~never["ever"]].drop(columns="ever").assign(source="desta")
     never = never.merge(des, on=["agreement_id", "source"])
     never = never[never["signature"].notna()].assign(

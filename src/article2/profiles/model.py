@@ -256,10 +256,12 @@ def answers_rows(answers: Answers) -> list[dict]:
                      "value": _nan_to_none(r.value), "unit": MEASURES[r.measure].unit,
                      "year": int(r.year), "source_ids": r.source_id, "note": note})  # fmt: skip
     for r in answers.never_in_force.itertuples(index=False):
+        signed = None if pd.isna(r.signature) else r.signature
         rows.append({"section": "answers", "actor": "", "channel": "signed_never_in_force",
-                     "value": None, "unit": "", "year": int(r.signature.year),
+                     "value": None, "unit": "", "year": None if signed is None else signed.year,
                      "source_ids": r.source,
-                     "note": f"{r.agreement_id}: {r.title}; signed {r.signature:%Y-%m-%d}; "
+                     "note": f"{r.agreement_id}: {r.title}; signed "
+                             f"{'(no date)' if signed is None else f'{signed:%Y-%m-%d}'}; "
                              f"{r.evidence}; {r.citation}"})  # fmt: skip
     return rows
 

@@ -177,7 +177,7 @@ def test_sensitivity_names_the_factor_that_moves_ranks():
 def test_default_specs_load():
     idx = cfg.load(kind="index")
     sel = cfg.load(kind="selection")
-    assert idx.group_names == ("economic", "security", "diplomatic")
+    assert idx.group_names == ("economic", "security", "diplomatic", "people")
     assert sel.group_names == ("growth", "size", "strategic", "governance")
     assert {i.source for i in idx.indicators} <= set(cfg.INDEX_SOURCES)
     assert {i.source for i in sel.indicators} <= set(cfg.SELECTION_SOURCES)
@@ -245,11 +245,13 @@ def test_all_weight_on_one_indicator_reproduces_its_ranking(real_warehouse):
     from article2.index.presence import presence_ranking
 
     spec = cfg.load().with_weights(imports_share=1.0, exports_share=0.0, defence_pact=0.0,
-                                   any_alliance=0.0, shared_igos=0.0, agreements=0.0)  # fmt: skip
+                                   any_alliance=0.0, shared_igos=0.0, agreements=0.0,
+                                   us_assistance=0.0, us_goods_trade=0.0, emigrants_share=0.0,
+                                   students_share=0.0)  # fmt: skip
     from dataclasses import replace
 
-    spec = replace(spec, groups=(("economic", 1.0), ("security", 0.0), ("diplomatic", 0.0)),
-                   winsorise=(0.0, 1.0))  # fmt: skip
+    spec = replace(spec, groups=(("economic", 1.0), ("security", 0.0), ("diplomatic", 0.0),
+                                 ("people", 0.0)), winsorise=(0.0, 1.0))  # fmt: skip
     r = presence_ranking("USA+JPN", spec=spec, path=real_warehouse)
     from article2.index import inputs
 

@@ -162,7 +162,8 @@ def compare(
     (``trade_source`` None: one source for all, :func:`article2.profiles.shared_trade_source`)."""
     source = trade_source or shared_trade_source(iso3s)
     return compare_frame(
-        [build_profile(c, year=year, trade_source=source, channels=False) for c in iso3s]
+        [build_profile(c, year=year, trade_source=source, channels=False, answers=False)
+         for c in iso3s]  # fmt: skip
     )
 
 
@@ -194,7 +195,19 @@ def measure_catalogue() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-__all__ += ["Profile", "compare", "country_architecture", "measure", "measure_catalogue", "profile"]
+def answers(iso3: str, *, year: int | None = None, trade_source: TradeSource = "cow"):
+    """The direct answers for one country (:class:`article2.measures.answers.Answers`): top
+    five partners per channel, GDP rank, population growth, governance scores, agreements
+    signed and never in force; the same object as ``profile(iso3).answers``.
+
+    >>> import article2.api as a2                                        # doctest: +SKIP
+    >>> a2.answers("VNM").top["top_migrant_destinations"].head()          # doctest: +SKIP
+    """
+    p = build_profile(iso3, year=year, trade_source=trade_source, channels=False)
+    return p.answers
+
+
+__all__ += ["Profile", "answers", "compare", "country_architecture", "measure", "measure_catalogue", "profile"]
 # --- trade architecture and recommendations -------------------------------------------------
 
 

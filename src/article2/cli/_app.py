@@ -463,8 +463,10 @@ def number(value: Any, unit: str = "") -> str:
             if a >= div and (money or a >= 1e6):
                 return _signless(f"{v / div:,.1f}{suffix}")
         return _signless(f"{v:,.0f}") if v == round(v) else _signless(f"{v:,.1f}")
-    if u in ("percentile", "rank"):
+    if u in ("percentile", "rank") or u.startswith("rank "):
         return _signless(f"{v:.0f}")
+    if u.startswith(("score", "rating")):  # published scores: as published, at most 1 decimal
+        return _signless(f"{v:.0f}" if v == round(v) else f"{v:.1f}")
     return _signless(f"{v:,.2f}")
 
 

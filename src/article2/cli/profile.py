@@ -138,6 +138,9 @@ def _print_profile(p: Profile, wide: bool = False) -> None:
         console.print(f"note: {n}", highlight=False)
     if p.channels is not None:
         _print_channels(p, wide)
+    from article2.cli.profile_answers import print_answers
+
+    print_answers(p, wide)
 
 
 #: fiscal/calendar years shown in the new channels' yearly tables (the latest N with data)

@@ -57,6 +57,16 @@ INDEX_SOURCES: dict[str, str] = {
     "alliance_any": "share of the actor's members with any ATOP obligation",
     "igo_shared": "IGOs shared with the actor (mean over its members; COW IGO)",
     "agreements_in_force": "trade agreements in force with any member of the actor (DESTA)",
+    "us_aid_pct_gdp": (
+        "U.S. assistance obligations in the fiscal year, % of GDP (ForeignAssistance.gov; "
+        "USA only)"
+    ),
+    "us_goods_trade_pct_gdp": "U.S. goods exports plus imports, % of GDP (IMF DOTS; USA only)",
+    "migrants_share": "share of the country's emigrants living in the actor (UN DESA)",
+    "students_share": (
+        "share of the country's tertiary students abroad enrolled in the actor (OECD; actors "
+        "whose every member reports: not CHN, not the EU)"
+    ),
 }
 #: selection inputs built by :mod:`article2.index.inputs`: name -> description
 SELECTION_SOURCES: dict[str, str] = {

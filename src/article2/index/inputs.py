@@ -13,7 +13,12 @@ means no Chinese commitment that year.
 Years: the trade-based indicators (COW, to 2014) and IGOs (to 2014) use the index year
 exactly; ATOP (to 2018) uses the latest year at or before it; agreements in force (the merged
 registry of :mod:`article2.measures.agreements`, as the profile and the map count them) the
-index year. For the
+index year. The channels' inputs (:mod:`article2.measures.channel_presence`) exist only for the
+actors their data cover: U.S. assistance (fiscal year = index year) and U.S. goods trade (IMF
+DOTS) for the United States alone; the share of the country's emigrants in the actor (UN DESA,
+latest year at or before the index year) for every actor; the share of its students abroad in
+the actor (OECD, latest year at or before) for actors whose every member reports (not China,
+not the EU). For the
 selection, growth is projected by Gapminder from the year after the latest World Bank GDP
 year, size and governance take each country's latest observation, and trade-based criteria
 use the trade year. Each row states its year.
@@ -29,6 +34,7 @@ import pandas as pd
 
 from article2 import warehouse
 from article2.measures import agreements as agreements_m
+from article2.measures import channel_presence as presence_m
 from article2.measures import economy, identity
 from article2.measures import exposure as exposure_m
 from article2.measures import finance as finance_m
@@ -37,7 +43,9 @@ from article2.measures import trade as trade_m
 from article2.measures.members import members_of
 
 __all__ = [
+    "CHANNEL_INPUTS",
     "CORE_INDICATORS",
+    "channel_inputs",
     "actor_members",
     "default_year",
     "presence_inputs",
@@ -138,9 +146,43 @@ def presence_inputs(actor: str, year: int, *, path: Path | None = None) -> pd.Da
         out.append(_frame(igo, "igo_shared", yi, _sid(wh, "igo_shared")))
     out.append(_frame(_agreements(wh, year, members), "agreements_in_force", year,
                       _SID_AGREEMENTS))  # fmt: skip
+    out += channel_inputs(wh, actor, year)
     frame = pd.concat(out, ignore_index=True)
     frame = frame[frame["iso3"].isin(universe) & ~frame["iso3"].isin(members)]
     return frame.dropna(subset=["value"]).reset_index(drop=True)
+
+
+#: index input -> the channel presence measure it takes (:mod:`article2.measures.channel_presence`)
+CHANNEL_INPUTS: dict[str, str] = {
+    "us_aid_pct_gdp": "us_aid_obligations_pct_gdp",
+    "us_goods_trade_pct_gdp": "us_goods_trade_pct_gdp",
+    "migrants_share": "migrants_in_actor_share",
+    "students_share": "students_in_actor_share",
+}
+
+
+def channel_inputs(wh, actor: str, year: int) -> list[pd.DataFrame]:
+    """The channels' presence inputs of ``actor`` in ``year``: only those whose data cover the
+    actor (:func:`article2.measures.channel_presence.coverage`); an input the data cannot hold
+    for the actor has no rows, so the matrix leaves it out instead of scoring zeros."""
+    left_out = presence_m.coverage(wh, actor, year)
+    out = []
+    for name, measure in CHANNEL_INPUTS.items():
+        if measure in left_out:
+            continue
+        if measure == "us_aid_obligations_pct_gdp":
+            t = presence_m.us_aid_pct_gdp(wh, year)
+        elif measure == "us_goods_trade_pct_gdp":
+            t = presence_m.us_goods_trade_pct_gdp(wh, year)
+        elif measure == "migrants_in_actor_share":
+            t = presence_m.migrants_share(wh, actor, year)
+        else:
+            t = presence_m.students_share(wh, actor, year)
+        if not t.empty:
+            f = _frame(t, name, t["year"], "")
+            f["source_id"] = t["source_id"].to_numpy()
+            out.append(f)
+    return out
 
 
 def selection_inputs(

@@ -47,7 +47,13 @@ def presence_ranking(
     keep = comparison_set(spec, set(long["iso3"]), y)
     m = matrix(long[long["iso3"].isin(keep)], spec, keep)
     r = rank_table(m, spec, draws=draws, seed=seed)
+    from article2 import warehouse
+    from article2.measures import channel_presence
+
+    uncovered = channel_presence.coverage(warehouse.open_warehouse(path), actor, y)
+    said = tuple(f"{m}: no value for {actor} ({why}); left out, not zero"
+                 for m, why in uncovered.items())  # fmt: skip
     note = (f"index year {y}" + (" (default: latest year of COW trade, shared IGOs and ATOP; "
             "COW trade ends 2014)" if year is None else ""))  # fmt: skip
     return Ranking(r.table, r.contributions, r.indicators, r.result, r.sensitivity,
-                   (note, *r.notes))  # fmt: skip
+                   (note, *r.notes, *said))  # fmt: skip

@@ -11,6 +11,7 @@ from typing import cast
 from article2 import warehouse
 from article2.indicators import alignment as al
 from article2.measures import trade as trade_m
+from article2.measures.answers import build_answers
 from article2.measures.channels import build_channels
 from article2.profiles.model import (
     _TRADE_SOURCES,
@@ -49,11 +50,13 @@ def build_profile(
     trade_source: TradeSource | None = None,
     path: Path | warehouse.Warehouse | None = None,
     channels: bool = True,
+    answers: bool = True,
 ) -> Profile:
     """Compute the presence profile of ``iso3`` (see the module docstring); ``channels``:
     also the new channels (:func:`article2.measures.channels.build_channels`); ``trade_source``
     None takes the annual trade source with the newest year for the country
-    (:func:`article2.measures.trade.newest_source`: IMF IMTS once fetched, else COW).
+    (:func:`article2.measures.trade.newest_source`: IMF IMTS once fetched, else COW); ``answers``: also
+    the direct answers (:func:`article2.measures.answers.build_answers`).
 
     Raises:
         ValueError: ``trade_source`` not one of the allowed values.
@@ -82,6 +85,8 @@ def build_profile(
     tf, fin, n_f = _finance(wh, meta, code, year, gdp)
     ty, ties, n_y = _ties(wh, meta, code, year)
     new_channels = build_channels(code, path=wh) if channels else None
+    direct = (build_answers(wh, code, year=year, trade_source=trade_source, trade_year=tt)
+              if answers else None)  # fmt: skip
     notes += n_t + n_f + n_y + n_e
     alignment = tuple(
         al.align(ch, tt, shares[ch], intens[ch]) for ch in ("exports", "imports") if tt is not None
@@ -109,6 +114,7 @@ def build_profile(
         exposure=exposure,
         notes=tuple(notes),
         channels=new_channels,
+        answers=direct,
     )
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 from article2.indicators import alignment as al
 from article2.measures import finance as finance_m
 from article2.measures import trade as trade_m
+from article2.measures.answers import Answers
 from article2.measures.channels import Channels
 from article2.measures.members import ACTORS
 
@@ -140,6 +141,9 @@ class Profile:
         channels: the new channels (U.S. assistance, U.S. goods trade, migrants, students;
             :class:`article2.measures.channels.Channels`), every year with data, each channel's
             latest year and sources; None when not computed.
+        answers: direct answers to the report's questions (top five partners per channel,
+            GDP rank, population growth, governance scores, agreements signed and never in
+            force; :class:`article2.measures.answers.Answers`); None when not computed.
     """
 
     iso3: str
@@ -153,6 +157,7 @@ class Profile:
     exposure: tuple[Exposure, ...]
     notes: tuple[str, ...] = field(default=())
     channels: Channels | None = None
+    answers: Answers | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """All numbers in one long table: presence figures, then alignment and exposure rows
@@ -194,6 +199,8 @@ class Profile:
                     "note": e.note,
                 }
             )
+        if self.answers is not None:
+            rows += answers_rows(self.answers)
         frame = pd.DataFrame(rows)
         frame.insert(0, "iso3", self.iso3)
         return frame
@@ -225,7 +232,53 @@ class Profile:
             ],
             "notes": list(self.notes),
             **({"channels": self.channels.to_dict()} if self.channels is not None else {}),
+            **({"answers": answers_dict(self.answers)} if self.answers is not None else {}),
         }
+
+
+def answers_rows(answers: Answers) -> list[dict]:
+    """The answers as rows of :meth:`Profile.to_frame` (``section`` ``answers``; ``actor`` the
+    partner of a top-partner row, whose ``note`` holds its rank and share)."""
+    from article2.measures.catalogue import MEASURES
+
+    rows = []
+    for name, t in answers.top.items():
+        for r in t.itertuples(index=False):
+            rows.append({"section": "answers", "actor": r.partner, "channel": name,
+                         "value": _nan_to_none(r.value), "unit": MEASURES[name].unit,
+                         "share": _nan_to_none(r.share) if r.share is not None else None,
+                         "year": int(r.year), "source_ids": r.source_id,
+                         "note": f"rank {int(r.rank)}"})  # fmt: skip
+    for r in answers.facts.itertuples(index=False):
+        note = (f"of {int(r.n)} countries" if not pd.isna(r.n)
+                else f"base year {int(r.base_year)}" if not pd.isna(r.base_year) else "")
+        rows.append({"section": "answers", "actor": "", "channel": r.measure,
+                     "value": _nan_to_none(r.value), "unit": MEASURES[r.measure].unit,
+                     "year": int(r.year), "source_ids": r.source_id, "note": note})  # fmt: skip
+    for r in answers.never_in_force.itertuples(index=False):
+        signed = None if pd.isna(r.signature) else r.signature
+        rows.append({"section": "answers", "actor": "", "channel": "signed_never_in_force",
+                     "value": None, "unit": "", "year": None if signed is None else signed.year,
+                     "source_ids": r.source,
+                     "note": f"{r.agreement_id}: {r.title}; signed "
+                             f"{'(no date)' if signed is None else f'{signed:%Y-%m-%d}'}; "
+                             f"{r.evidence}; {r.citation}"})  # fmt: skip
+    return rows
+
+
+def answers_dict(answers: Answers) -> dict:
+    """:meth:`Answers.to_dict` with each answer's label, unit, definition and source ids as
+    the measure catalogue (:data:`article2.measures.catalogue.MEASURES`) states them."""
+    from article2.measures.catalogue import MEASURES
+
+    out = answers.to_dict()
+    names = [*out["top_partners"], *out["facts"], "signed_never_in_force"]
+    out["measures"] = {
+        n: {"label": MEASURES[n].label, "unit": MEASURES[n].unit,
+            "definition": MEASURES[n].definition, "source_ids": list(MEASURES[n].source_ids)}
+        for n in names
+    }  # fmt: skip
+    return out
 
 
 def _flat_alignment(a: al.Alignment) -> dict:

@@ -15,8 +15,10 @@ without a traceback. All assets (Vega bundle, geometry, CSS/JS) are served by th
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -90,16 +92,43 @@ class SecurityHeaders:
             )
 
 
-def create_app(warehouse_path: Path | None = None, *, limits: Limits | None = None) -> FastAPI:
+def create_app(warehouse_path: Path | None = None, *, limits: Limits | None = None,
+               warm: bool = False) -> FastAPI:
     """The dashboard and API over the warehouse at ``warehouse_path`` (default: the user's),
     with ``limits`` (default: from the ``ARTICLE2_WEB_*`` settings).
+
+    With ``warm`` (what ``article2 serve`` does), start-up renders one country page before the
+    server listens (it loads every table the country pages share: a few seconds), then a
+    background task renders every other country page into the page cache, one at a time, so
+    that a country page asked right after start is a cache hit or costs one country's own work
+    (well under a second) instead of the shared tables as well.
 
     Raises:
         WarehouseMissingError: when there is no warehouse to serve.
     """
     limits = limits or Limits.from_settings()
     web = Web(warehouse_path, limits)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        task = None
+        if warm:
+            keys = pages.warm_order(web)
+            await asyncio.to_thread(web.store.prepare)
+            await web.cached_forever("page", ("country", keys[0]),
+                                     lambda: pages.country_html(web, keys[0]))
+            web.prepared = 1
+            await web.cached_forever("table", ("vega-bundle",), assets.vega_bundle_js)
+            task = asyncio.ensure_future(pages.warm(web, keys[1:]))
+        app.state.warming = task
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="article2 dashboard API",
         version=__version__,
         description="Indicators of U.S.-Japan economic cooperation in the Indo-Pacific, "

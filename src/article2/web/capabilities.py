@@ -8,6 +8,8 @@ showing numbers it does not have. Wiring a capability in is a matter of adding i
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from typing import Any
 
 from article2 import api
@@ -60,7 +62,11 @@ def _per_country(name: str, fn: Any, iso3: str) -> Any:
     if name == "profile":
         return fn(iso3).to_dict()
     if name == "recommendations":
-        return fn(country=iso3)
+        frame = _all_recs(dt.date.today())
+        # the same selection as article2.api.recs(country=iso3), without reading every record
+        # file again for each country page
+        hit = frame["countries"].str.split(",").apply(lambda c: iso3 in c)
+        return frame[hit].reset_index(drop=True)
     if name == "architecture":
         return api.country_architecture(iso3)
     if name == "dependencies":
@@ -71,6 +77,13 @@ def _per_country(name: str, fn: Any, iso3: str) -> Any:
         except NoProductDataError as exc:
             raise NotInBuild(str(exc)) from exc
     return fn(iso3)
+
+
+@functools.lru_cache(maxsize=2)
+def _all_recs(day: dt.date) -> Any:
+    """Every recommendation with its status on ``day`` (:func:`article2.api.recs`): the record
+    files are read once a day, not once per country page."""
+    return api.recs(at=day)
 
 
 def _brief_bytes(iso3: str, fmt: str) -> bytes:

@@ -89,7 +89,9 @@ def lines_chart(frame: pd.DataFrame, *, title: str, unit: str, series: str = "se
         )
         .properties(width="container", height=220, title=title)
     )
-    return chart.to_dict()
+    # the spec is built from fixed code (tests render it in a browser): schema validation of
+    # every chart would cost a third of a country page
+    return chart.to_dict(validate=False)
 
 
 def actor_label(actor: str) -> str:

@@ -108,8 +108,20 @@ def response(triple: tuple) -> Response:
     return Response(body, media_type=media, headers=headers)
 
 
+def fmt_kind(value: Any, kind: str) -> str:
+    """A channel value for people: ``usd`` in millions (1 decimal), ``pct`` with 2 decimals,
+    ``persons`` whole; None as a dash."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if kind == "usd":
+        return f"{value / 1e6:,.1f}"
+    if kind == "pct":
+        return f"{value:,.2f}"
+    return f"{value:,.0f}"
+
+
 def fmt_number(value: Any, digits: int = 2) -> str:
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):
         return "–"
     if isinstance(value, float):
         if abs(value) >= 1e6:
@@ -135,6 +147,8 @@ class Web:
         self.templates = Jinja2Templates(directory=str(_HERE / "templates"))
         self.templates.env.autoescape = True  # every dashboard template is HTML: escape all data
         self.templates.env.filters["num"] = fmt_number
+        self.templates.env.filters["kind"] = fmt_kind
+        self.prepared = 0  # country pages prepared by the start-up warming
         self.compute = Gate("computations", limits.compute_slots, limits.queue, limits.queue_wait)
         self.pdf = Gate("PDF renders", limits.pdf_slots, min(limits.queue, 4), limits.queue_wait)
         budget = limits.cache_mb * 2**20
@@ -151,6 +165,18 @@ class Web:
         """``compute()``'s value for ``key`` from cache ``cache``, computed at most once at a
         time through the cache's gate, waited for at most the request time limit."""
         return await self.caches[cache].get(key, compute, timeout=self.limits.time_limit)
+
+    async def cached_forever(self, cache: str, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """As :meth:`cached` without the request time limit (start-up warming)."""
+        return await self.caches[cache].get(key, compute)
+
+    def profile(self, key: str) -> Any:
+        """The :class:`article2.profiles.Profile` of country ``key`` (latest years); 404 when
+        profiles are not in this build."""
+        try:
+            return self.cap_call("profile", key, year=None)
+        except capabilities.NotInBuild as exc:
+            raise ApiError(404, str(exc)) from exc
 
     def cap_call(self, *args: Any, **kwargs: Any) -> Any:
         """A capability of article2.api, reading the warehouse this app serves."""

@@ -253,6 +253,8 @@ class Store:
         self.classification = functools.lru_cache(maxsize=64)(self._classification)
         self.share_panel = functools.lru_cache(maxsize=256)(self._share_panel)
         self._country_table = identity.countries(self.wh)
+        self._panels: dict[str, dict[str, pd.DataFrame]] = {}
+        self._empty_panels: dict[str, pd.DataFrame] = {}
 
     def close(self) -> None:
         """Nothing to release: the handle belongs to its build (see
@@ -323,8 +325,22 @@ class Store:
 
     def _share_panel(self, flow: str, year: int | None, iso3: str | None) -> pd.DataFrame:
         """Every actor's share for the targets selected (one country over all years, or all
-        countries in one year): :func:`article2.measures.trade.shares`."""
+        countries in one year): :func:`article2.measures.trade.shares`; one country's rows come
+        from the all-countries panel when :meth:`prepare` has computed it."""
+        by_country = self._panels.get(flow)
+        if by_country is not None and year is None and iso3 is not None:
+            return by_country.get(iso3, self._empty_panels[flow])
         return trade_m.shares(self.wh, "cow", flow=flow, year=year, iso3=iso3)
+
+    def prepare(self, flows: tuple[str, ...] = ("trade",)) -> None:
+        """Compute the share panel of every country over all years once (one pass over the
+        trade table: seconds), so that a country's series costs a look-up instead of a pass of
+        its own (``shares(iso3=...)`` returns the same rows: see ``tests/test_dashboard_cold``)."""
+        for flow in flows:
+            panel = trade_m.shares(self.wh, "cow", flow=flow)
+            self._empty_panels[flow] = panel.iloc[0:0]
+            self._panels[flow] = {k: g.reset_index(drop=True)
+                                  for k, g in panel.groupby("iso3", sort=False)}  # fmt: skip
 
     def _exposure(self, ind: Indicator, year: int) -> pd.DataFrame:
         """One coercion-exposure measure of every country with a value in ``year``, with its

@@ -80,6 +80,15 @@ def router(web: Web) -> APIRouter:
                                "descriptions": capabilities.CAPABILITIES}),
                         media_type="application/json")
 
+    @api.get("/status", tags=["registry"], summary="Country pages prepared since start-up",
+             responses={**JSON_200, **LIMITED})
+    async def api_status() -> Response:
+        """How many country pages the server has prepared since it started (``article2 serve``
+        prepares every country page in the background; a prepared page answers at once)."""
+        return Response(dumps({"country_pages": {"prepared": web.prepared,
+                                                 "total": len(web.iso3_keys)}}),
+                        media_type="application/json")
+
     @api.get("/sources", tags=["registry"], summary="Provenance of every raw file",
              responses={**JSON_OR_CSV, **ERRORS})
     async def api_sources(format: FormatQ = "json") -> Response:

@@ -6,6 +6,10 @@ request), through the app's gate like every computation.
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import json
+import logging
 from typing import Annotated, Any
 
 import pandas as pd
@@ -16,16 +20,20 @@ from article2.agreements.map import COLOURS as CLASS_COLOURS
 from article2.agreements.map import LABELS as CLASS_LABELS
 from article2.measures.members import slug
 from article2.web import capabilities, charts
-from article2.web.context import DEFAULT_INDICATOR, ApiError, Web, records
+from article2.web.channels_view import channel_blocks
+from article2.web.context import DEFAULT_INDICATOR, ApiError, Web, dumps, records
 from article2.web.data import Indicator
+from article2.web.limits import Busy
 
-__all__ = ["router"]
+__all__ = ["country_html", "router", "warm", "warm_order"]
+
+log = logging.getLogger(__name__)
 
 
 def router(web: Web) -> APIRouter:
     """The page routes over ``web``."""
     pages = APIRouter(include_in_schema=False)
-    reg, store = web.reg, web.store
+    store = web.store
 
     @pages.get("/", response_class=HTMLResponse)
     async def map_page(indicator: str = DEFAULT_INDICATOR, year: int | None = None,
@@ -68,50 +76,8 @@ def router(web: Web) -> APIRouter:
     @pages.get("/country/{iso3}", response_class=HTMLResponse)
     async def country_page(iso3: str):
         key = web.check_iso3(iso3)
-        body = await web.cached("page", ("country", key), lambda: country_html(key))
+        body = await web.cached("page", ("country", key), lambda: country_html(web, key))
         return HTMLResponse(body)
-
-    def country_html(key: str) -> bytes:
-        info = store.country(key)
-        shares = []
-        for actor in ("USA", "JPN", "CHN", "EU"):
-            f = store.country_series(f"trade_share_{slug(actor)}", key).assign(
-                series=charts.actor_label(actor))
-            shares.append(f)
-        share_frame = pd.concat(shares, ignore_index=True).dropna(subset=["value"])
-        specs = []
-        if len(share_frame):
-            specs.append(charts.lines_chart(share_frame, title="Trade share by partner",
-                                            unit="% of trade"))
-        for name in ("balance_usajpn_chn", "cn_finance_pct_gdp"):
-            f = store.country_series(name, key).dropna(subset=["value"]).assign(series=reg[name].label)
-            if len(f):
-                specs.append(charts.lines_chart(f, title=reg[name].label, unit=reg[name].unit))
-        igo = pd.concat([store.country_series(n, key).assign(series=reg[n].label)
-                         for n in ("igo_shared_usa", "igo_shared_jpn")]).dropna(subset=["value"])
-        if len(igo):
-            specs.append(charts.lines_chart(igo, title="Shared IGO memberships", unit="count"))
-        latest = []
-        for ind in [i for i in reg.values() if i.has_series]:
-            f = store.country_series(ind.name, key).dropna(subset=["value"])
-            if len(f):
-                latest.append({"name": ind.name, "label": ind.label, "unit": ind.unit,
-                               "year": int(f["year"].iloc[-1]), "value": float(f["value"].iloc[-1])})
-        ty = store.latest_trade_year(key)
-        ties = records(store.ties(key, ty)) if ty is not None else []
-        caps: dict[str, Any] = {}
-        for name in ("profile", "architecture", "recommendations", "dependencies"):
-            try:
-                caps[name] = {"ok": True, "result": web.capability(name, key)}
-            except ApiError as exc:
-                caps[name] = {"ok": False, "message": exc.message}
-        from article2.measures.exposure import MEASURES
-
-        return web.render("country.html", info=info, iso3=key, specs=specs, latest=latest,
-                          ties=ties, ties_year=ty, caps=caps,
-                          has_brief=capabilities.available("brief"),
-                          measures={k: v[1] for k, v in MEASURES.items()},
-                          class_labels=CLASS_LABELS, class_colours=CLASS_COLOURS)
 
     @pages.get("/compare", response_class=HTMLResponse)
     async def compare_page(
@@ -159,4 +125,83 @@ def router(web: Web) -> APIRouter:
         return HTMLResponse(await web.cached("page", ("sources",), compute))
 
     return pages
+
+
+def country_html(web: Web, key: str) -> bytes:
+    """The page of country ``key`` rendered to bytes (what ``/country/{key}`` answers)."""
+    store, reg = web.store, web.reg
+    info = store.country(key)
+    shares = []
+    for actor in ("USA", "JPN", "CHN", "EU"):
+        f = store.country_series(f"trade_share_{slug(actor)}", key).assign(
+            series=charts.actor_label(actor))
+        shares.append(f)
+    share_frame = pd.concat(shares, ignore_index=True).dropna(subset=["value"])
+    specs = []
+    if len(share_frame):
+        specs.append(charts.lines_chart(share_frame, title="Trade share by partner",
+                                        unit="% of trade"))
+    for name in ("balance_usajpn_chn", "cn_finance_pct_gdp"):
+        f = store.country_series(name, key).dropna(subset=["value"]).assign(series=reg[name].label)
+        if len(f):
+            specs.append(charts.lines_chart(f, title=reg[name].label, unit=reg[name].unit))
+    igo = pd.concat([store.country_series(n, key).assign(series=reg[n].label)
+                     for n in ("igo_shared_usa", "igo_shared_jpn")]).dropna(subset=["value"])
+    if len(igo):
+        specs.append(charts.lines_chart(igo, title="Shared IGO memberships", unit="count"))
+    latest = []
+    for ind in [i for i in reg.values() if i.has_series]:
+        f = store.country_series(ind.name, key).dropna(subset=["value"])
+        if len(f):
+            latest.append({"name": ind.name, "label": ind.label, "unit": ind.unit,
+                           "year": int(f["year"].iloc[-1]), "value": float(f["value"].iloc[-1])})
+    ty = store.latest_trade_year(key)
+    ties = records(store.ties(key, ty)) if ty is not None else []
+    caps: dict[str, Any] = {}
+    blocks: dict[str, Any] = {"coverage": [], "channels": None}
+    try:
+        prof = web.profile(key)
+        caps["profile"] = {"ok": True, "result": json.loads(dumps(prof.to_dict()))}
+        blocks = channel_blocks(prof)
+    except ApiError as exc:
+        caps["profile"] = {"ok": False, "message": exc.message}
+    for name in ("architecture", "recommendations", "dependencies"):
+        try:
+            caps[name] = {"ok": True, "result": web.capability(name, key)}
+        except ApiError as exc:
+            caps[name] = {"ok": False, "message": exc.message}
+    from article2.measures.exposure import MEASURES
+
+    return web.render("country.html", info=info, iso3=key, specs=specs, latest=latest,
+                      ties=ties, ties_year=ty, caps=caps, blocks=blocks,
+                      has_brief=capabilities.available("brief"),
+                      measures={k: v[1] for k, v in MEASURES.items()},
+                      class_labels=CLASS_LABELS, class_colours=CLASS_COLOURS)
+
+
+def warm_order(web: Web) -> list[str]:
+    """Every country key, the Indo-Pacific countries (the dashboard's subject,
+    :func:`article2.countries.group_members`) first, each part alphabetical."""
+    from article2.countries import group_members
+
+    first = [k for k in group_members("INDO_PACIFIC") if k in web.iso3_keys]
+    return sorted(first) + sorted(web.iso3_keys - set(first))
+
+
+async def warm(web: Web, keys: list[str]) -> None:
+    """Render the pages of countries ``keys`` into the page cache, one at a time, so that a page
+    asked after start-up is a cache hit: run as a background task of the app (see
+    :func:`article2.web.app.create_app`). A page that fails is left for its request to retry."""
+    for key in keys:
+        for _attempt in range(30):
+            try:
+                await web.cached_forever("page", ("country", key),
+                                         functools.partial(country_html, web, key))
+                web.prepared += 1
+                break
+            except Busy:  # requests have every slot: they go first
+                await asyncio.sleep(1)
+            except Exception as exc:  # noqa: BLE001  (one page's error must not stop the others)
+                log.warning("country page %s not prepared at start-up: %s", key, exc)
+                break
 

@@ -92,6 +92,22 @@ class SecurityHeaders:
             )
 
 
+#: paths that answer data, scripts or geometry: their errors are JSON like the API's
+_NOT_PAGES = ("/api/", "/vendor/", "/geo/", "/static/", "/openapi.json", "/favicon.ico")
+
+ERROR_TITLES = {400: "Bad request", 404: "Not found", 405: "Not allowed",
+                422: "Invalid request", 429: "Too many requests", 500: "Server error",
+                503: "Busy: try again shortly"}  # fmt: skip
+
+
+def wants_html(path: str, accept: str) -> bool:
+    """Whether an error on ``path`` is answered as an HTML page: every dashboard page, unless
+    the client asks for JSON only; the API and the assets answer JSON ``{"error": ...}``."""
+    if path.startswith(_NOT_PAGES):
+        return False
+    return not ("application/json" in accept and "text/html" not in accept)
+
+
 def create_app(warehouse_path: Path | None = None, *, limits: Limits | None = None,
                warm: bool = False) -> FastAPI:
     """The dashboard and API over the warehouse at ``warehouse_path`` (default: the user's),
@@ -150,12 +166,12 @@ def create_app(warehouse_path: Path | None = None, *, limits: Limits | None = No
 
     def _error(request: Request, status: int, message: str,
                headers: Mapping[str, str] | None = None) -> Response:
-        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
-            "accept", ""
-        ):
+        if not wants_html(request.url.path, request.headers.get("accept", "")):
             return JSONResponse({"error": message}, status_code=status, headers=headers)
         return web.templates.TemplateResponse(
-            request, "error.html", {"status": status, "message": message,
+            request, "error.html", {"status": status, "message": message, "nav": "error.html",
+                                    "registry": web.reg, "country_options": web.country_options,
+                                    "title": ERROR_TITLES.get(status, "Error"),
                                     "retry_after": (headers or {}).get("Retry-After")},
             status_code=status, headers=headers,
         )
@@ -189,7 +205,7 @@ def create_app(warehouse_path: Path | None = None, *, limits: Limits | None = No
     @app.exception_handler(Exception)
     async def _any_error(request: Request, exc: Exception):
         log.exception("unhandled error on %s", request.url.path)
-        return JSONResponse({"error": "internal error"}, status_code=500)
+        return _error(request, 500, "internal error: the server could not answer this page")
 
     for module in (assets, api, pages, briefs):
         app.include_router(module.router(web))

@@ -14,7 +14,7 @@ from typing import Any
 
 from article2 import api
 
-__all__ = ["CAPABILITIES", "NotInBuild", "available", "call", "status"]
+__all__ = ["CAPABILITIES", "NotInBuild", "available", "call", "missing_inputs", "status"]
 
 #: capability -> what it gives the dashboard
 CAPABILITIES: dict[str, str] = {
@@ -115,3 +115,18 @@ def call(name: str, *args: Any, **kwargs: Any) -> Any:
     if len(args) == 1 and not kwargs and name not in ("rank", "brief"):
         return _per_country(name, fn, args[0])
     return fn(*args, **kwargs)
+
+
+def missing_inputs(iso3s: list[str], indicators: list[dict]) -> dict[str, list[str]]:
+    """For each candidate in ``iso3s``, the ranking's indicators (``indicators``: the
+    ``attrs["indicators"]`` of :func:`article2.api.rank`, each with ``indicator`` and ``source``)
+    that have no value for it: why a country is not scored. Read from the selection's own inputs
+    (:func:`article2.index.inputs.selection_inputs`) in the ranking's trade year."""
+    if not iso3s:
+        return {}
+    from article2.index import inputs
+
+    long = inputs.selection_inputs(iso3s, inputs.default_year())
+    have = set(zip(long["iso3"], long["indicator"], strict=True))
+    return {k: [i["indicator"] for i in indicators if (k, i["source"]) not in have]
+            for k in iso3s}  # fmt: skip

@@ -287,9 +287,11 @@ def router(web: Web) -> APIRouter:
     @api.get("/compare", tags=["data"], summary="One indicator for several countries",
              responses={**JSON_OR_CSV, **ERRORS})
     async def api_compare(
-        iso3: Annotated[list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")]],
-                        Query(description="ISO3 keys (repeat the parameter)", min_length=1,
-                              max_length=MAX_COMPARE, examples=[["JPN", "KOR"]])],
+        iso3: Annotated[list[Annotated[str, StringConstraints(
+            pattern=r"^\s*[A-Za-z]{3}(\s*,\s*[A-Za-z]{3})*\s*$")]],
+                        Query(description="ISO3 keys: repeat the parameter or give a comma "
+                                          "list (iso3=VNM,MMR)", min_length=1,
+                              max_length=MAX_COMPARE, examples=[["JPN", "KOR"], ["VNM,MMR"]])],
         indicator: Annotated[str, Query(
             description="an indicator with a series (see /api/indicators)",
             json_schema_extra={"enum": [n for n, i in reg.items() if i.has_series]})

@@ -113,11 +113,12 @@ def create_app(warehouse_path: Path | None = None, *, limits: Limits | None = No
     """The dashboard and API over the warehouse at ``warehouse_path`` (default: the user's),
     with ``limits`` (default: from the ``ARTICLE2_WEB_*`` settings).
 
-    With ``warm`` (what ``article2 serve`` does), start-up renders one country page before the
-    server listens (it loads every table the country pages share: a few seconds), then a
-    background task renders every other country page into the page cache, one at a time, so
-    that a country page asked right after start is a cache hit or costs one country's own work
-    (well under a second) instead of the shared tables as well.
+    With ``warm`` (what ``article2 serve`` does), start-up computes what every country page
+    shares (the all-countries trade-share panel, the agreement registry, exposure tables, the
+    Vega bundle) and renders the pages of the Indo-Pacific countries, the dashboard's subject,
+    before the server listens; then a background task renders every other country page, one
+    at a time, into the page cache (progress: ``/api/status``). A page already rendered is
+    answered from memory; one asked before its turn costs its own computation.
 
     Raises:
         WarehouseMissingError: when there is no warehouse to serve.
@@ -129,13 +130,16 @@ def create_app(warehouse_path: Path | None = None, *, limits: Limits | None = No
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         task = None
         if warm:
-            keys = pages.warm_order(web)
+            first, rest = pages.warm_order(web)
             await asyncio.to_thread(web.store.prepare)
-            await web.cached_forever("page", ("country", keys[0]),
-                                     lambda: pages.country_html(web, keys[0]))
+            await web.cached_forever("page", ("country", first[0]),
+                                     lambda: pages.country_html(web, first[0]))
             web.prepared = 1
             await web.cached_forever("table", ("vega-bundle",), assets.vega_bundle_js)
-            task = asyncio.ensure_future(pages.warm(web, keys[1:]))
+            # the Indo-Pacific pages before listening, in every computation slot
+            slots = max(1, limits.compute_slots)
+            await asyncio.gather(*(pages.warm(web, first[1 + i::slots]) for i in range(slots)))
+            task = asyncio.ensure_future(pages.warm(web, rest))
         app.state.warming = task
         try:
             yield

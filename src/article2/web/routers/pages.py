@@ -277,13 +277,13 @@ def country_html(web: Web, key: str) -> bytes:
                       class_labels=CLASS_LABELS, class_colours=CLASS_COLOURS)
 
 
-def warm_order(web: Web) -> list[str]:
-    """Every country key, the Indo-Pacific countries (the dashboard's subject,
-    :func:`article2.countries.group_members`) first, each part alphabetical."""
+def warm_order(web: Web) -> tuple[list[str], list[str]]:
+    """Every country key in two parts, each alphabetical: the Indo-Pacific countries (the
+    dashboard's subject, :func:`article2.countries.group_members`), then the others."""
     from article2.countries import group_members
 
     first = [k for k in group_members("INDO_PACIFIC") if k in web.iso3_keys]
-    return sorted(first) + sorted(web.iso3_keys - set(first))
+    return sorted(first), sorted(web.iso3_keys - set(first))
 
 
 async def warm(web: Web, keys: list[str]) -> None:

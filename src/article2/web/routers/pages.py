@@ -126,6 +126,9 @@ def router(web: Web) -> APIRouter:
                 return web.render("ranking.html", message=str(exc), rows=[], spec=None,
                                   criteria=[], notes=[])
             spec = rank_chart(frame).to_dict() if len(frame) else None
+            if spec is not None:  # as wide as the page, phones included
+                spec["width"] = "container"
+                spec["autosize"] = {"type": "fit-x", "contains": "padding"}
             indicators = list(frame.attrs.get("indicators", []))
             unscored = [str(k) for k in frame.loc[frame["rank"].isna(), "iso3"]]
             with paths.using_warehouse(web.warehouse_path):

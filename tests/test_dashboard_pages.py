@@ -176,3 +176,23 @@ def test_serve_on_a_busy_port_fails_before_printing_its_address():
     assert "http://" not in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(app, ["serve", "--host", "192.0.2.1", "--port", "8000"])
     assert result.exit_code == 1 and "not an address of this machine" in result.output
+
+
+def test_us_assistance_map_is_the_profiles_measure(client):
+    """The map of U.S. assistance (% of GDP) shows the latest complete fiscal year and, for each
+    country, the value of its profile's channel (the same function: exact)."""
+    api = client.get("/api/map/us_aid_pct_gdp").json()
+    prof = client.get("/api/country/VNM/profile").json()["channels"]
+    latest = prof["latest"]["us_aid"]
+    year = api["rows"][0]["year"]
+    assert year == latest["year"] and str(year + 1) in latest["partial"]  # partial FY left out
+    rows = {r["iso3"]: r["value"] for r in api["rows"]}
+    for iso3 in ("VNM", "PHL", "UKR"):
+        channel = client.get(f"/api/country/{iso3}/profile").json()["channels"]["us_aid"]
+        want = next(r["value"] for r in channel
+                    if r["measure"] == "us_aid_obligations_pct_gdp" and r["year"] == year)
+        assert rows[iso3] == pytest.approx(want, rel=1e-12), iso3
+    assert "USA" not in rows
+    page = client.get("/?indicator=us_aid_pct_gdp").text
+    note = _text(_after(page, "by-definition").split("</p>", 1)[0])
+    assert "United States" in note and "donor" in note

@@ -106,6 +106,7 @@ def router(web: Web) -> APIRouter:
             frame = web.compare_frame(keys, ind).dropna(subset=["value"])
             spec = charts.compare_chart(frame, ind) if len(frame) else None
             wide = frame.pivot_table(index="year", columns="iso3", values="value").reset_index()
+            wide = wide[["year", *[k for k in keys if k in wide.columns]]]  # the order chosen
             wide = wide.sort_values("year", ascending=False).head(15)
             names = {c["iso3"]: c["name"] for c in web.country_options}
             return web.render("compare.html", ind=ind, keys=keys, spec=spec,
@@ -166,6 +167,8 @@ def no_value_by_definition(ind: Indicator) -> dict[str, str]:
         return {"CHN": "the measure is exposure to China: China is not exposed to itself"}
     if ind.kind == "cn_finance":
         return {"CHN": "China is the lender: it does not finance itself"}
+    if ind.kind == "us_aid":
+        return {"USA": "the United States is the donor: it does not assist itself"}
     if ind.kind == "agreement" and actor:
         return {actor: f"{name[actor]} is the actor of the map (its own class)"}
     return {}
@@ -194,6 +197,14 @@ INFLUENCE_LABELS = {"normalisation": "normalisation", "aggregation": "aggregatio
                     "weights": "weights", "none": "none (rank stable)"}  # fmt: skip
 
 
+def _influence(choice: str) -> str:
+    """The choice that moves a rank most, in words (``weight_governance``: the weight of
+    governance)."""
+    if choice.startswith("weight_"):
+        return "weight of " + choice.removeprefix("weight_").replace("_", " ")
+    return INFLUENCE_LABELS.get(choice, choice.replace("_", " "))
+
+
 def _whole(v: Any) -> int | None:
     return None if v is None or pd.isna(v) else int(round(float(v)))
 
@@ -218,8 +229,7 @@ def ranking_rows(frame: pd.DataFrame, missing: dict[str, list[str]], n_indicator
             "iso3": r["iso3"], "name": r.get("name") or r["iso3"], "rank": rank,
             "score": r.get("score"), "median_rank": _whole(r.get("median_rank")),
             "band": "" if lo is None or hi is None else (str(lo) if lo == hi else f"{lo}–{hi}"),
-            "most_influential": INFLUENCE_LABELS.get(str(r.get("most_influential") or ""),
-                                                     str(r.get("most_influential") or "")),
+            "most_influential": _influence(str(r.get("most_influential") or "")),
             "coverage": r.get("coverage"),
             "case": "Yes" if r.get("case_country") else "No",
             "criteria": {k: r.get(k) for k, _ in RANK_CRITERIA},

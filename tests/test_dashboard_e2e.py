@@ -49,6 +49,7 @@ PAGES = {
     "map": "/",
     "map-balance": "/?indicator=balance_usajpn_chn&year=2014",
     "map-agreements-usa": "/?indicator=agreement_usa&at=2019-01-01",
+    "map-us-aid": "/?indicator=us_aid_pct_gdp",
     "country-VNM": "/country/VNM",
     "ranking": "/ranking",
     "compare": "/compare?iso3=VNM,MMR,PHL&indicator=trade_share_chn",
@@ -132,8 +133,7 @@ def _axe(driver) -> list[dict]:
     return json.loads(result)
 
 
-@pytest.mark.parametrize("name", ["map", "map-balance", "map-agreements-usa", "country-VNM",
-                                  "ranking", "compare", "sources", "error-404"])
+@pytest.mark.parametrize("name", list(PAGES))
 def test_no_serious_accessibility_violation(server, browser, name):
     browser.set_script_timeout(120)
     for width in WIDTHS:

@@ -196,3 +196,15 @@ def test_us_assistance_map_is_the_profiles_measure(client):
     page = client.get("/?indicator=us_aid_pct_gdp").text
     note = _text(_after(page, "by-definition").split("</p>", 1)[0])
     assert "United States" in note and "donor" in note
+
+
+def test_a_page_over_the_rate_is_a_page(real_warehouse):
+    app = create_app(real_warehouse, limits=Limits(rate=1, burst=1))
+    with TestClient(app) as c:
+        assert c.get("/sources").status_code == 200
+        r = c.get("/sources")
+        assert r.status_code == 429 and r.headers["content-type"].startswith("text/html")
+        assert "Too many requests" in r.text and 'href="/">Back to the map' in r.text
+        assert f'content="{r.headers["retry-after"]}"' in r.text
+        api = c.get("/api/countries")
+        assert api.status_code == 429 and "too many requests" in api.json()["error"]

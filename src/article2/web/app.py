@@ -165,7 +165,7 @@ def create_app(warehouse_path: Path | None = None, *, limits: Limits | None = No
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
 
     # -- robustness: the outermost middleware is added last ---------------------------------------
-    app.add_middleware(RateLimit, rate=limits.rate, burst=limits.burst)
+    app.add_middleware(RateLimit, rate=limits.rate, burst=limits.burst, wants_html=wants_html)
     app.add_middleware(SecurityHeaders)
 
     def _error(request: Request, status: int, message: str,

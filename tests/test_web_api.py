@@ -10,6 +10,7 @@ floating-point summation order differs.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -236,7 +237,13 @@ def test_capabilities_not_in_build_say_so(client):
 def test_bad_input_gets_clear_4xx(client, url, status, words):
     r = client.get(url)
     assert r.status_code == status, r.text
-    assert words in r.json()["error"]
+    if url.startswith("/api/"):
+        assert words in r.json()["error"]
+    else:  # a page: an HTML error page with the message and a way back
+        assert r.headers["content-type"].startswith("text/html")
+        assert words in html.unescape(r.text) and 'href="/"' in r.text
+        # a client that asks for JSON only gets JSON
+        assert words in client.get(url, headers={"accept": "application/json"}).json()["error"]
     assert "Traceback" not in r.text
 
 

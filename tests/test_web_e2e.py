@@ -177,7 +177,8 @@ def test_dashboard_in_chromium(server, browser, tmp_path):
         latest = profile[name]["latest"]
         cells = row.find_elements(By.TAG_NAME, "td")
         assert int(cells[1].text) == latest["year"]
-        assert cells[2].text == f"{latest['value']:,.2f}", name
+        digits = 0 if profile[name]["unit"] == "count" else 2  # counts are whole numbers
+        assert cells[2].text == f"{latest['value']:,.{digits}f}", name
     ties = _api(server, "/api/country/KOR/ties")["rows"]
     first = d.find_element(By.CSS_SELECTOR, "#ties tbody tr td a").text
     assert first == ties[0]["partner_name"]

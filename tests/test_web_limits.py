@@ -175,7 +175,9 @@ def test_concurrent_pdf_briefs_queue_then_get_503(slow_app, monkeypatch):
     assert codes.count(503) >= 3  # one renders, one may wait, the rest are refused
     for r in answers:
         if r.status_code == 503:
-            assert int(r.headers["retry-after"]) >= 1 and "busy" in r.json()["error"]
+            # a brief is a page's download: a browser gets the busy page that tries again
+            assert int(r.headers["retry-after"]) >= 1 and "busy" in r.text
+            assert r.headers["content-type"].startswith("text/html")
             assert r.headers["x-content-type-options"] == "nosniff"  # still the app's answer
 
 

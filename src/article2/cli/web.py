@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from typing import Annotated
 
 import typer
@@ -40,16 +42,47 @@ def serve(
         Limits.from_settings()
     except ValueError as exc:
         raise fail(str(exc)) from exc
+    problem = port_problem(host, port)
+    if problem:
+        raise fail(problem)
     if not warehouse.exists():
         from article2.cli._build import _build, _print_report
 
         _print_report(_build(None))
     n = workers or os.cpu_count() or 1
     console.print(f"article2 dashboard at http://{host}:{port}/ (API: /openapi.json)"
-                  + (f", {n} worker processes" if n > 1 else ""), highlight=False)
+                  + (f", {n} worker processes" if n > 1 else "")
+                  + "; it answers once the country pages' shared tables are loaded",
+                  highlight=False)
     if n == 1:
-        uvicorn.run(create_app(paths.warehouse_path()), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(paths.warehouse_path(), warm=True), host=host, port=port,
+                    log_level="warning")
         return
     # each worker process builds its app; it finds the same warehouse (same data home setting)
-    uvicorn.run("article2.web:create_app", factory=True, host=host, port=port, workers=n,
-                log_level="warning")
+    uvicorn.run("article2.web:create_served_app", factory=True, host=host, port=port,
+                workers=n, log_level="warning")
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host``:``port`` (in use, not an address of this
+    machine, not allowed), or None when it can. Binds as uvicorn does (``SO_REUSEADDR``), then
+    lets go."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        return f"--host {host!r} is not an address or name this machine can resolve ({exc})"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (f"port {port} on {host} is already in use (another server?); stop it "
+                        "or choose another with --port")
+            if exc.errno == errno.EACCES:
+                return f"not allowed to listen on port {port} on {host}; choose --port above 1023"
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return f"--host {host!r} is not an address of this machine"
+            return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None

@@ -15,8 +15,10 @@ without a traceback. All assets (Vega bundle, geometry, CSS/JS) are served by th
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -90,16 +92,63 @@ class SecurityHeaders:
             )
 
 
-def create_app(warehouse_path: Path | None = None, *, limits: Limits | None = None) -> FastAPI:
+#: paths that answer data, scripts or geometry: their errors are JSON like the API's
+_NOT_PAGES = ("/api/", "/vendor/", "/geo/", "/static/", "/openapi.json", "/favicon.ico")
+
+ERROR_TITLES = {400: "Bad request", 404: "Not found", 405: "Not allowed",
+                422: "Invalid request", 429: "Too many requests", 500: "Server error",
+                503: "Busy: try again shortly"}  # fmt: skip
+
+
+def wants_html(path: str, accept: str) -> bool:
+    """Whether an error on ``path`` is answered as an HTML page: every dashboard page, unless
+    the client asks for JSON only; the API and the assets answer JSON ``{"error": ...}``."""
+    if path.startswith(_NOT_PAGES):
+        return False
+    return not ("application/json" in accept and "text/html" not in accept)
+
+
+def create_app(warehouse_path: Path | None = None, *, limits: Limits | None = None,
+               warm: bool = False) -> FastAPI:
     """The dashboard and API over the warehouse at ``warehouse_path`` (default: the user's),
     with ``limits`` (default: from the ``ARTICLE2_WEB_*`` settings).
+
+    With ``warm`` (what ``article2 serve`` does), start-up computes what every country page
+    shares (the all-countries trade-share panel, the agreement registry, exposure tables, the
+    Vega bundle) and renders the pages of the Indo-Pacific countries, the dashboard's subject,
+    before the server listens; then a background task renders every other country page, one
+    at a time, into the page cache (progress: ``/api/status``). A page already rendered is
+    answered from memory; one asked before its turn costs its own computation.
 
     Raises:
         WarehouseMissingError: when there is no warehouse to serve.
     """
     limits = limits or Limits.from_settings()
     web = Web(warehouse_path, limits)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        task = None
+        if warm:
+            first, rest = pages.warm_order(web)
+            await asyncio.to_thread(web.store.prepare)
+            await web.cached_forever("page", ("country", first[0]),
+                                     lambda: pages.country_html(web, first[0]))
+            web.prepared = 1
+            await web.cached_forever("table", ("vega-bundle",), assets.vega_bundle_js)
+            # the Indo-Pacific pages before listening, in every computation slot
+            slots = max(1, limits.compute_slots)
+            await asyncio.gather(*(pages.warm(web, first[1 + i::slots]) for i in range(slots)))
+            task = asyncio.ensure_future(pages.warm(web, rest))
+        app.state.warming = task
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="article2 dashboard API",
         version=__version__,
         description="Indicators of U.S.-Japan economic cooperation in the Indo-Pacific, "
@@ -116,17 +165,17 @@ def create_app(warehouse_path: Path | None = None, *, limits: Limits | None = No
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
 
     # -- robustness: the outermost middleware is added last ---------------------------------------
-    app.add_middleware(RateLimit, rate=limits.rate, burst=limits.burst)
+    app.add_middleware(RateLimit, rate=limits.rate, burst=limits.burst, wants_html=wants_html)
     app.add_middleware(SecurityHeaders)
 
     def _error(request: Request, status: int, message: str,
                headers: Mapping[str, str] | None = None) -> Response:
-        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
-            "accept", ""
-        ):
+        if not wants_html(request.url.path, request.headers.get("accept", "")):
             return JSONResponse({"error": message}, status_code=status, headers=headers)
         return web.templates.TemplateResponse(
-            request, "error.html", {"status": status, "message": message,
+            request, "error.html", {"status": status, "message": message, "nav": "error.html",
+                                    "registry": web.reg, "country_options": web.country_options,
+                                    "title": ERROR_TITLES.get(status, "Error"),
                                     "retry_after": (headers or {}).get("Retry-After")},
             status_code=status, headers=headers,
         )
@@ -160,7 +209,7 @@ def create_app(warehouse_path: Path | None = None, *, limits: Limits | None = No
     @app.exception_handler(Exception)
     async def _any_error(request: Request, exc: Exception):
         log.exception("unhandled error on %s", request.url.path)
-        return JSONResponse({"error": "internal error"}, status_code=500)
+        return _error(request, 500, "internal error: the server could not answer this page")
 
     for module in (assets, api, pages, briefs):
         app.include_router(module.router(web))

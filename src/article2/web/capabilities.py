@@ -8,11 +8,13 @@ showing numbers it does not have. Wiring a capability in is a matter of adding i
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from typing import Any
 
 from article2 import api
 
-__all__ = ["CAPABILITIES", "NotInBuild", "available", "call", "status"]
+__all__ = ["CAPABILITIES", "NotInBuild", "available", "call", "missing_inputs", "status"]
 
 #: capability -> what it gives the dashboard
 CAPABILITIES: dict[str, str] = {
@@ -60,7 +62,11 @@ def _per_country(name: str, fn: Any, iso3: str) -> Any:
     if name == "profile":
         return fn(iso3).to_dict()
     if name == "recommendations":
-        return fn(country=iso3)
+        frame = _all_recs(dt.date.today())
+        # the same selection as article2.api.recs(country=iso3), without reading every record
+        # file again for each country page
+        hit = frame["countries"].str.split(",").apply(lambda c: iso3 in c)
+        return frame[hit].reset_index(drop=True)
     if name == "architecture":
         return api.country_architecture(iso3)
     if name == "dependencies":
@@ -71,6 +77,13 @@ def _per_country(name: str, fn: Any, iso3: str) -> Any:
         except NoProductDataError as exc:
             raise NotInBuild(str(exc)) from exc
     return fn(iso3)
+
+
+@functools.lru_cache(maxsize=2)
+def _all_recs(day: dt.date) -> Any:
+    """Every recommendation with its status on ``day`` (:func:`article2.api.recs`): the record
+    files are read once a day, not once per country page."""
+    return api.recs(at=day)
 
 
 def _brief_bytes(iso3: str, fmt: str) -> bytes:
@@ -102,3 +115,18 @@ def call(name: str, *args: Any, **kwargs: Any) -> Any:
     if len(args) == 1 and not kwargs and name not in ("rank", "brief"):
         return _per_country(name, fn, args[0])
     return fn(*args, **kwargs)
+
+
+def missing_inputs(iso3s: list[str], indicators: list[dict]) -> dict[str, list[str]]:
+    """For each candidate in ``iso3s``, the ranking's indicators (``indicators``: the
+    ``attrs["indicators"]`` of :func:`article2.api.rank`, each with ``indicator`` and ``source``)
+    that have no value for it: why a country is not scored. Read from the selection's own inputs
+    (:func:`article2.index.inputs.selection_inputs`) in the ranking's trade year."""
+    if not iso3s:
+        return {}
+    from article2.index import inputs
+
+    long = inputs.selection_inputs(iso3s, inputs.default_year())
+    have = set(zip(long["iso3"], long["indicator"], strict=True))
+    return {k: [i["indicator"] for i in indicators if (k, i["source"]) not in have]
+            for k in iso3s}  # fmt: skip

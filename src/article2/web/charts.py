@@ -33,7 +33,10 @@ def _world_map(values: pd.DataFrame, fields: list[str], *, no_data: str, title: 
     )
     fields = [*fields, "url"]
     lookup = alt.LookupData(alt.InlineData(values=_records(data[["id", *fields]])), "id", fields)
-    base = alt.Chart(geo).mark_geoshape(fill=no_data, stroke="white", strokeWidth=0.4)
+    # the grey background layer is decoration for screen readers (aria=False): the table under
+    # the map lists every value, and the value layer's shapes carry their own labels
+    base = alt.Chart(geo).mark_geoshape(fill=no_data, stroke="white", strokeWidth=0.4,
+                                        aria=False)
     layer = (
         alt.Chart(geo)
         .mark_geoshape(stroke="white", strokeWidth=0.4)
@@ -63,7 +66,7 @@ def map_chart(values: pd.DataFrame, ind: Indicator, year: int) -> dict:
         no_data="#d9d9d9",
         title=f"{ind.label}, {year}",
         color=alt.Color("value:Q", title=ind.unit, scale=scale,
-                        legend=alt.Legend(orient="bottom", gradientLength=320)),
+                        legend=alt.Legend(orient="bottom", gradientLength=240)),
         tooltip=[
             alt.Tooltip("name:N", title="Country"),
             alt.Tooltip("iso3:N", title="ISO3"),
@@ -89,7 +92,9 @@ def lines_chart(frame: pd.DataFrame, *, title: str, unit: str, series: str = "se
         )
         .properties(width="container", height=220, title=title)
     )
-    return chart.to_dict()
+    # the spec is built from fixed code (tests render it in a browser): schema validation of
+    # every chart would cost a third of a country page
+    return chart.to_dict(validate=False)
 
 
 def actor_label(actor: str) -> str:
@@ -118,7 +123,7 @@ def category_map_chart(
             title=None,
             scale=alt.Scale(domain=[labels[k] for k in order],
                             range=[colours[k] for k in order]),
-            legend=alt.Legend(orient="bottom", columns=2, labelLimit=400),
+            legend=alt.Legend(orient="bottom", columns=1, labelLimit=330),
         ),
         tooltip=[
             alt.Tooltip("name:N", title="Country"),

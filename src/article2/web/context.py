@@ -108,8 +108,20 @@ def response(triple: tuple) -> Response:
     return Response(body, media_type=media, headers=headers)
 
 
+def fmt_kind(value: Any, kind: str) -> str:
+    """A channel value for people: ``usd`` in millions (1 decimal), ``pct`` with 2 decimals,
+    ``persons`` whole; None as a dash."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if kind == "usd":
+        return f"{value / 1e6:,.1f}"
+    if kind == "pct":
+        return f"{value:,.2f}"
+    return f"{value:,.0f}"
+
+
 def fmt_number(value: Any, digits: int = 2) -> str:
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):
         return "–"
     if isinstance(value, float):
         if abs(value) >= 1e6:
@@ -135,6 +147,8 @@ class Web:
         self.templates = Jinja2Templates(directory=str(_HERE / "templates"))
         self.templates.env.autoescape = True  # every dashboard template is HTML: escape all data
         self.templates.env.filters["num"] = fmt_number
+        self.templates.env.filters["kind"] = fmt_kind
+        self.prepared = 0  # country pages prepared by the start-up warming
         self.compute = Gate("computations", limits.compute_slots, limits.queue, limits.queue_wait)
         self.pdf = Gate("PDF renders", limits.pdf_slots, min(limits.queue, 4), limits.queue_wait)
         budget = limits.cache_mb * 2**20
@@ -151,6 +165,18 @@ class Web:
         """``compute()``'s value for ``key`` from cache ``cache``, computed at most once at a
         time through the cache's gate, waited for at most the request time limit."""
         return await self.caches[cache].get(key, compute, timeout=self.limits.time_limit)
+
+    async def cached_forever(self, cache: str, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """As :meth:`cached` without the request time limit (start-up warming)."""
+        return await self.caches[cache].get(key, compute)
+
+    def profile(self, key: str) -> Any:
+        """The :class:`article2.profiles.Profile` of country ``key`` (latest years); 404 when
+        profiles are not in this build."""
+        try:
+            return self.cap_call("profile", key, year=None)
+        except capabilities.NotInBuild as exc:
+            raise ApiError(404, str(exc)) from exc
 
     def cap_call(self, *args: Any, **kwargs: Any) -> Any:
         """A capability of article2.api, reading the warehouse this app serves."""
@@ -222,10 +248,41 @@ class Web:
                                 f"{AGREEMENT_FIRST_YEAR}-01-01 to {LAST_DAY.isoformat()}")
         return day.isoformat()
 
+    def resolve_country(self, text: str) -> str:
+        """The ISO3 key of ``text``: a key (any case), a country's name (any case) or what the
+        country picker shows, ``Name (ISO3)``; 404 naming what was given otherwise."""
+        t = text.strip()
+        if t.endswith(")") and "(" in t:
+            t = t[t.rindex("(") + 1:-1].strip()
+        if t.upper() in self.iso3_keys:
+            return t.upper()
+        key = self._names.get(t.casefold())
+        if key is None:
+            raise ApiError(404, f"unknown country {text!r}: give an ISO3 key or a country's name "
+                                "(see /api/countries)")
+        return key
+
+    @functools.cached_property
+    def _names(self) -> dict[str, str]:
+        table = self.store.countries()
+        return {str(n).casefold(): k for k, n in zip(table["iso3"], table["name"], strict=True)
+                if isinstance(n, str)}
+
+    @functools.cached_property
+    def country_options(self) -> list[dict[str, str]]:
+        """Every country as the pickers offer it: ``{"iso3", "name", "label"}``, by name."""
+        table = self.store.countries()[["iso3", "name"]].dropna()
+        table = table.sort_values("name", key=lambda s: s.str.casefold())
+        return [{"iso3": k, "name": n, "label": f"{n} ({k})"}
+                for k, n in zip(table["iso3"], table["name"], strict=True)]
+
     def check_compare(self, iso3s: list[str]) -> list[str]:
-        keys = list(dict.fromkeys(self.check_iso3(k) for k in iso3s if k.strip()))
+        """The countries asked: each value an ISO3 key, a name or a comma list of them
+        (``?iso3=VNM,MMR`` is ``?iso3=VNM&iso3=MMR``); duplicates dropped, order kept."""
+        tokens = [t for v in iso3s for t in v.split(",") if t.strip()]
+        keys = list(dict.fromkeys(self.resolve_country(t) for t in tokens))
         if not keys:
-            raise ApiError(422, "give at least one country: ?iso3=JPN&iso3=KOR")
+            raise ApiError(422, "give at least one country: ?iso3=JPN,KOR or ?iso3=JPN&iso3=KOR")
         if len(keys) > MAX_COMPARE:
             raise ApiError(422, f"at most {MAX_COMPARE} countries can be compared")
         return keys
@@ -283,10 +340,12 @@ class Web:
 
     def page(self, request: Request, name: str, **context: Any) -> HTMLResponse:
         return self.templates.TemplateResponse(
-            request, name, {"nav": name, "registry": self.reg, **context}
+            request, name, {"nav": name, "registry": self.reg,
+                            "country_options": self.country_options, **context}
         )
 
     def render(self, name: str, **context: Any) -> bytes:
         """A page rendered to bytes (cacheable: it does not depend on the request)."""
         return self.templates.get_template(name).render(
-            {"nav": name, "registry": self.reg, **context}).encode()
+            {"nav": name, "registry": self.reg, "country_options": self.country_options,
+             **context}).encode()

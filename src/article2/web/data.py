@@ -51,11 +51,12 @@ from typing import Literal
 import pandas as pd
 
 from article2 import warehouse
+from article2.measures import economy, identity
 from article2.measures import exposure as exp_m
 from article2.measures import finance as fin_m
-from article2.measures import identity
 from article2.measures import ties as ties_m
 from article2.measures import trade as trade_m
+from article2.measures import us_aid as us_aid_m
 from article2.measures.members import ACTOR_NAMES, slug
 
 __all__ = [
@@ -70,7 +71,7 @@ __all__ = [
     "registry",
 ]
 
-Kind = Literal["share", "balance", "cn_finance", "igo", "exposure", "agreement"]
+Kind = Literal["share", "balance", "cn_finance", "igo", "exposure", "agreement", "us_aid"]
 Direction = Literal["trade", "import", "export"]
 
 TRADE_SOURCE = "cow_trade/cow_dyadic_trade_4.0.csv.gz"
@@ -80,6 +81,7 @@ IGO_SOURCE = "peace_science/cow_igo_ndy.csv.gz"
 ATOP_SOURCE = "peace_science/atop_alliance.csv.gz"
 #: the curated agreement registry (committed YAML files, one citation per agreement)
 AGREEMENT_SOURCE = "article2 curated agreement registry"
+US_AID_SOURCE = "us_aid/us_foreign_aid_country.csv.gz"
 AGREEMENT_ACTORS: tuple[str, ...] = ("USA", "JPN", "CHN", "EU")
 AGREEMENT_ACTOR_LABELS = {"USA": "the United States", "JPN": "Japan", "CHN": "China",
                           "EU": "the EU"}
@@ -208,6 +210,20 @@ def _build_registry() -> dict[str, Indicator]:
             warehouse_indicators=("cn_of_oda", "cn_of_oof", "cn_of_vague", "gdp_usd") if finance
             else (("trade_cow", "gdp_usd") if "gdp" in measure else ("trade_cow",)),
         )
+    reg["us_aid_pct_gdp"] = Indicator(
+        name="us_aid_pct_gdp",
+        label="U.S. foreign assistance obligated, % of GDP",
+        unit="% of GDP",
+        description="U.S. foreign assistance obligated to the country in the U.S. fiscal year "
+        "(all assistance, military included: not ODA), as a percentage of its GDP (World Bank, "
+        "current USD) in the calendar year in which the fiscal year ends "
+        "(ForeignAssistance.gov). The latest fiscal year, when only partly reported, is left "
+        "out.",
+        kind="us_aid",
+        sources=(US_AID_SOURCE, GDP_SOURCE),
+        measure="us_aid_obligations_pct_gdp",
+        warehouse_indicators=("us_aid_obligations_current", "gdp_usd"),
+    )
     for actor in AGREEMENT_ACTORS:
         reg[f"agreement_{actor.lower()}"] = Indicator(
             name=f"agreement_{actor.lower()}",
@@ -253,6 +269,8 @@ class Store:
         self.classification = functools.lru_cache(maxsize=64)(self._classification)
         self.share_panel = functools.lru_cache(maxsize=256)(self._share_panel)
         self._country_table = identity.countries(self.wh)
+        self._panels: dict[str, dict[str, pd.DataFrame]] = {}
+        self._empty_panels: dict[str, pd.DataFrame] = {}
 
     def close(self) -> None:
         """Nothing to release: the handle belongs to its build (see
@@ -306,6 +324,14 @@ class Store:
             frame = fin_m.pct_gdp(self.wh, year)
             if iso3:
                 frame = frame[frame["iso3"] == iso3]
+        elif ind.kind == "us_aid":
+            table, partial = self.us_aid()
+            frame = table[(table["measure"] == ind.measure) & ~table["year"].isin(list(partial))]
+            frame = frame.dropna(subset=["value"])
+            if year is not None:
+                frame = frame[frame["year"] == year]
+            if iso3:
+                frame = frame[frame["iso3"] == iso3]
         else:  # igo
             frame = ties_m.igo_shared(self.wh, ind.actor or "", year=year, iso3=iso3)
         frame = frame[["iso3", "year", "value"]].copy()
@@ -323,8 +349,23 @@ class Store:
 
     def _share_panel(self, flow: str, year: int | None, iso3: str | None) -> pd.DataFrame:
         """Every actor's share for the targets selected (one country over all years, or all
-        countries in one year): :func:`article2.measures.trade.shares`."""
+        countries in one year): :func:`article2.measures.trade.shares`; one country's rows come
+        from the all-countries panel when :meth:`prepare` has computed it."""
+        by_country = self._panels.get(flow)
+        if by_country is not None and year is None and iso3 is not None:
+            return by_country.get(iso3, self._empty_panels[flow])
         return trade_m.shares(self.wh, "cow", flow=flow, year=year, iso3=iso3)
+
+    def prepare(self, flows: tuple[str, ...] = ("trade",)) -> None:
+        """Compute the share panel of every country over all years once (one pass over the
+        trade table: seconds), so that a country's series costs a look-up instead of a pass of
+        its own (``shares(iso3=...)`` returns the same rows: see ``tests/test_dashboard_cold``)."""
+        self.us_aid()
+        for flow in flows:
+            panel = trade_m.shares(self.wh, "cow", flow=flow)
+            self._empty_panels[flow] = panel.iloc[0:0]
+            self._panels[flow] = {k: g.reset_index(drop=True)
+                                  for k, g in panel.groupby("iso3", sort=False)}  # fmt: skip
 
     def _exposure(self, ind: Indicator, year: int) -> pd.DataFrame:
         """One coercion-exposure measure of every country with a value in ``year``, with its
@@ -362,6 +403,22 @@ class Store:
         })  # fmt: skip
         return out.sort_values("iso3", ignore_index=True)
 
+    @functools.cached_property
+    def _us_aid(self) -> tuple[pd.DataFrame, dict[int, str]]:
+        aid = pd.concat([economy.series(self.wh, k, us_aid_m.INDICATORS).assign(iso3=k)
+                         for k in self._country_table["iso3"]], ignore_index=True)
+        table = us_aid_m.us_assistance(aid, economy.gdp(self.wh))
+        table["year"] = table["year"].astype(int)
+        obligated = aid[(aid["indicator"] == "us_aid_obligations_current") & aid["value"].notna()]
+        recipients = obligated.groupby("year", as_index=False)["iso3"].nunique()
+        return table, us_aid_m.partial_years(recipients.rename(columns={"iso3": "n"}))
+
+    def us_aid(self) -> tuple[pd.DataFrame, dict[int, str]]:
+        """U.S. assistance of every recipient (:func:`article2.measures.us_aid.us_assistance`,
+        the profile's measure) and the fiscal years left out as partly reported
+        (:func:`article2.measures.us_aid.partial_years`, as the profile's channel)."""
+        return self._us_aid
+
     def _country_series(self, name: str, iso3: str) -> pd.DataFrame:
         """One country's values of indicator ``name`` over all years (iso3, year, value)."""
         return self._compute(_REGISTRY[name], year=None, iso3=iso3)
@@ -381,6 +438,9 @@ class Store:
             return trade_m.years(self.wh, "cow")
         if ind.kind == "cn_finance":
             return tuple(sorted(int(y) for y in fin_m.pct_gdp(self.wh)["year"].unique()))
+        if ind.kind == "us_aid":
+            return tuple(sorted(int(y) for y in self._compute(ind, year=None, iso3=None)["year"]
+                                .unique()))
         return ties_m.igo_years(self.wh, ind.actor or "")
 
     def _provenance(self, sources: tuple[str, ...]) -> dict[str, str]:

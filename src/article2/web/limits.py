@@ -21,6 +21,7 @@ The settings (``ARTICLE2_WEB_*``, :mod:`article2.config`) are read once by :func
 from __future__ import annotations
 
 import asyncio
+import html
 import math
 import time
 from collections import OrderedDict
@@ -30,7 +31,7 @@ from typing import Any
 
 import anyio
 import anyio.to_thread
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from article2 import config
@@ -245,13 +246,27 @@ class TokenBuckets:
         return wait
 
 
+#: the page a browser gets when over its rate (no template: answered before the app runs)
+_TOO_MANY = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    '<meta http-equiv="refresh" content="{retry}"><title>Too many requests · article2</title>'
+    '<link rel="stylesheet" href="/static/app.css"></head><body><main id="main">'
+    '<h1>Too many requests <small>(error 429)</small></h1><p class="error" role="alert">'
+    '{message}</p><p>This page tries again by itself in {retry} s.</p>'
+    '<p><a href="/">Back to the map</a></p></main></body></html>'
+)
+
+
 class RateLimit:
     """ASGI middleware: per-client rate limiting (the client is the peer's IP address; headers
     such as ``X-Forwarded-For`` are not trusted). Over the limit: 429 with ``Retry-After``."""
 
-    def __init__(self, app: ASGIApp, rate: float, burst: int) -> None:
+    def __init__(self, app: ASGIApp, rate: float, burst: int,
+                 wants_html: Callable[[str, str], bool] | None = None) -> None:
         self.app = app
         self.buckets = TokenBuckets(rate, burst) if rate > 0 else None
+        self.wants_html = wants_html  # (path, Accept) -> answer with a page instead of JSON
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and self.buckets is not None:
@@ -259,11 +274,18 @@ class RateLimit:
             wait = self.buckets.take(client)
             if wait > 0:
                 retry = max(1, math.ceil(wait))
-                response = JSONResponse(
-                    {"error": f"too many requests from this client: at most "
-                              f"{self.buckets.rate:g} a second (bursts of {self.buckets.burst}); "
-                              f"try again in {retry} s"},
-                    status_code=429, headers={"Retry-After": str(retry)})
+                message = (f"too many requests from this client: at most "
+                           f"{self.buckets.rate:g} a second (bursts of {self.buckets.burst}); "
+                           f"try again in {retry} s")
+                accept = dict(scope.get("headers") or ()).get(b"accept", b"").decode("latin-1")
+                response: Response
+                if self.wants_html is not None and self.wants_html(scope.get("path", ""), accept):
+                    response = HTMLResponse(_TOO_MANY.format(retry=retry,
+                                                             message=html.escape(message)),
+                                            status_code=429, headers={"Retry-After": str(retry)})
+                else:
+                    response = JSONResponse({"error": message}, status_code=429,
+                                            headers={"Retry-After": str(retry)})
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

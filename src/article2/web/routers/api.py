@@ -80,6 +80,15 @@ def router(web: Web) -> APIRouter:
                                "descriptions": capabilities.CAPABILITIES}),
                         media_type="application/json")
 
+    @api.get("/status", tags=["registry"], summary="Country pages prepared since start-up",
+             responses={**JSON_200, **LIMITED})
+    async def api_status() -> Response:
+        """How many country pages the server has prepared since it started (``article2 serve``
+        prepares every country page in the background; a prepared page answers at once)."""
+        return Response(dumps({"country_pages": {"prepared": web.prepared,
+                                                 "total": len(web.iso3_keys)}}),
+                        media_type="application/json")
+
     @api.get("/sources", tags=["registry"], summary="Provenance of every raw file",
              responses={**JSON_OR_CSV, **ERRORS})
     async def api_sources(format: FormatQ = "json") -> Response:
@@ -278,9 +287,11 @@ def router(web: Web) -> APIRouter:
     @api.get("/compare", tags=["data"], summary="One indicator for several countries",
              responses={**JSON_OR_CSV, **ERRORS})
     async def api_compare(
-        iso3: Annotated[list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")]],
-                        Query(description="ISO3 keys (repeat the parameter)", min_length=1,
-                              max_length=MAX_COMPARE, examples=[["JPN", "KOR"]])],
+        iso3: Annotated[list[Annotated[str, StringConstraints(
+            pattern=r"^\s*[A-Za-z]{3}(\s*,\s*[A-Za-z]{3})*\s*$")]],
+                        Query(description="ISO3 keys: repeat the parameter or give a comma "
+                                          "list (iso3=VNM,MMR)", min_length=1,
+                              max_length=MAX_COMPARE, examples=[["JPN", "KOR"], ["VNM,MMR"]])],
         indicator: Annotated[str, Query(
             description="an indicator with a series (see /api/indicators)",
             json_schema_extra={"enum": [n for n, i in reg.items() if i.has_series]})

@@ -324,3 +324,17 @@ def test_regions_and_aggregates_are_kept_apart_and_reported(real_snapshot, real_
     assert q["transition quarter (July-September 1976), not a fiscal year"] == (
         raw["Fiscal Year"] == "1976tq"
     ).sum()
+
+
+def test_economy_panel_is_every_countrys_series_in_one_query(mini):
+    from article2.measures import economy
+
+    wh = warehouse.open_warehouse(warehouse.build(mini).warehouse)
+    panel = economy.panel(wh, us_aid.INDICATORS)
+    assert not panel.empty
+    for iso3, rows in panel.groupby("iso3"):
+        one = economy.series(wh, str(iso3), us_aid.INDICATORS)
+        got = rows.drop(columns="iso3").sort_values(["indicator", "year"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, one[got.columns], check_dtype=False)
+    with pytest.raises(ValueError, match="chosen series"):
+        economy.panel(wh, ("gdp_usd",))

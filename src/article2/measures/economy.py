@@ -25,6 +25,7 @@ __all__ = [
     "gdp",
     "gdp_source_ids",
     "latest",
+    "panel",
     "population",
     "series",
     "weo_history",
@@ -126,6 +127,22 @@ def series(
         return pd.DataFrame(columns=["year", "indicator", "value", "source_id"])
     out = pd.concat(parts, ignore_index=True).astype({"year": int})
     return out.sort_values(["indicator", "year"], kind="stable").reset_index(drop=True)
+
+
+def panel(wh: Warehouse, indicators: tuple[str, ...]) -> pd.DataFrame:
+    """Every country's values of country-year ``indicators`` (none of the chosen series of
+    :func:`gdp` and :func:`population`): columns ``iso3, year, indicator, value, source_id``,
+    rows with a value, by country, indicator and year; the rows of :func:`series` for all
+    countries in one query."""
+    if any(i in _CHOSEN for i in indicators):
+        raise ValueError(f"panel: {sorted(_CHOSEN)} are chosen series; use gdp() or population()")
+    marks = ", ".join("?" * len(indicators))
+    out = wh.sql(
+        f"SELECT iso3, year, indicator, value, source_id FROM country_year "
+        f"WHERE indicator IN ({marks}) AND value IS NOT NULL",
+        list(indicators),
+    ).astype({"year": int})
+    return out.sort_values(["iso3", "indicator", "year"], kind="stable").reset_index(drop=True)
 
 
 def gapminder_gdp(wh: Warehouse, years, candidates) -> pd.DataFrame:

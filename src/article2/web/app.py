@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from article2 import __version__
 from article2.web.context import ApiError, Web
 from article2.web.limits import Busy, Limits, RateLimit, ResponseCache
+from article2.web.page_store import PageStore
 from article2.web.routers import api, assets, briefs, pages
 
 __all__ = ["ApiError", "ResponseCache", "SecurityHeaders", "create_app"]
@@ -108,6 +109,15 @@ def wants_html(path: str, accept: str) -> bool:
     return not ("application/json" in accept and "text/html" not in accept)
 
 
+async def _prepare_then_warm(web: Web, keys: list[str]) -> None:
+    """Pages of ``keys`` stored on disk first (instant), then the shared tables, then the
+    pages left to draw."""
+    stored = [k for k in keys if web.pages is not None and web.pages.get(k) is not None]
+    await pages.warm(web, stored)
+    await asyncio.to_thread(web.store.prepare)
+    await pages.warm(web, [k for k in keys if k not in set(stored)])
+
+
 def create_app(warehouse_path: Path | None = None, *, limits: Limits | None = None,
                warm: bool = False) -> FastAPI:
     """The dashboard and API over the warehouse at ``warehouse_path`` (default: the user's),
@@ -130,16 +140,24 @@ def create_app(warehouse_path: Path | None = None, *, limits: Limits | None = No
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         task = None
         if warm:
+            web.pages = PageStore(web.store.wh.build_id)
             first, rest = pages.warm_order(web)
-            await asyncio.to_thread(web.store.prepare)
-            await web.cached_forever("page", ("country", first[0]),
-                                     lambda: pages.country_html(web, first[0]))
-            web.prepared = 1
             await web.cached_forever("table", ("vega-bundle",), assets.vega_bundle_js)
-            # the Indo-Pacific pages before listening, in every computation slot
-            slots = max(1, limits.compute_slots)
-            await asyncio.gather(*(pages.warm(web, first[1 + i::slots]) for i in range(slots)))
-            task = asyncio.ensure_future(pages.warm(web, rest))
+            if all(web.pages.get(k) is not None for k in first):
+                # pages drawn by an earlier start of the same build and code: answered from
+                # disk at once; the shared tables and any page not stored are done meanwhile
+                await pages.warm(web, first)
+                task = asyncio.ensure_future(_prepare_then_warm(web, rest))
+            else:
+                await asyncio.to_thread(web.store.prepare)
+                await web.cached_forever("page", ("country", first[0]),
+                                         lambda: pages.stored_country_html(web, first[0]))
+                web.prepared = 1
+                # the Indo-Pacific pages before listening, in every computation slot
+                slots = max(1, limits.compute_slots)
+                await asyncio.gather(*(pages.warm(web, first[1 + i::slots])
+                                       for i in range(slots)))  # fmt: skip
+                task = asyncio.ensure_future(pages.warm(web, rest))
         app.state.warming = task
         try:
             yield

@@ -28,6 +28,7 @@ from article2 import paths
 from article2.web import capabilities
 from article2.web.data import AGREEMENT_FIRST_YEAR, Indicator, Store, registry
 from article2.web.limits import Gate, Limits, ResponseCache
+from article2.web.page_store import PageStore
 
 __all__ = ["ApiError", "ErrorBody", "FormatQ", "Web", "dumps", "records", "table_body"]
 
@@ -149,6 +150,7 @@ class Web:
         self.templates.env.filters["num"] = fmt_number
         self.templates.env.filters["kind"] = fmt_kind
         self.prepared = 0  # country pages prepared by the start-up warming
+        self.pages: PageStore | None = None  # pages kept on disk (set when the app warms)
         self.compute = Gate("computations", limits.compute_slots, limits.queue, limits.queue_wait)
         self.pdf = Gate("PDF renders", limits.pdf_slots, min(limits.queue, 4), limits.queue_wait)
         budget = limits.cache_mb * 2**20

@@ -405,8 +405,8 @@ class Store:
 
     @functools.cached_property
     def _us_aid(self) -> tuple[pd.DataFrame, dict[int, str]]:
-        aid = pd.concat([economy.series(self.wh, k, us_aid_m.INDICATORS).assign(iso3=k)
-                         for k in self._country_table["iso3"]], ignore_index=True)
+        aid = economy.panel(self.wh, us_aid_m.INDICATORS)
+        aid = aid[aid["iso3"].isin(self._country_table["iso3"])].reset_index(drop=True)
         table = us_aid_m.us_assistance(aid, economy.gdp(self.wh))
         table["year"] = table["year"].astype(int)
         obligated = aid[(aid["indicator"] == "us_aid_obligations_current") & aid["value"].notna()]

@@ -26,7 +26,7 @@ from article2.web.context import DEFAULT_INDICATOR, MAX_COMPARE, ApiError, Web, 
 from article2.web.data import Indicator
 from article2.web.limits import Busy
 
-__all__ = ["country_html", "router", "warm", "warm_order"]
+__all__ = ["country_html", "router", "stored_country_html", "warm", "warm_order"]
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def router(web: Web) -> APIRouter:
     @pages.get("/country/{iso3}", response_class=HTMLResponse)
     async def country_page(iso3: str):
         key = web.check_iso3(iso3)
-        body = await web.cached("page", ("country", key), lambda: country_html(web, key))
+        body = await web.cached("page", ("country", key), lambda: stored_country_html(web, key))
         return HTMLResponse(body)
 
     @pages.get("/compare", response_class=HTMLResponse)
@@ -290,6 +290,20 @@ def country_html(web: Web, key: str) -> bytes:
                       class_labels=CLASS_LABELS, class_colours=CLASS_COLOURS)
 
 
+def stored_country_html(web: Web, key: str) -> bytes:
+    """The page of country ``key`` from the disk store of pages drawn earlier for the same
+    build and code (:class:`article2.web.page_store.PageStore`, kept when the app warms its
+    pages), else :func:`country_html`, stored for the next start."""
+    if web.pages is None:
+        return country_html(web, key)
+    stored = web.pages.get(key)
+    if stored is not None:
+        return stored.encode("utf-8")
+    body = country_html(web, key)
+    web.pages.put(key, body.decode("utf-8") if isinstance(body, bytes) else str(body))
+    return body
+
+
 def warm_order(web: Web) -> tuple[list[str], list[str]]:
     """Every country key in two parts, each alphabetical: the Indo-Pacific countries (the
     dashboard's subject, :func:`article2.countries.group_members`), then the others."""
@@ -307,7 +321,7 @@ async def warm(web: Web, keys: list[str]) -> None:
         for _attempt in range(30):
             try:
                 await web.cached_forever("page", ("country", key),
-                                         functools.partial(country_html, web, key))
+                                         functools.partial(stored_country_html, web, key))
                 web.prepared += 1
                 break
             except Busy:  # requests have every slot: they go first

@@ -25,7 +25,7 @@ from article2.briefs.numbers import fmt_column, fmt_value
 from article2.measures import official_finance, people, us_aid, us_trade
 from article2.measures._channels import Measure
 from article2.measures.channels import Channels
-from article2.profiles.coverage import channel_coverage, reference_year_note
+from article2.profiles.coverage import channel_coverage, fetched_words, reference_year_note
 
 __all__ = [
     "ACTOR_WORDS",
@@ -294,6 +294,15 @@ def finance_block(data: BriefData, draw: Draw) -> Block | None:
         findings.append(
             f"AidData records {_fmt(v, 'cn_official_finance')} (constant 2021 USD) of Chinese "
             f"official finance commitments to {name} in {y}, its latest year."
+        )
+    dac = [f for f in (data.get("finance.dac_oda.JPN"), data.get("finance.dac_oda.EU")) if f]
+    if dac:
+        donors = {"finance.dac_oda.JPN": "Japan", "finance.dac_oda.EU": "EU members"}
+        said = " and ".join(f"{fmt_value(f.value, f.unit)} from {donors[f.key]}" for f in dac)
+        findings.append(
+            f"The OECD (DAC2A) records {said} of official development assistance to {name} in "
+            f"{dac[0].year}, its latest year (current USD; "
+            f"{fetched_words(dac[0].source_id) or 'OECD DAC2A'})."
         )
     notes = [us_aid.DEFINITION_NOTE]
     if not dac_loaded:

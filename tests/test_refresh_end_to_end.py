@@ -347,6 +347,17 @@ def test_every_surface_shows_each_sources_newest_year_and_source(
     assert f"ODA of Japan and EU members {YEAR - 1} {dac_words}" in text
     assert not re.search(r"(Japan|EU members?)\W[^.]{0,80}\b(no data|not loaded)", text)
     assert "in 2015-2021" in text  # the snapshot's 2015 and the fetched vintage's 2021
+    # a year asked for that IMTS does not reach: COW's trade, as before any fetch
+    r = runner.invoke(app, ["brief", "VNM", "--year", "2014", "--format", "md", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    md = (out / "VNM_2014.md").read_text(encoding="utf-8")
+    assert "as reported by the importer (COW Dyadic Trade)" in md and "IMF IMTS (fetched)" not in md
+    # a year IMTS has: IMTS's trade in that year
+    r = runner.invoke(app, ["brief", "VNM", "--year", str(YEAR - 1), "--format", "md",
+                            "--out", str(out)])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    md = (out / f"VNM_{YEAR - 1}.md").read_text(encoding="utf-8")
+    assert f"as reported by the importer ({imts_words})" in md
 
 
 def test_a_failed_refresh_keeps_the_previous_vintage_and_warehouse(httpserver, monkeypatch, mini):

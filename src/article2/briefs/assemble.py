@@ -345,10 +345,11 @@ def _trade_table(
     cols = ["year", "flow", "actor", "value", "total", "share"]
     parts = [trade_m.shares(wh, source, flow=flow, iso3=iso3, first=first, last=last)
              for flow in ("exports", "imports")]  # fmt: skip
-    out = pd.concat(parts, ignore_index=True)
-    out = out[out["total"] > 0]
-    if out.empty:
+    parts = [p[p["total"] > 0] for p in parts]
+    parts = [p for p in parts if not p.empty]  # a flow the source lacks in these years
+    if not parts:
         return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)
     order = {a: i for i, a in enumerate(ACTORS)}
     out = out.sort_values(
         ["flow", "year", "actor"], key=lambda s: s.map(order) if s.name == "actor" else s

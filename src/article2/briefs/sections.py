@@ -295,15 +295,20 @@ def finance_block(data: BriefData, draw: Draw) -> Block | None:
             f"AidData records {_fmt(v, 'cn_official_finance')} (constant 2021 USD) of Chinese "
             f"official finance commitments to {name} in {y}, its latest year."
         )
-    dac = [f for f in (data.get("finance.dac_oda.JPN"), data.get("finance.dac_oda.EU")) if f]
-    if dac:
-        donors = {"finance.dac_oda.JPN": "Japan", "finance.dac_oda.EU": "EU members"}
-        said = " and ".join(f"{fmt_value(f.value, f.unit)} from {donors[f.key]}" for f in dac)
-        findings.append(
-            f"The OECD (DAC2A) records {said} of official development assistance to {name} in "
-            f"{dac[0].year}, its latest year (current USD; "
-            f"{fetched_words(dac[0].source_id) or 'OECD DAC2A'})."
-        )
+    dac_years = sorted({*_years(ch, "finance", "dac_oda", "JPN"),
+                        *_years(ch, "finance", "dac_oda", "EU")})  # fmt: skip
+    if dac_years:
+        y = dac_years[-1]
+        said = [f"{_fmt(v, 'dac_oda')} from {who}" for who, v in
+                (("Japan", _value(ch, "finance", "dac_oda", y, "JPN")),
+                 ("EU members", _value(ch, "finance", "dac_oda", y, "EU"))) if v is not None]  # fmt: skip
+        ids = fin.loc[(fin["measure"] == "dac_oda") & (fin["year"] == y), "source_ids"]
+        where = fetched_words(";".join(sorted({str(i) for i in ids.dropna()}))) or "OECD DAC2A"
+        if said:
+            findings.append(
+                f"The OECD (DAC2A) records {' and '.join(said)} of official development "
+                f"assistance to {name} in {y}, its latest year (current USD; {where})."
+            )
     notes = [us_aid.DEFINITION_NOTE]
     if not dac_loaded:
         notes.append(

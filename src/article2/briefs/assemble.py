@@ -227,10 +227,12 @@ _EXPOSURE_LABELS = {
 }
 
 
-def _exposure_all(wh: warehouse.Warehouse, year: int) -> pd.DataFrame:
+def _exposure_all(wh: warehouse.Warehouse, year: int, source: str = "cow") -> pd.DataFrame:
     """Long table iso3, measure, value, percentile, n, source_id of every exposure measure a
-    brief shows, in ``year`` (the cumulative finance measure: 2000..``year``)."""
-    parts = [exposure_m.exposure(wh, m, year).assign(measure=m) for m in exposure_m.MEASURES]
+    brief shows, in ``year`` (the cumulative finance measure: 2000..``year``), the trade
+    measures on the trade source ``source`` (the profile's)."""
+    parts = [exposure_m.exposure(wh, m, year, source=source).assign(measure=m)
+             for m in exposure_m.MEASURES]  # fmt: skip
     cum = exposure_m.ranked(finance_m.cumulative_pct_gdp(wh, year))
     parts.append(cum.assign(measure=finance_m.CN_OF_CUM_PCT_GDP.name))
     return pd.concat(parts, ignore_index=True)
@@ -275,7 +277,7 @@ def brief_data(
     finance = finance[finance["iso3"] == iso3]
     tie_rows = ties.dyad_rows(wh, iso3, (*ATOP_INDICATORS, "igo_shared"), ("USA", "JPN", "CHN"))
     agreements = _agreements_in_force(wh, iso3, year)
-    exposure_all = _exposure_all(wh, year)
+    exposure_all = _exposure_all(wh, year, source)
     figures, missing = _figures(
         iso3, year, trade, macro, finance, tie_rows, agreements, exposure_all,
         (source, trade_ids),

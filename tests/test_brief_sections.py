@@ -76,6 +76,9 @@ def test_who_finances_with_dac_shows_japan_and_eu_side_by_side():
     assert side.columns[3:] == ("Japan: ODA, current USD", "EU members: ODA, current USD")
     assert side.rows[0][3:] == ("$1.2 bn", "$250.0 m")  # EU = DEU 200 m + FRA 50 m
     assert not any("fetch oecd_dac2a" in n for n in block.notes)
+    # the same values in words, with the latest DAC2A year
+    assert any("records $1.2 bn from Japan and $250.0 m from EU members of official development "
+               "assistance to Vietnam in 2021, its latest year" in f for f in block.findings)  # fmt: skip
 
 
 def test_empty_channels_are_left_out():

@@ -316,14 +316,48 @@ def test_every_surface_shows_each_sources_newest_year_and_source(
         assert re.search(r"Trade share with the United States 2014 ", _text(page.text))
         web.state.store.close()
 
-    # the brief: its trade is COW's (reference year 2014, labelled so); the fetched AidData
-    # year is in its finance sentence
+    # the brief: its trade is the profile's (the newest IMTS year is its reference year, the
+    # fetched file named); GDP and population at the fetched WDI's newest year, named so;
+    # Japan's and EU members' ODA from the fetched DAC2A; the fetched AidData year in the
+    # Chinese finance sentence
     out = tmp_path / "briefs"
     r = runner.invoke(app, ["brief", "VNM", "--format", "html", "--out", str(out)])
     assert r.exit_code == 0, r.output
-    text = _text((out / "VNM_2014.html").read_text(encoding="utf-8"))
-    assert "reference year 2014" in text and "(COW Dyadic Trade)" in text
+    text = _text((out / f"VNM_{YEAR}.html").read_text(encoding="utf-8"))
+    flat = re.sub(r"\s+", "", text)  # numbers in sentences are marked up: compare without spaces
+    imts_words = f"IMF IMTS (fetched), vintage {vintage['imf_imts']}"
+    wdi_words = f"World Bank WDI (fetched), vintage {vintage['wdi']}"
+    dac_words = f"OECD DAC2A (fetched), vintage {vintage['oecd_dac2a']}"
+    assert f"Country brief, reference year {YEAR}" in text
+    assert f"Referenceyear{YEAR}:thelatestyearofIMFIMTS,fetched" in flat
+    assert "COW Dyadic Trade" not in text and f"as reported by the importer ({imts_words})" in text
+    # Viet Nam's U.S. share of imports in YEAR, printed to one decimal (the fixture's values)
+    usa = 100 * VNM_IMPORTS[YEAR]["USA"] / sum(VNM_IMPORTS[YEAR].values())
+    row = re.search(rf"Share of Vietnam's imports by partner.*? year United States .*? {YEAR} "
+                    r"(\d+\.\d)%", text)  # fmt: skip
+    assert row is not None and row.group(1) == f"{usa:.1f}"
+    assert f"GDP (current USD), {wdi_words} $476.0 bn {YEAR}" in text
+    assert f"Population, {wdi_words} 101.0 million {YEAR}" in text
+    assert f"(currentUSD,{YEAR},{wdi_words})".replace(" ", "") in flat
+    # Japan's ODA 1234.5 million USD, EU members' 150.0 + 200.25 (the United Kingdom left)
+    assert f"Japan's ODA (current USD), {dac_words} $1.2 bn {YEAR - 1}" in text
+    assert f"EU members' ODA (current USD), {dac_words} $350.2 m {YEAR - 1}" in text
+    assert (f"records$1.2bnfromJapanand$350.2mfromEUmembersofofficialdevelopmentassistance"
+            f"toVietnamin{YEAR - 1}") in flat  # fmt: skip
+    assert f"ODA of Japan and EU members {YEAR - 1} {dac_words}" in text
+    assert not re.search(r"(Japan|EU members?)\W[^.]{0,80}\b(no data|not loaded)", text)
     assert "in 2015-2021" in text  # the snapshot's 2015 and the fetched vintage's 2021
+    # a year asked for that IMTS does not reach: COW's trade, as before any fetch
+    r = runner.invoke(app, ["brief", "VNM", "--year", "2014", "--format", "md", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    md = (out / "VNM_2014.md").read_text(encoding="utf-8")
+    assert "as reported by the importer (COW Dyadic Trade)" in md and "IMF IMTS (fetched)" not in md
+    # a year IMTS has: IMTS's trade in that year
+    r = runner.invoke(app, ["brief", "VNM", "--year", str(YEAR - 1), "--format", "md",
+                            "--out", str(out)])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    md = (out / f"VNM_{YEAR - 1}.md").read_text(encoding="utf-8")
+    assert f"as reported by the importer ({imts_words})" in md
 
 
 def test_a_failed_refresh_keeps_the_previous_vintage_and_warehouse(httpserver, monkeypatch, mini):

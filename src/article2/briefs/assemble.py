@@ -6,12 +6,19 @@ Every number is selected from the measures layer (:mod:`article2.measures`) thro
 :mod:`article2.measures.finance`, exposure from :func:`article2.measures.exposure.exposure`,
 agreements from the build's merged registry. This module holds no SQL.
 
-Trade: Correlates of War Dyadic Trade 4.0 (``trade_cow``: imports of d from o as reported by
-the importer d, current USD, 1870-2014). A country's imports from actor A are
-``trade_cow[o=A, d=B]``; its exports to A are A's reported imports from it,
-``trade_cow[o=B, d=A]`` (mirror data). Shares follow METHODS.md:
+Trade: the profile's trade source, the annual source with the newest year for the country
+(:func:`article2.measures.trade.newest_source`: IMF IMTS once fetched and newer, else
+Correlates of War Dyadic Trade 4.0, ``trade_cow``, 1870-2014); both are importer-reported:
+a country's imports from actor A are ``flow[o=A, d=B]``, its exports to A are A's reported
+imports from it, ``flow[o=B, d=A]`` (mirror data). Shares follow METHODS.md:
 ``s = flow(A->B) / sum_k flow(k->B)``. The EU is the sum over its members of each year
-(:func:`article2.countries.group_members`), "USA+JPN" the sum of the two.
+(:func:`article2.countries.group_members`), "USA+JPN" the sum of the two. The brief's
+reference year (unless one is asked for) is that source's latest year for the country.
+
+GDP and population: the measures layer's chosen series (:func:`article2.measures.economy.series`:
+the newest year wins, a fetched WDI vintage over the snapshot's file), latest at or before the
+reference year. Japan's and EU members' ODA (OECD DAC2A, when fetched and built) are read from
+the profile's channels (:mod:`article2.measures.official_finance`).
 
 Chinese official finance: AidData GCDF 3.0 aggregated by recipient and year
 (``aiddata_gcdf/cow_gcdf.csv``; ODA-like, OOF-like and vague kept apart; constant 2021 USD).
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -34,7 +42,8 @@ from article2.measures import exposure as exposure_m
 from article2.measures import finance as finance_m
 from article2.measures import trade as trade_m
 from article2.measures.members import ACTORS, members_of
-from article2.profiles import Profile, YearOutOfCoverageError, build_profile
+from article2.profiles import Profile, TradeSource, YearOutOfCoverageError, build_profile
+from article2.profiles.coverage import fetched_words
 
 __all__ = [
     "ACTORS",
@@ -55,6 +64,8 @@ ACTOR_NAMES = {
 }
 TRADE_SOURCE = "cow_trade/cow_dyadic_trade_4.0.csv.gz"
 TRADE_INDICATOR = "trade_cow"
+#: trade source (:data:`article2.measures.trade.TRADE_SOURCES`) -> its short name in a brief
+TRADE_WORDS = {"cow": "COW Dyadic Trade", "imf": "IMF IMTS", "comtrade": "UN Comtrade"}
 AIDDATA_SOURCE = "aiddata_gcdf/cow_gcdf.csv"
 OF_INDICATORS = tuple(finance_m.KINDS)
 ATOP_INDICATORS = ties.ATOP_INDICATORS
@@ -115,6 +126,8 @@ class BriefData:
             prints of them, and :func:`article2.profiles.coverage.channel_coverage` of it is
             the cover's table of latest years; None for briefs assembled without one.
         year_asked: whether ``year`` was asked for (otherwise it is the latest trade year).
+        trade_source: the trade source of ``trade`` (a key of
+            :data:`article2.measures.trade.TRADE_SOURCES`), the profile's.
     """
 
     iso3: str
@@ -130,9 +143,18 @@ class BriefData:
     warehouse: str | None = None
     profile: Profile | None = field(default=None, repr=False)
     year_asked: bool = False
+    trade_source: str = "cow"
 
     def get(self, key: str) -> Figure | None:
         return self.figures.get(key)
+
+    @property
+    def trade_words(self) -> str:
+        """The trade source as a brief names it: ``COW Dyadic Trade``, or a fetched file with
+        its vintage (``IMF IMTS (fetched), vintage 2026-01-20``)."""
+        ids = [f.source_id for k, f in self.figures.items() if k.startswith("trade.")]
+        fetched = fetched_words(ids[0]) if ids else None
+        return fetched or TRADE_WORDS.get(self.trade_source, self.trade_source)
 
     @property
     def thin(self) -> bool:
@@ -205,10 +227,12 @@ _EXPOSURE_LABELS = {
 }
 
 
-def _exposure_all(wh: warehouse.Warehouse, year: int) -> pd.DataFrame:
+def _exposure_all(wh: warehouse.Warehouse, year: int, source: str = "cow") -> pd.DataFrame:
     """Long table iso3, measure, value, percentile, n, source_id of every exposure measure a
-    brief shows, in ``year`` (the cumulative finance measure: 2000..``year``)."""
-    parts = [exposure_m.exposure(wh, m, year).assign(measure=m) for m in exposure_m.MEASURES]
+    brief shows, in ``year`` (the cumulative finance measure: 2000..``year``), the trade
+    measures on the trade source ``source`` (the profile's)."""
+    parts = [exposure_m.exposure(wh, m, year, source=source).assign(measure=m)
+             for m in exposure_m.MEASURES]  # fmt: skip
     cum = exposure_m.ranked(finance_m.cumulative_pct_gdp(wh, year))
     parts.append(cum.assign(measure=finance_m.CN_OF_CUM_PCT_GDP.name))
     return pd.concat(parts, ignore_index=True)
@@ -235,28 +259,39 @@ def brief_data(
     name = str(ident["name"].iloc[0])
     year_asked = year is not None
     un_code = None if pd.isna(ident["un_code"].iloc[0]) else int(ident["un_code"].iloc[0])
+    # the profile's trade source: the annual source with the newest year for the country;
+    # COW when a year is asked for that the newer source does not reach
+    source = trade_m.newest_source(wh, iso3)
+    if year is not None and source != "cow" and int(year) not in trade_m.years(wh, source):
+        source = "cow"
     if year is None:
-        year = trade_m.latest_year(wh, iso3, "cow")
+        year = trade_m.latest_year(wh, iso3, source)
         if year is None:
             gdp_years = economy.series(wh, iso3, ("gdp_usd",))
             year = int(gdp_years["year"].max()) if len(gdp_years) else 2014
     first = year - WINDOW + 1
-    trade = _trade_table(wh, iso3, first, year)
+    trade = _trade_table(wh, iso3, first, year, source)
+    trade_ids = ";".join(trade_m.source_ids(wh, source))
     macro = economy.series(wh, iso3, ("gdp_usd", "population", "gm_gdp_pcap", "gm_pop"))
     finance = finance_m.by_kind(wh)
     finance = finance[finance["iso3"] == iso3]
     tie_rows = ties.dyad_rows(wh, iso3, (*ATOP_INDICATORS, "igo_shared"), ("USA", "JPN", "CHN"))
     agreements = _agreements_in_force(wh, iso3, year)
-    exposure_all = _exposure_all(wh, year)
+    exposure_all = _exposure_all(wh, year, source)
     figures, missing = _figures(
-        iso3, year, trade, macro, finance, tie_rows, agreements, exposure_all
-    )
+        iso3, year, trade, macro, finance, tie_rows, agreements, exposure_all,
+        (source, trade_ids),
+    )  # fmt: skip
     exposure = _exposure_rows(iso3, year, exposure_all)
     used = sorted({s for f in figures.values() for s in f.source_id.split(";")})
     try:
-        profile: Profile | None = build_profile(iso3, year=year if year_asked else None, path=wh)
+        profile: Profile | None = build_profile(
+            iso3, year=year if year_asked else None, trade_source=cast(TradeSource, source), path=wh
+        )
     except YearOutOfCoverageError:  # a year asked for outside every channel of the profile
         profile = None
+    if profile is not None and profile.channels is not None:
+        figures.update(_dac_figures(profile))
     if profile is not None and profile.channels is not None:
         used = sorted({*used, *(s for c in profile.channels.latest.values()
                                 for s in c.source_ids)})  # fmt: skip
@@ -275,20 +310,48 @@ def brief_data(
         warehouse=str(wh.path),
         profile=profile,
         year_asked=year_asked,
+        trade_source=source,
     )
 
 
-def _trade_table(wh: warehouse.Warehouse, iso3: str, first: int, last: int) -> pd.DataFrame:
+#: DAC2A donor in the profile's channels -> how a brief names it
+_DAC_DONORS = {"JPN": "Japan's ODA (OECD DAC2A)", "EU": "EU members' ODA (OECD DAC2A)"}
+
+
+def _dac_figures(profile: Profile) -> dict[str, Figure]:
+    """Japan's and EU members' ODA to the country in the latest DAC2A year, read from the
+    profile's channels (``finance`` table, measure ``dac_oda``); none when DAC2A is not loaded
+    or the donor has no value in that year."""
+    ch = profile.channels
+    if ch is None or "dac_oda" not in ch.latest or ch.latest["dac_oda"].year is None:
+        return {}
+    latest = ch.latest["dac_oda"]
+    year = int(latest.year)  # type: ignore[arg-type]
+    sid = ";".join(latest.source_ids)
+    out = {}
+    for donor, label in _DAC_DONORS.items():
+        v = ch.value("finance", "dac_oda", year, donor)
+        if v is None or pd.isna(v):
+            continue
+        key = f"finance.dac_oda.{donor}"
+        out[key] = Figure(key, label, float(v), "current USD", year, sid, "dac_oda")
+    return out
+
+
+def _trade_table(
+    wh: warehouse.Warehouse, iso3: str, first: int, last: int, source: str = "cow"
+) -> pd.DataFrame:
     """Columns year, flow, actor, value, total, share: :func:`article2.measures.trade.shares`
     of ``iso3`` in ``first..last`` (years with trade; the share is missing where the country is
     the actor, e.g. China's share of China's trade)."""
     cols = ["year", "flow", "actor", "value", "total", "share"]
-    parts = [trade_m.shares(wh, "cow", flow=flow, iso3=iso3, first=first, last=last)
+    parts = [trade_m.shares(wh, source, flow=flow, iso3=iso3, first=first, last=last)
              for flow in ("exports", "imports")]  # fmt: skip
-    out = pd.concat(parts, ignore_index=True)
-    out = out[out["total"] > 0]
-    if out.empty:
+    parts = [p[p["total"] > 0] for p in parts]
+    parts = [p for p in parts if not p.empty]  # a flow the source lacks in these years
+    if not parts:
         return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)
     order = {a: i for i, a in enumerate(ACTORS)}
     out = out.sort_values(
         ["flow", "year", "actor"], key=lambda s: s.map(order) if s.name == "actor" else s
@@ -318,8 +381,11 @@ def _exposure_rows(iso3: str, year: int, table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
-    """Build the flat dict of :class:`Figure` and the list of what is missing."""
+def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all, trade_src):
+    """Build the flat dict of :class:`Figure` and the list of what is missing; ``trade_src``:
+    the trade source and its source ids (joined by ``;``)."""
+    source, trade_ids = trade_src
+    trade_indicator = trade_m.TRADE_SOURCES[source][0]
     figs: dict[str, Figure] = {}
     missing: list[str] = []
 
@@ -373,7 +439,8 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
     # trade shares
     if trade.empty:
         missing.append(
-            f"bilateral trade (COW Dyadic Trade, importer-reported) for {year - WINDOW + 1}-{year}"
+            f"bilateral trade ({TRADE_WORDS[source]}, importer-reported) for "
+            f"{year - WINDOW + 1}-{year}"
         )
     for r in trade.itertuples(index=False):
         if pd.isna(r.share):
@@ -385,8 +452,8 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
                 float(r.share),
                 "share",
                 int(r.year),
-                TRADE_SOURCE,
-                TRADE_INDICATOR,
+                trade_ids,
+                trade_indicator,
                 "share",
             )
         )
@@ -398,8 +465,8 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
                 float(g["total"].iloc[0]),
                 "current USD",
                 int(y),
-                TRADE_SOURCE,
-                TRADE_INDICATOR,
+                trade_ids,
+                trade_indicator,
                 "sum",
             )
         )
@@ -413,8 +480,8 @@ def _figures(iso3, year, trade, macro, finance, ties, agreements, exposure_all):
                 float(share["USA+JPN"] - share["CHN"]),
                 "share_diff",
                 int(y),
-                TRADE_SOURCE,
-                TRADE_INDICATOR,
+                trade_ids,
+                trade_indicator,
                 "difference",
             )
         )

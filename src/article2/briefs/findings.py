@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from article2.briefs.assemble import ACTOR_NAMES, ATOP_INDICATORS, BriefData
 from article2.briefs.numbers import fmt
+from article2.profiles.coverage import fetched_words
 
 __all__ = [
     "Finding",
@@ -127,10 +128,14 @@ def macro_findings(data: BriefData) -> tuple[Finding, ...]:
     out = []
     gdp, pop = data.get("macro.gdp_usd"), data.get("macro.population")
     if gdp and pop:
+        gdp_src, pop_src = fetched_words(gdp.source_id), fetched_words(pop.source_id)
         out.append(
             Finding(
-                f"{data.name} had a GDP of {fmt(gdp)} (current USD, {gdp.year}) and a population "
-                f"of {fmt(pop)} ({pop.year}).",
+                f"{data.name} had a GDP of {fmt(gdp)} (current USD, {gdp.year}"
+                + (f", {gdp_src}" if gdp_src else "")
+                + f") and a population of {fmt(pop)} ({pop.year}"
+                + (f", {pop_src}" if pop_src else "")
+                + ").",
                 (gdp.key, pop.key),
             )
         )

@@ -33,6 +33,7 @@ from article2.briefs.blocks import Block, Chart, Table
 from article2.briefs.capabilities import Section, capability_sections
 from article2.briefs.numbers import fmt, fmt_value
 from article2.briefs.pdf import PdfBusyError, PdfError, PdfTimeoutError, chromium, print_pdf
+from article2.profiles.coverage import fetched_words
 
 __all__ = [
     "CSP",
@@ -99,7 +100,7 @@ def _trade_table(data: BriefData, flow: str, since: int | None) -> Table:
         rows.append(tuple(cells))
     how = "as reported by the importer" if flow == "imports" else "as reported by the partners"
     return Table(
-        f"Share of {_possessive(data.name)} {flow} by partner, {how} (COW Dyadic Trade)",
+        f"Share of {_possessive(data.name)} {flow} by partner, {how} ({data.trade_words})",
         ("year", *(_ACTOR_HEAD[a] for a in ACTORS)),
         tuple(rows),
         nowrap=(0,),
@@ -157,11 +158,16 @@ def _key_figures(data: BriefData) -> Table:
         (f"trade.exports.share.USA+JPN.{y}", "U.S. + Japan share of exports"),
         ("exposure.exports_to_china_pct_gdp", "Exports to China, % of GDP"),
         ("finance.cn_of.total", "Chinese official finance commitments (AidData)"),
+        ("finance.dac_oda.JPN", "Japan's ODA (current USD)"),
+        ("finance.dac_oda.EU", "EU members' ODA (current USD)"),
     ):
         f = data.get(key)
         if f is None:
             continue
         when = f"{f.period[0]}-{f.period[1]}" if f.period else str(f.year)
+        fetched = fetched_words(f.source_id)
+        if fetched:  # a fetched vintage is named; snapshot files are listed under Sources
+            label = f"{label}, {fetched}"
         rows.append((label, fmt(f), when))
     return Table("Key figures", ("indicator", "value", "year"), tuple(rows), nowrap=(2,))
 

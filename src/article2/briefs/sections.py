@@ -25,7 +25,7 @@ from article2.briefs.numbers import fmt_column, fmt_value
 from article2.measures import official_finance, people, us_aid, us_trade
 from article2.measures._channels import Measure
 from article2.measures.channels import Channels
-from article2.profiles.coverage import channel_coverage, reference_year_note
+from article2.profiles.coverage import channel_coverage, fetched_words, reference_year_note
 
 __all__ = [
     "ACTOR_WORDS",
@@ -295,6 +295,20 @@ def finance_block(data: BriefData, draw: Draw) -> Block | None:
             f"AidData records {_fmt(v, 'cn_official_finance')} (constant 2021 USD) of Chinese "
             f"official finance commitments to {name} in {y}, its latest year."
         )
+    dac_years = sorted({*_years(ch, "finance", "dac_oda", "JPN"),
+                        *_years(ch, "finance", "dac_oda", "EU")})  # fmt: skip
+    if dac_years:
+        y = dac_years[-1]
+        said = [f"{_fmt(v, 'dac_oda')} from {who}" for who, v in
+                (("Japan", _value(ch, "finance", "dac_oda", y, "JPN")),
+                 ("EU members", _value(ch, "finance", "dac_oda", y, "EU"))) if v is not None]  # fmt: skip
+        ids = fin.loc[(fin["measure"] == "dac_oda") & (fin["year"] == y), "source_ids"]
+        where = fetched_words(";".join(sorted({str(i) for i in ids.dropna()}))) or "OECD DAC2A"
+        if said:
+            findings.append(
+                f"The OECD (DAC2A) records {' and '.join(said)} of official development "
+                f"assistance to {name} in {y}, its latest year (current USD; {where})."
+            )
     notes = [us_aid.DEFINITION_NOTE]
     if not dac_loaded:
         notes.append(

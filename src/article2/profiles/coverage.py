@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from article2.profiles.model import Profile
 
-__all__ = ["ChannelCoverage", "channel_coverage", "reference_year_note"]
+__all__ = ["ChannelCoverage", "channel_coverage", "fetched_words", "reference_year_note"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,14 @@ def _words(ids: tuple[str, ...], default: str) -> str:
         return default
     src, vintage = fetched[0][1], fetched[0][2]
     return f"{_FETCHED_WORDS.get(src, src)}, vintage {vintage}"
+
+
+def fetched_words(source_id: str) -> str | None:
+    """How a fetched file's source id is written for readers (``World Bank WDI (fetched),
+    vintage 2025-12-16``; several ids joined by ``;``: the first fetched one); None for a
+    file of the snapshot."""
+    words = _words(tuple(source_id.split(";")), "")
+    return words or None
 
 
 def _figure_years(profile: Profile, section: str, channel: str) -> tuple[int | None, tuple]:

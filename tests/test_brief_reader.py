@@ -18,7 +18,7 @@ the PDF's text as ``pdftotext`` extracts it. The checks:
   readers, and formatted here the way the brief prints them (``$174.9 m``, ``$127.5 bn``,
   ``1,380,413``), so a wrong value or a wrong rounding fails.
 
-The PDF is also written page by page to PNG (``pdftoppm``) in ``tests/artefacts/briefs/``
+The PDF is also written page by page to PNG (``pdftoppm``) in ``test-artefacts/briefs/`` (or ``$ARTICLE2_TEST_ARTEFACTS/briefs``)
 (ignored by git) for a person to look at.
 """
 
@@ -27,6 +27,7 @@ from __future__ import annotations
 import gzip
 import html as _html
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -47,7 +48,10 @@ from article2.recommendations.records import STATUSES
 
 pytestmark = pytest.mark.snapshot
 
-ARTEFACTS = Path(__file__).parent / "artefacts" / "briefs"
+ARTEFACTS = (
+    Path(os.environ.get("ARTICLE2_TEST_ARTEFACTS") or Path(__file__).parents[1] / "test-artefacts")
+    / "briefs"
+)
 #: raw files of the snapshot (as in tests/test_channels.py)
 AID = "us_aid/us_foreign_aid_country.csv.gz"
 DOTS = "imf_dots_us/dots_us.csv.gz"
@@ -384,7 +388,7 @@ def test_cow_vietnam_before_1976_is_south_vietnams_trade(real_snapshot):
 
 @needs_pdf
 def test_every_page_written_as_an_image_to_look_at(pdf):
-    """Every page of the PDF as a PNG in tests/artefacts/briefs/ (look at them)."""
+    """Every page of the PDF as a PNG in test-artefacts/briefs/ (look at them)."""
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True,
                           timeout=POPPLER_SECONDS).stdout  # fmt: skip
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))

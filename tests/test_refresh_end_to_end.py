@@ -314,6 +314,11 @@ def test_every_surface_shows_each_sources_newest_year_and_source(
         # the country page's "Latest values" are COW trade shares and IGOs (the map layers,
         # one source for every country): their latest year is COW's, not the fetched one
         assert re.search(r"Trade share with the United States 2014 ", _text(page.text))
+        # its table of the latest year and source per channel: the fetched vintages
+        shown = _text(page.text)
+        assert re.search(rf"GDP \(current US\$\) {YEAR} World Bank WDI \(fetched\), vintage ",
+                         shown), shown[:3000]  # fmt: skip
+        assert re.search(rf"goods trade by actor {YEAR} IMF IMTS \(fetched\), vintage ", shown)
         web.state.store.close()
 
     # the brief: its trade is the profile's (the newest IMTS year is its reference year, the

@@ -407,4 +407,11 @@ def compare(
     if fmt is Format.table:
         _compare_table(profiles, wide)
     else:
-        emit(pd.concat([p.to_frame() for p in profiles], ignore_index=True), fmt)
+        import warnings
+
+        with warnings.catch_warnings():
+            # pandas' notice that all-missing columns will one day set the dtype: the rows
+            # are the same either way (missing stays missing)
+            warnings.simplefilter("ignore", FutureWarning)
+            frame = pd.concat([p.to_frame() for p in profiles], ignore_index=True)
+        emit(frame, fmt)

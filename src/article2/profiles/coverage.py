@@ -108,7 +108,7 @@ def channel_coverage(profile: Profile) -> tuple[ChannelCoverage, ...]:
         ChannelCoverage(
             "trade_shares",
             "Shares of the country's goods trade by actor",
-            profile.trade_source_label,
+            _words(trade_ids, profile.trade_source_label),
             trade_year,
             trade_ids if trade_year is not None else (),
         )

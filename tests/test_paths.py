@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from article2 import config, paths
@@ -86,6 +88,8 @@ def test_command_line_stops_on_a_bad_setting(monkeypatch, capsys):
     from article2.cli import main
 
     monkeypatch.setenv("ARTICLE2_FETCH_RETRIES", "many")
+    # a command (help alone reads no setting): not the test runner's own arguments
+    monkeypatch.setattr(sys, "argv", ["article2", "countries", "Viet"])
     with pytest.raises(SystemExit) as exc:
         main()
     assert exc.value.code == 2

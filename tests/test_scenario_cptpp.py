@@ -156,11 +156,16 @@ def test_table_output_for_readers(run, monkeypatch):
     assert text.count("│ VNM") == 2  # in both movers tables, not the full table
     full = CliRunner().invoke(app, ["scenario", "show", "usa-joins-cptpp", "--full"]).stdout
     assert full.startswith(text.rsplit("Every country's changes:", 1)[0])  # summary, then table
+    assert max(len(line) for line in full.splitlines()) <= 100  # the table fits 100 columns
     rest = full.split("Every country, by size of the real GDP change", 1)[1]
-    for word in ("Real GDP", "Exports", "Inward", "Outward", "multilateral", "Factory-gate"):
+    for word in ("Real GDP", "Exports", "--wide"):
         assert word in rest, word
-    assert not NEG_ZERO.search(full), NEG_ZERO.search(full)
-    rows = re.findall(r"^\s+([A-Z]{3})\s{2,}\S", rest, flags=re.M)
+    wide = CliRunner().invoke(app, ["scenario", "show", "usa-joins-cptpp", "--full", "--wide"])
+    rest_wide = wide.stdout.split("Every country, by size of the real GDP change", 1)[1]
+    for word in ("Real GDP", "Exports", "Inward", "Outward", "multilateral", "Factory-gate"):
+        assert word in rest_wide, word
+    assert not NEG_ZERO.search(full) and not NEG_ZERO.search(wide.stdout)
+    rows = re.findall(r"^│ ([A-Z]{3})\s+│", rest, flags=re.M)
     assert len(rows) == 157
     movers = [line.split("│")[1].strip() for line in text.splitlines() if line.startswith("│")]
     assert rows[:10] == movers[:10]  # the full table starts with the real GDP movers

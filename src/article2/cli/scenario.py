@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from article2.cli._app import Format, app, console, fail, output_folder, writing
+from article2.cli._app import Format, WideOpt, app, console, fail, output_folder, writing
 
 scenario_app = typer.Typer(
     help="General-equilibrium counterfactuals (structural gravity).\n\n"
@@ -73,10 +73,10 @@ def _movers_table(rows: list[dict], label: str, title: str):
     return table
 
 
-def _full_table(table):
-    from rich import box
-    from rich.table import Table
-
+def _print_full(table, wide: bool) -> None:
+    """Every country's changes, within the console's width (the resistance and price columns
+    left for ``--wide`` when they do not fit)."""
+    from article2.cli._app import print_table
     from article2.models.scenario_report import LABELS, decimals, full_table, number
 
     full = full_table(table)
@@ -96,23 +96,10 @@ def _full_table(table):
             else:
                 cells.append(number(r[c], places[c]))
         rows.append(cells)
-    out = Table(
-        title="Every country, by size of the real GDP change",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-    )
-    for i, c in enumerate(FULL_COLUMNS):
-        # numbers never wrap: the column is as wide as its widest value; labels wrap
-        widest = max((len(row[i]) for row in rows), default=1)
-        if c == "country":
-            out.add_column(LABELS[c], justify="left", max_width=22)
-        else:
-            width = max(widest, 4 if c == "iso3" else 12)
-            justify = "left" if c == "iso3" else "right"
-            out.add_column(LABELS[c], justify=justify, min_width=widest, max_width=width)
-    for cells in rows:
-        out.add_row(*cells)
-    return out
+    headers = [LABELS[c] for c in FULL_COLUMNS]
+    print_table("Every country, by size of the real GDP change", headers, rows,
+                right={LABELS[c] for c in FULL_COLUMNS if c not in ("iso3", "country")},
+                wide=wide)  # fmt: skip
 
 
 def _print_summary(s: dict) -> None:
@@ -177,7 +164,7 @@ def _print_summary(s: dict) -> None:
     )
 
 
-def _show(meta: dict, table, fmt: Format, full: bool) -> None:
+def _show(meta: dict, table, fmt: Format, full: bool, wide: bool = False) -> None:
     from article2.cli._app import _jsonable
     from article2.models.scenario_report import full_table, summary
 
@@ -192,7 +179,7 @@ def _show(meta: dict, table, fmt: Format, full: bool) -> None:
         return
     _print_summary(s)
     if full:
-        console.print(_full_table(table))
+        _print_full(table, wide)
     else:
         console.print(
             f"Every country's changes: article2 scenario show {s['name']} --full",
@@ -205,6 +192,7 @@ def run(
     file: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     fmt: FormatOpt = Format.table,
     full: FullOpt = False,
+    wide: WideOpt = False,
     procedure: Annotated[
         str | None,
         typer.Option(
@@ -240,7 +228,7 @@ def run(
         meta, table = api.scenario_result(sc.name)
     except (WarehouseMissingError, FileNotFoundError, ValueError, KeyError) as exc:
         raise fail(str(exc)) from exc
-    _show(meta, table, fmt, full)
+    _show(meta, table, fmt, full, wide)
 
 
 @scenario_app.command("show")
@@ -248,6 +236,7 @@ def show(
     name: Annotated[str, typer.Argument(help="Name of a scenario that has been run.")],
     fmt: FormatOpt = Format.table,
     full: FullOpt = False,
+    wide: WideOpt = False,
 ) -> None:
     """Show the stored result of a scenario run earlier (summary; --full for every country).
 
@@ -259,4 +248,4 @@ def show(
         meta, table = api.scenario_result(name)
     except (FileNotFoundError, ValueError) as exc:
         raise fail(str(exc)) from exc
-    _show(meta, table, fmt, full)
+    _show(meta, table, fmt, full, wide)

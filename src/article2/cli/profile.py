@@ -271,8 +271,7 @@ def profile(
 
     Example: article2 profile VNM --year 2014 --trade-source cow
     """
-    if trade_source is not None:
-        choice(trade_source, TRADE_SOURCES, "--trade-source")
+    choice(trade_source, TRADE_SOURCES, "--trade-source")  # None: the newest source
     import pandas as pd
 
     from article2 import api
@@ -390,8 +389,7 @@ def compare(
 
     Example: article2 compare MMR VNM IND KOR --format table
     """
-    if trade_source is not None:
-        choice(trade_source, TRADE_SOURCES, "--trade-source")
+    choice(trade_source, TRADE_SOURCES, "--trade-source")  # None: the newest source
     iso3s = [known_country(c, "ISO3") for c in iso3s]
     import pandas as pd
 
